@@ -1,0 +1,682 @@
+//! The CycloneDX 1.6 subset sceau writes and reads, and the mapping of a [`Release`] onto it
+//! (spec/bom.md).
+//!
+//! Own serde types rather than `cyclonedx-bom`: that crate writes CycloneDX 1.3–1.5 only and
+//! drops model-card data it does not know (spec/bom.md §1.2). Every struct keeps unknown
+//! fields in `extra` so that reading a BOM loses nothing.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::card::{CardMeta, EvalResult};
+use crate::digest::Sha256Digest;
+use crate::kind::ArtifactKind;
+use crate::licence::Licence;
+use crate::relpath::RelPath;
+use crate::release::{Artifact, IgnoreRules, LicenceDetection, Release};
+use crate::weights::{WeightFormat, WeightInfo};
+
+/// `$schema` written into every BOM.
+pub const SCHEMA_URI: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
+
+/// Prefix of every property sceau defines (spec/bom.md §3).
+pub const NS: &str = "sceau:";
+
+/// A CycloneDX BOM document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bom {
+    /// JSON schema URI.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Always `CycloneDX`.
+    pub bom_format: String,
+    /// `1.6`.
+    pub spec_version: String,
+    /// Optional `urn:uuid:` serial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+    /// BOM version, starting at 1.
+    pub version: u32,
+    /// Metadata: the release itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// One component per artifact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+    /// Fields sceau does not interpret.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// BOM metadata.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// When the BOM was made (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The tools that made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Value>,
+    /// The release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<Component>,
+    /// `sceau:` properties of the BOM as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
+    /// Fields sceau does not interpret.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A name-value property.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    /// Name, `sceau:`-prefixed for sceau's own.
+    pub name: String,
+    /// Value.
+    #[serde(default)]
+    pub value: String,
+}
+
+/// A hash of a component.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hash {
+    /// Algorithm (`SHA-256`).
+    pub alg: String,
+    /// Hex value.
+    pub content: String,
+}
+
+/// A CycloneDX component.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Component {
+    /// Component type (`machine-learning-model`, `data`, `file`, …).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Reference unique within the BOM.
+    #[serde(rename = "bom-ref", default, skip_serializing_if = "Option::is_none")]
+    pub bom_ref: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Hashes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hashes: Vec<Hash>,
+    /// Licences (raw licenseChoice).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<Value>,
+    /// Where things live.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_references: Vec<Value>,
+    /// Model card (machine-learning-model components).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_card: Option<Value>,
+    /// Data descriptions (data components).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<Value>,
+    /// Ancestry (lineage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pedigree: Option<Value>,
+    /// `sceau:` properties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
+    /// Fields sceau does not interpret.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Component {
+    fn new(type_: &str, name: &str) -> Self {
+        Component {
+            type_: type_.into(),
+            bom_ref: None,
+            name: name.into(),
+            version: None,
+            hashes: Vec::new(),
+            licenses: Vec::new(),
+            external_references: Vec::new(),
+            model_card: None,
+            data: Vec::new(),
+            pedigree: None,
+            properties: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Value of the first property called `name`.
+    pub fn property(&self, name: &str) -> Option<&str> {
+        prop(&self.properties, name)
+    }
+}
+
+fn prop<'a>(props: &'a [Property], name: &str) -> Option<&'a str> {
+    props
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| p.value.as_str())
+}
+
+fn props_all<'a>(props: &'a [Property], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    props
+        .iter()
+        .filter(move |p| p.name == name)
+        .map(|p| p.value.as_str())
+}
+
+fn p(name: &str, value: impl ToString) -> Property {
+    Property {
+        name: format!("{NS}{name}"),
+        value: value.to_string(),
+    }
+}
+
+/// The CycloneDX component type for an artifact kind (spec/bom.md §2.2).
+pub fn component_type(kind: ArtifactKind) -> &'static str {
+    match kind {
+        ArtifactKind::Weights => "machine-learning-model",
+        ArtifactKind::Dataset => "data",
+        _ => "file",
+    }
+}
+
+/// The `licenses` value for a licence (spec/bom.md §4.3): SPDX expressions use the
+/// `expression` form, named licences the `license.name` form with their URL.
+pub fn licence_choice(l: &Licence, acknowledgement: &str) -> Vec<Value> {
+    match l {
+        Licence::Spdx { expression } => vec![serde_json::json!({
+            "expression": expression,
+            "acknowledgement": acknowledgement,
+        })],
+        Licence::Named { id, url, file } => {
+            let mut lic = Map::new();
+            lic.insert("name".into(), id.clone().into());
+            lic.insert("acknowledgement".into(), acknowledgement.into());
+            if let Some(u) = url.as_ref().filter(|u| is_url(u)) {
+                lic.insert("url".into(), u.clone().into());
+            }
+            let mut props = Vec::new();
+            if let Some(f) = file {
+                props.push(serde_json::json!({"name": format!("{NS}licence.file"), "value": f.as_str()}));
+            }
+            if let Some(u) = url.as_ref().filter(|u| !is_url(u)) {
+                props.push(serde_json::json!({"name": format!("{NS}licence.link"), "value": u}));
+            }
+            if !props.is_empty() {
+                lic.insert("properties".into(), Value::Array(props));
+            }
+            vec![serde_json::json!({ "license": lic })]
+        }
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// Reads a licence back from a `licenses` value written by [`licence_choice`].
+pub fn licence_from_choice(v: &[Value]) -> Option<Licence> {
+    let first = v.first()?;
+    if let Some(e) = first.get("expression").and_then(Value::as_str) {
+        return Some(Licence::Spdx {
+            expression: e.to_owned(),
+        });
+    }
+    let lic = first.get("license")?;
+    if let Some(id) = lic.get("id").and_then(Value::as_str) {
+        return Some(Licence::Spdx {
+            expression: id.to_owned(),
+        });
+    }
+    let id = lic.get("name").and_then(Value::as_str)?.to_owned();
+    let props: Vec<Property> = lic
+        .get("properties")
+        .and_then(|p| serde_json::from_value(p.clone()).ok())
+        .unwrap_or_default();
+    let url = lic
+        .get("url")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| prop(&props, "sceau:licence.link").map(str::to_owned));
+    let file = prop(&props, "sceau:licence.file").and_then(|f| RelPath::new(f).ok());
+    Some(Licence::Named { id, url, file })
+}
+
+fn model_card(card: &CardMeta) -> Value {
+    let mut params = Map::new();
+    if let Some(t) = &card.pipeline_tag {
+        params.insert("task".into(), t.clone().into());
+    }
+    if !card.datasets.is_empty() {
+        let ds: Vec<Value> = card
+            .datasets
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "type": "dataset",
+                    "name": d,
+                    "contents": {"url": format!("https://huggingface.co/datasets/{d}")},
+                })
+            })
+            .collect();
+        params.insert("datasets".into(), Value::Array(ds));
+    }
+    let mut mc = Map::new();
+    if !params.is_empty() {
+        mc.insert("modelParameters".into(), Value::Object(params));
+    }
+    if !card.eval_results.is_empty() {
+        let metrics: Vec<Value> = card
+            .eval_results
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "type": r.metric,
+                    "value": r.value,
+                    "slice": r.dataset,
+                })
+            })
+            .collect();
+        mc.insert(
+            "quantitativeAnalysis".into(),
+            serde_json::json!({ "performanceMetrics": metrics }),
+        );
+    }
+    let mut props = Vec::new();
+    for (k, vs) in [
+        ("card.language", &card.language),
+        ("card.tags", &card.tags),
+        ("card.base_model", &card.base_model),
+    ] {
+        for v in vs {
+            props.push(p(k, v));
+        }
+    }
+    for (k, v) in [
+        ("card.license", &card.license),
+        ("card.license_name", &card.license_name),
+        ("card.license_link", &card.license_link),
+        ("card.base_model_relation", &card.base_model_relation),
+        ("card.pipeline_tag", &card.pipeline_tag),
+        ("card.library_name", &card.library_name),
+    ] {
+        if let Some(v) = v {
+            props.push(p(k, v));
+        }
+    }
+    for r in &card.eval_results {
+        props.push(p("card.eval.task", &r.task));
+    }
+    if !props.is_empty() {
+        mc.insert(
+            "properties".into(),
+            serde_json::to_value(props).unwrap_or_default(),
+        );
+    }
+    Value::Object(mc)
+}
+
+fn card_from_model_card(mc: &Value) -> CardMeta {
+    let props: Vec<Property> = mc
+        .get("properties")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let all = |k: &str| -> Vec<String> {
+        props_all(&props, &format!("{NS}{k}"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let one = |k: &str| prop(&props, &format!("{NS}{k}")).map(str::to_owned);
+    let datasets = mc
+        .pointer("/modelParameters/datasets")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tasks = all("card.eval.task");
+    let eval_results = mc
+        .pointer("/quantitativeAnalysis/performanceMetrics")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .map(|(i, m)| EvalResult {
+                    task: tasks.get(i).cloned().unwrap_or_default(),
+                    dataset: str_at(m, "slice"),
+                    metric: str_at(m, "type"),
+                    value: str_at(m, "value"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    CardMeta {
+        license: one("card.license"),
+        license_name: one("card.license_name"),
+        license_link: one("card.license_link"),
+        datasets,
+        base_model: all("card.base_model"),
+        base_model_relation: one("card.base_model_relation"),
+        language: all("card.language"),
+        tags: all("card.tags"),
+        pipeline_tag: one("card.pipeline_tag"),
+        library_name: one("card.library_name"),
+        eval_results,
+    }
+}
+
+fn str_at(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// `bom-ref` of an artifact's component.
+pub fn artifact_ref(path: &RelPath) -> String {
+    format!("artifact:{path}")
+}
+
+fn artifact_component(a: &Artifact) -> Component {
+    let mut c = Component::new(component_type(a.kind), a.path.as_str());
+    c.bom_ref = Some(artifact_ref(&a.path));
+    c.hashes.push(Hash {
+        alg: "SHA-256".into(),
+        content: a.sha256.to_hex(),
+    });
+    if let Some(l) = &a.licence {
+        c.licenses = licence_choice(l, "declared");
+    } else if let Some(d) = &a.detected_licence {
+        c.licenses = vec![serde_json::json!({"expression": d.spdx_id, "acknowledgement": "concluded"})];
+    }
+    c.properties.push(p("kind", a.kind));
+    c.properties.push(p("size", a.size));
+    if let Some(d) = &a.detected_licence {
+        c.properties.push(p("licence.detected", &d.spdx_id));
+        c.properties
+            .push(p("licence.confidence", format!("{:.3}", d.confidence)));
+    }
+    if a.kind == ArtifactKind::Dataset {
+        c.data.push(serde_json::json!({"type": "dataset", "name": a.path.as_str()}));
+    }
+    if let Some(w) = &a.weights {
+        c.properties.push(p("weights.format", w.format.as_str()));
+        c.properties.push(p("weights.tensors", w.tensor_count));
+        c.properties.push(p("weights.parameters", w.parameter_count));
+        for (dt, n) in &w.dtypes {
+            c.properties.push(p("weights.dtype", format!("{dt}={n}")));
+        }
+        if let Some(arch) = &w.architecture {
+            c.properties.push(p("weights.architecture", arch));
+        }
+        if let Some(ft) = &w.file_type {
+            c.properties.push(p("weights.file_type", ft));
+        }
+    }
+    c
+}
+
+/// Why a BOM cannot be read back into a release.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BomError {
+    /// Not CycloneDX 1.6 JSON.
+    #[error("predicate is not a CycloneDX 1.6 BOM: {0}")]
+    NotCycloneDx(String),
+    /// A required part is missing.
+    #[error("BOM has no {0}")]
+    Missing(&'static str),
+    /// A component is not as sceau writes it.
+    #[error("BOM component {name:?}: {reason}")]
+    Component {
+        /// Component name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl Release {
+    /// The CycloneDX 1.6 BOM of this release (spec/bom.md §2). `timestamp` is RFC 3339, given
+    /// by the caller (this crate does not read the clock).
+    pub fn to_bom(&self, timestamp: &str) -> Bom {
+        let mut release = Component::new("machine-learning-model", &self.name);
+        release.bom_ref = Some("release".into());
+        release.version = Some(self.version.clone());
+        if let Some(l) = &self.licence {
+            release.licenses = licence_choice(l, "declared");
+        }
+        if let Some(card) = &self.card {
+            release.model_card = Some(model_card(card));
+        }
+        let mut props = vec![p("release.name", &self.name), p("release.version", &self.version)];
+        for rule in &self.ignore.0 {
+            props.push(p("ignore", rule));
+        }
+        props.push(p("artifacts", self.artifacts.len()));
+        props.push(p("bytes", self.total_bytes()));
+        props.push(p("parameters", self.parameter_count()));
+        let tools = serde_json::json!({
+            "components": [{
+                "type": "application",
+                "name": "sceau",
+                "version": crate::TOOL_VERSION,
+            }]
+        });
+        Bom {
+            schema: Some(SCHEMA_URI.into()),
+            bom_format: "CycloneDX".into(),
+            spec_version: "1.6".into(),
+            serial_number: None,
+            version: 1,
+            metadata: Some(Metadata {
+                timestamp: Some(timestamp.into()),
+                tools: Some(tools),
+                component: Some(release),
+                properties: props,
+                extra: Map::new(),
+            }),
+            components: self.artifacts.iter().map(artifact_component).collect(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Reads a release back from a BOM that sceau wrote (spec/bom.md §5). Digests come from
+    /// the BOM's hashes; a verifier must compare them with the signed subjects.
+    pub fn from_bom(bom: &Bom) -> Result<Release, BomError> {
+        if bom.bom_format != "CycloneDX" || bom.spec_version != "1.6" {
+            return Err(BomError::NotCycloneDx(format!(
+                "bomFormat {:?}, specVersion {:?}",
+                bom.bom_format, bom.spec_version
+            )));
+        }
+        let meta = bom.metadata.as_ref().ok_or(BomError::Missing("metadata"))?;
+        let rel = meta
+            .component
+            .as_ref()
+            .ok_or(BomError::Missing("metadata.component"))?;
+        let ignore = IgnoreRules(
+            props_all(&meta.properties, "sceau:ignore")
+                .map(str::to_owned)
+                .collect(),
+        );
+        let mut artifacts = Vec::with_capacity(bom.components.len());
+        for c in &bom.components {
+            artifacts.push(artifact_from_component(c)?);
+        }
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Release {
+            name: rel.name.clone(),
+            version: rel.version.clone().unwrap_or_default(),
+            artifacts,
+            licence: licence_from_choice(&rel.licenses),
+            card: rel.model_card.as_ref().map(card_from_model_card),
+            ignore,
+        })
+    }
+}
+
+fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
+    let err = |reason: String| BomError::Component {
+        name: c.name.clone(),
+        reason,
+    };
+    let path = RelPath::new(&c.name).map_err(|e| err(e.to_string()))?;
+    let sha256: Sha256Digest = c
+        .hashes
+        .iter()
+        .find(|h| h.alg == "SHA-256")
+        .ok_or_else(|| err("no SHA-256 hash".into()))?
+        .content
+        .parse()
+        .map_err(|e: crate::digest::DigestError| err(e.to_string()))?;
+    let kind: ArtifactKind = c
+        .property("sceau:kind")
+        .ok_or_else(|| err("no sceau:kind".into()))?
+        .parse()
+        .map_err(err)?;
+    let size = c
+        .property("sceau:size")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| err("no valid sceau:size".into()))?;
+    let detected_licence = c.property("sceau:licence.detected").map(|id| LicenceDetection {
+        spdx_id: id.to_owned(),
+        confidence: c
+            .property("sceau:licence.confidence")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0),
+    });
+    let licence = match c.licenses.first() {
+        Some(v)
+            if v.get("acknowledgement")
+                .or_else(|| v.pointer("/license/acknowledgement"))
+                .and_then(Value::as_str)
+                == Some("declared") =>
+        {
+            licence_from_choice(&c.licenses)
+        }
+        _ => None,
+    };
+    let weights = match c.property("sceau:weights.format") {
+        Some(f) => {
+            let format = match f {
+                "safetensors" => WeightFormat::Safetensors,
+                "gguf" => WeightFormat::Gguf,
+                other => return Err(err(format!("unknown weights format {other:?}"))),
+            };
+            let num = |k: &str| c.property(k).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+            let mut dtypes = BTreeMap::new();
+            for v in props_all(&c.properties, "sceau:weights.dtype") {
+                if let Some((k, n)) = v.split_once('=') {
+                    dtypes.insert(k.to_owned(), n.parse().unwrap_or(0));
+                }
+            }
+            Some(WeightInfo {
+                format,
+                tensor_count: num("sceau:weights.tensors"),
+                parameter_count: num("sceau:weights.parameters"),
+                dtypes,
+                architecture: c.property("sceau:weights.architecture").map(str::to_owned),
+                file_type: c.property("sceau:weights.file_type").map(str::to_owned),
+            })
+        }
+        None => None,
+    };
+    Ok(Artifact {
+        path,
+        size,
+        sha256,
+        kind,
+        licence,
+        detected_licence,
+        weights,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Release {
+        let h: Sha256Digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            .parse()
+            .unwrap();
+        let mut dtypes = BTreeMap::new();
+        dtypes.insert("BF16".to_owned(), 96u64);
+        Release {
+            name: "org/m".into(),
+            version: "1.0".into(),
+            artifacts: vec![
+                Artifact {
+                    path: RelPath::new("LICENSE").unwrap(),
+                    size: 11,
+                    sha256: h,
+                    kind: ArtifactKind::Licence,
+                    licence: None,
+                    detected_licence: Some(LicenceDetection {
+                        spdx_id: "Apache-2.0".into(),
+                        confidence: 0.99,
+                    }),
+                    weights: None,
+                },
+                Artifact {
+                    path: RelPath::new("model.safetensors").unwrap(),
+                    size: 300,
+                    sha256: h,
+                    kind: ArtifactKind::Weights,
+                    licence: Some(Licence::Named {
+                        id: "llama3.1".into(),
+                        url: Some("LICENSE".into()),
+                        file: Some(RelPath::new("LICENSE").unwrap()),
+                    }),
+                    detected_licence: None,
+                    weights: Some(WeightInfo {
+                        format: WeightFormat::Safetensors,
+                        tensor_count: 2,
+                        parameter_count: 96,
+                        dtypes,
+                        architecture: None,
+                        file_type: None,
+                    }),
+                },
+            ],
+            licence: Some(Licence::Spdx {
+                expression: "Apache-2.0".into(),
+            }),
+            card: Some(CardMeta {
+                license: Some("apache-2.0".into()),
+                datasets: vec!["a/b".into()],
+                base_model: vec!["x/y".into()],
+                language: vec!["en".into(), "fr".into()],
+                eval_results: vec![EvalResult {
+                    task: "text-generation".into(),
+                    dataset: "HellaSwag".into(),
+                    metric: "accuracy".into(),
+                    value: "0.42".into(),
+                }],
+                ..CardMeta::default()
+            }),
+            ignore: IgnoreRules::default(),
+        }
+    }
+
+    #[test]
+    fn release_round_trips_through_the_bom() {
+        let r = sample();
+        let bom = r.to_bom("2026-01-01T00:00:00Z");
+        let json = serde_json::to_string(&bom).unwrap();
+        let back: Bom = serde_json::from_str(&json).unwrap();
+        assert_eq!(Release::from_bom(&back).unwrap(), r);
+    }
+
+    #[test]
+    fn refuses_other_spec_versions() {
+        let mut bom = sample().to_bom("2026-01-01T00:00:00Z");
+        bom.spec_version = "1.5".into();
+        assert!(matches!(Release::from_bom(&bom), Err(BomError::NotCycloneDx(_))));
+    }
+}

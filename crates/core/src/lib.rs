@@ -1,0 +1,30 @@
+//! Domain types of sceau: what a model release contains and how it is written down.
+//!
+//! This crate does no I/O and no cryptography (DESIGN §1). It owns the checked types
+//! ([`RelPath`], [`Sha256Digest`], [`Licence`]), the [`Release`] a scan produces, its mapping
+//! onto a CycloneDX 1.6 BOM (`spec/bom.md`), the in-toto Statement v1 and the DSSE envelope
+//! with its pre-authentication encoding (`spec/record.md`).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod card;
+pub mod cyclonedx;
+pub mod digest;
+pub mod dsse;
+pub mod kind;
+pub mod licence;
+pub mod relpath;
+pub mod release;
+pub mod statement;
+pub mod weights;
+
+pub use card::{CardMeta, EvalResult};
+pub use digest::{DigestError, Sha256Digest};
+pub use kind::ArtifactKind;
+pub use licence::{Licence, LicenceError};
+pub use relpath::{RelPath, RelPathError};
+pub use release::{Artifact, IgnoreRules, LicenceDetection, Release};
+pub use weights::{WeightFormat, WeightInfo};
+
+/// The version of sceau that wrote a document, recorded in BOM metadata.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
