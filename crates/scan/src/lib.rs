@@ -1,5 +1,240 @@
-//! sceau scanning: walk a release folder safely, classify and hash its files.
+//! sceau scanning: walk a release folder without trusting it, classify and hash every file,
+//! read the model card's front matter and weight headers, and produce a typed [`Release`].
+//!
+//! Nothing here prints; progress goes through [`Progress`] and problems that do not stop the
+//! scan come back as [`Warning`]s (spec/scan.md).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod card;
+pub mod classify;
+pub mod error;
+pub mod hash;
 pub mod headers;
+pub mod licence_detect;
+pub mod walk;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sceau_core::{Artifact, ArtifactKind, IgnoreRules, Licence, Release};
+
+pub use card::CardWarning;
+pub use error::ScanError;
+pub use hash::{default_threads, hash_files, NoProgress, Progress};
+pub use walk::{walk, FileEntry, HfSnapshot, Walk};
+
+/// Version recorded when none is given and none can be derived.
+pub const DEFAULT_VERSION: &str = "0.0.0";
+
+/// How to scan.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Release name; default: the Hugging Face repo id, else the folder's name.
+    pub name: Option<String>,
+    /// Release version; default: the Hugging Face snapshot revision, else [`DEFAULT_VERSION`].
+    pub version: Option<String>,
+    /// Ignore rules (default rules plus any the caller adds).
+    pub ignore: IgnoreRules,
+    /// Hashing workers.
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            name: None,
+            version: None,
+            ignore: IgnoreRules::default(),
+            threads: default_threads(),
+        }
+    }
+}
+
+/// Something worth telling the user that does not stop the scan.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Warning {
+    /// Two names differ only by case: they collide on case-insensitive file systems.
+    #[error("{first:?} and {second:?} differ only by case")]
+    CaseTwins {
+        /// One name.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// The model card's front matter could not be used (fully or in part).
+    #[error("{path}: {warning}")]
+    Card {
+        /// The card.
+        path: String,
+        /// What is wrong.
+        warning: CardWarning,
+    },
+    /// A weight file's header could not be read; the file is still hashed and recorded.
+    #[error("{path}: weight header not read: {message}")]
+    WeightHeader {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// No version was given or derived.
+    #[error("no release version given; recorded as {DEFAULT_VERSION} (use --version)")]
+    NoVersion,
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The release.
+    pub release: Release,
+    /// Problems that did not stop the scan.
+    pub warnings: Vec<Warning>,
+    /// The canonical root that was scanned.
+    pub root: PathBuf,
+    /// Set when the root is a Hugging Face cache snapshot.
+    pub hf: Option<HfSnapshot>,
+}
+
+/// Scans `root` (spec/scan.md).
+pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Scan, ScanError> {
+    let w = walk(root, &opts.ignore)?;
+    let digests = hash_files(&w.files, opts.threads, progress)?;
+    let mut warnings: Vec<Warning> = w
+        .case_twins
+        .iter()
+        .map(|(a, b)| Warning::CaseTwins {
+            first: a.clone(),
+            second: b.clone(),
+        })
+        .collect();
+
+    let mut card = None;
+    let mut artifacts = Vec::with_capacity(w.files.len());
+    for (entry, sha256) in w.files.iter().zip(digests) {
+        let rel = entry.rel.as_str();
+        let mut kind = classify::classify(rel);
+        let mut detected_licence = None;
+        let mut weights = None;
+        if classify::is_card_candidate(rel) {
+            let text = read_text(&entry.path, card::MAX_FRONT_MATTER + 64 * 1024)?;
+            let (meta, ws) = card::parse_card(&text);
+            warnings.extend(ws.into_iter().map(|warning| Warning::Card {
+                path: rel.to_owned(),
+                warning,
+            }));
+            if let Some(m) = meta {
+                kind = ArtifactKind::ModelCard;
+                card = Some(m);
+            }
+        }
+        if kind == ArtifactKind::Licence {
+            let text = read_text(&entry.path, licence_detect::MAX_LICENCE_TEXT)?;
+            detected_licence = licence_detect::detect(&text);
+        }
+        if kind == ArtifactKind::Weights {
+            if let Some(fmt) = headers::format_for_name(rel) {
+                let f = fs_err::File::open(&entry.path).map_err(|e| ScanError::io(&entry.path, e))?;
+                let mut r = std::io::BufReader::new(f);
+                let res = match fmt {
+                    sceau_core::WeightFormat::Safetensors => headers::read_safetensors(&mut r, entry.size),
+                    sceau_core::WeightFormat::Gguf => headers::read_gguf(&mut r, entry.size),
+                };
+                match res {
+                    Ok(info) => weights = Some(info),
+                    Err(e) => warnings.push(Warning::WeightHeader {
+                        path: rel.to_owned(),
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        artifacts.push(Artifact {
+            path: entry.rel.clone(),
+            size: entry.size,
+            sha256,
+            kind,
+            licence: None,
+            detected_licence,
+            weights,
+        });
+    }
+
+    let licence = card.as_ref().and_then(|c| {
+        let l = Licence::from_hf(
+            c.license.as_deref()?,
+            c.license_name.as_deref(),
+            c.license_link.as_deref(),
+        )
+        .ok()?;
+        Some(attach_licence_file(l, &artifacts))
+    });
+    if let Some(l) = &licence {
+        for a in artifacts.iter_mut().filter(|a| a.kind != ArtifactKind::Licence) {
+            a.licence = Some(l.clone());
+        }
+    }
+
+    let name = opts
+        .name
+        .clone()
+        .or_else(|| w.hf.as_ref().map(|h| h.repo_id.clone()))
+        .unwrap_or_else(|| {
+            w.root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("release")
+                .to_owned()
+        });
+    let version = match opts.version.clone().or_else(|| w.hf.as_ref().map(|h| h.revision.clone())) {
+        Some(v) => v,
+        None => {
+            warnings.push(Warning::NoVersion);
+            DEFAULT_VERSION.to_owned()
+        }
+    };
+    Ok(Scan {
+        release: Release {
+            name,
+            version,
+            artifacts,
+            licence,
+            card,
+            ignore: opts.ignore.clone(),
+        },
+        warnings,
+        root: w.root,
+        hf: w.hf,
+    })
+}
+
+/// A named licence points at its text: `license_link` when it names a file of the release,
+/// else the first licence file at the root (spec/scan.md §7.2).
+fn attach_licence_file(l: Licence, artifacts: &[Artifact]) -> Licence {
+    match l {
+        Licence::Named { id, url, .. } => {
+            let by_link = url
+                .as_deref()
+                .and_then(|u| artifacts.iter().find(|a| a.path.as_str() == u.trim_start_matches("./")));
+            let file = by_link
+                .or_else(|| {
+                    artifacts
+                        .iter()
+                        .find(|a| a.kind == ArtifactKind::Licence && !a.path.as_str().contains('/'))
+                })
+                .map(|a| a.path.clone());
+            Licence::Named { id, url, file }
+        }
+        other => other,
+    }
+}
+
+fn read_text(path: &Path, cap: usize) -> Result<String, ScanError> {
+    let f = fs_err::File::open(path).map_err(|e| ScanError::io(path, e))?;
+    let mut buf = Vec::new();
+    f.take(cap as u64)
+        .read_to_end(&mut buf)
+        .map_err(|e| ScanError::io(path, e))?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}

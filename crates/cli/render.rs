@@ -1,0 +1,239 @@
+//! Human and JSON rendering. Data on standard output, diagnostics on standard error.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use sceau_core::{ArtifactKind, Licence};
+use serde::Serialize;
+
+use crate::error::CliError;
+
+/// Files and bytes of one kind.
+#[derive(Serialize, Default, Clone, Copy)]
+pub struct KindCount {
+    /// Number of files.
+    pub files: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// A licence file and the licence its text matches.
+#[derive(Serialize)]
+pub struct LicenceFile {
+    /// Relative path.
+    pub path: String,
+    /// Matched SPDX id, if any.
+    pub matches: Option<String>,
+    /// Score of the match.
+    pub confidence: Option<f32>,
+}
+
+/// What `sceau scan` reports.
+#[derive(Serialize)]
+pub struct ScanSummary {
+    /// Release name.
+    pub name: String,
+    /// Release version.
+    pub version: String,
+    /// The canonical root scanned.
+    pub root: String,
+    /// Hugging Face repo id and revision when scanning a cache snapshot.
+    pub hugging_face: Option<(String, String)>,
+    /// Number of files.
+    pub files: u64,
+    /// Total bytes.
+    pub bytes: u64,
+    /// Files and bytes per kind.
+    pub kinds: BTreeMap<String, KindCount>,
+    /// Parameters over all weight headers read.
+    pub parameters: u64,
+    /// Declared licence (from the card).
+    pub licence: Option<Licence>,
+    /// Licence files found.
+    pub licence_files: Vec<LicenceFile>,
+    /// Datasets named by the card.
+    pub datasets: Vec<String>,
+    /// Base models named by the card.
+    pub base_model: Vec<String>,
+    /// Ignore rules applied.
+    pub ignore: Vec<String>,
+    /// Wall time in seconds.
+    pub elapsed_s: f64,
+    /// Hashing throughput over the whole scan, MB/s (10^6 bytes).
+    pub throughput_mb_s: f64,
+    /// Where the BOM was written.
+    pub bom: Option<String>,
+    /// Warnings, as text.
+    pub warnings: Vec<String>,
+}
+
+impl ScanSummary {
+    /// Builds the summary of a scan.
+    pub fn new(scan: &sceau_scan::Scan, elapsed: Duration, bom: Option<String>) -> Self {
+        let r = &scan.release;
+        let mut kinds: BTreeMap<String, KindCount> = BTreeMap::new();
+        for a in &r.artifacts {
+            let k = kinds.entry(a.kind.to_string()).or_default();
+            k.files += 1;
+            k.bytes += a.size;
+        }
+        let secs = elapsed.as_secs_f64();
+        ScanSummary {
+            name: r.name.clone(),
+            version: r.version.clone(),
+            root: scan.root.display().to_string(),
+            hugging_face: scan.hf.as_ref().map(|h| (h.repo_id.clone(), h.revision.clone())),
+            files: r.artifacts.len() as u64,
+            bytes: r.total_bytes(),
+            kinds,
+            parameters: r.parameter_count(),
+            licence: r.licence.clone(),
+            licence_files: r
+                .artifacts
+                .iter()
+                .filter(|a| a.kind == ArtifactKind::Licence)
+                .map(|a| LicenceFile {
+                    path: a.path.to_string(),
+                    matches: a.detected_licence.as_ref().map(|d| d.spdx_id.clone()),
+                    confidence: a.detected_licence.as_ref().map(|d| d.confidence),
+                })
+                .collect(),
+            datasets: r.card.as_ref().map(|c| c.datasets.clone()).unwrap_or_default(),
+            base_model: r.card.as_ref().map(|c| c.base_model.clone()).unwrap_or_default(),
+            ignore: r.ignore.0.clone(),
+            elapsed_s: secs,
+            throughput_mb_s: if secs > 0.0 { r.total_bytes() as f64 / 1e6 / secs } else { 0.0 },
+            bom,
+            warnings: scan.warnings.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// Bytes for people (binary units).
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// A number with thousands separators.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Prints the human summary of a scan.
+pub fn print_scan(s: &ScanSummary, to_stderr: bool) {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{} {}: {} files, {} in {:.2} s ({:.0} MB/s)",
+        s.name,
+        s.version,
+        s.files,
+        bytes(s.bytes),
+        s.elapsed_s,
+        s.throughput_mb_s
+    );
+    if let Some((repo, rev)) = &s.hugging_face {
+        let _ = writeln!(t, "  Hugging Face cache snapshot of {repo} at {rev}");
+    }
+    for k in ArtifactKind::ALL {
+        if let Some(c) = s.kinds.get(k.as_str()) {
+            let extra = if k == ArtifactKind::Weights && s.parameters > 0 {
+                format!("  {} parameters", count(s.parameters))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(t, "  {:<11} {:>5} files  {:>10}{extra}", k.as_str(), c.files, bytes(c.bytes));
+        }
+    }
+    match &s.licence {
+        Some(l) => {
+            let _ = writeln!(t, "licence: {} (declared by the model card)", describe_licence(l));
+        }
+        None => {
+            let _ = writeln!(t, "licence: none declared");
+        }
+    }
+    for f in &s.licence_files {
+        match (&f.matches, f.confidence) {
+            (Some(id), Some(c)) => {
+                let _ = writeln!(t, "  {}: text matches {id} ({:.0}%)", f.path, c * 100.0);
+            }
+            _ => {
+                let _ = writeln!(t, "  {}: text not recognised", f.path);
+            }
+        }
+    }
+    if !s.datasets.is_empty() {
+        let _ = writeln!(t, "datasets: {}", s.datasets.join(", "));
+    }
+    if !s.base_model.is_empty() {
+        let _ = writeln!(t, "base model: {}", s.base_model.join(", "));
+    }
+    let _ = writeln!(t, "ignored: {}", s.ignore.join(" "));
+    match &s.bom {
+        Some(p) => {
+            let _ = writeln!(t, "BOM (CycloneDX 1.6) written to {p}");
+        }
+        None if !to_stderr => {
+            let _ = writeln!(t, "no BOM written (use -o FILE, or -o - for standard output)");
+        }
+        None => {}
+    }
+    if to_stderr {
+        eprint!("{t}");
+    } else {
+        print!("{t}");
+    }
+}
+
+fn describe_licence(l: &Licence) -> String {
+    match l {
+        Licence::Spdx { expression } => format!("{expression} (SPDX)"),
+        Licence::Named { id, url, file } => {
+            let mut s = format!("{id} (not an SPDX licence");
+            if let Some(f) = file {
+                let _ = write!(s, "; text in {f}");
+            }
+            if let Some(u) = url {
+                let _ = write!(s, "; link {u}");
+            }
+            s.push(')');
+            s
+        }
+    }
+}
+
+/// Prints a value as pretty JSON on standard output.
+pub fn print_json<T: Serialize>(v: &T) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(v).map_err(anyhow::Error::from)?;
+    println!("{s}");
+    Ok(())
+}
+
+/// Prints warnings on standard error.
+pub fn print_warnings(ws: &[sceau_scan::Warning]) {
+    for w in ws {
+        eprintln!("warning: {w}");
+    }
+}

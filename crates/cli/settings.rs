@@ -1,0 +1,85 @@
+//! Checked settings built from raw arguments before any I/O (STYLE §2).
+use std::path::Path;
+
+use anyhow::anyhow;
+use sceau_core::IgnoreRules;
+use sceau_scan::ScanOptions;
+
+use crate::args::TreeArgs;
+use crate::error::CliError;
+
+/// Builds scan options from tree arguments; `exclude_file` is an output path that may lie
+/// inside the tree (it is then left out of the scan and the rule recorded).
+pub fn scan_options(
+    dir: &Path,
+    tree: &TreeArgs,
+    exclude_file: Option<&Path>,
+) -> Result<ScanOptions, CliError> {
+    let mut ignore = IgnoreRules::default();
+    for pat in &tree.exclude {
+        if pat.is_empty() || pat.contains('\\') || pat.starts_with('/') || pat.split('/').any(|s| s == "..") {
+            return Err(CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
+                .hint("use NAME/, *SUFFIX or a relative path inside DIR"));
+        }
+        ignore.add(pat.clone());
+    }
+    if let Some(out) = exclude_file {
+        if let Some(rel) = relative_inside(dir, out) {
+            ignore.add(rel);
+        }
+    }
+    if let Some(n) = &tree.name {
+        if n.trim().is_empty() {
+            return Err(CliError::input(anyhow!("--name is empty")));
+        }
+    }
+    if let Some(v) = &tree.version {
+        if v.trim().is_empty() {
+            return Err(CliError::input(anyhow!("--version is empty")));
+        }
+    }
+    if tree.threads == Some(0) {
+        return Err(CliError::input(anyhow!("--threads must be at least 1")));
+    }
+    Ok(ScanOptions {
+        name: tree.name.clone(),
+        version: tree.version.clone(),
+        ignore,
+        threads: tree.threads.unwrap_or_else(sceau_scan::default_threads),
+    })
+}
+
+/// `file`'s path relative to `dir` when it lies inside it (`/`-separated).
+pub fn relative_inside(dir: &Path, file: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let full = parent.canonicalize().ok()?.join(file.file_name()?);
+    let rel = full.strip_prefix(&dir).ok()?;
+    let parts: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
+    Some(parts.join("/"))
+}
+
+/// The time to record: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn now() -> Result<time::OffsetDateTime, CliError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => {
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds")))?;
+            time::OffsetDateTime::from_unix_timestamp(secs)
+                .map_err(|e| CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?}: {e}")))
+        }
+        Err(_) => Ok(time::OffsetDateTime::now_utc()),
+    }
+}
+
+/// RFC 3339 in UTC, whole seconds.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}

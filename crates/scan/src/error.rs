@@ -1,0 +1,108 @@
+//! Why a scan stopped (spec/scan.md §1). Every variant names the path concerned.
+use std::path::PathBuf;
+
+use sceau_core::RelPathError;
+
+/// A refusal or failure of [`crate::scan`] or [`crate::walk()`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The root is not a directory.
+    #[error("{0}: not a directory")]
+    NotADirectory(PathBuf),
+    /// Reading the file system failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// The system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A symlink points outside the tree (spec/scan.md §1.2).
+    #[error("{path}: symlink leaves the tree (points to {target})")]
+    SymlinkEscapes {
+        /// The link.
+        path: PathBuf,
+        /// Where it resolves to.
+        target: PathBuf,
+    },
+    /// A symlink chain loops.
+    #[error("{0}: symlink loop")]
+    SymlinkLoop(PathBuf),
+    /// A symlink's target does not exist.
+    #[error("{0}: dangling symlink")]
+    DanglingSymlink(PathBuf),
+    /// A symlink to a directory (sceau records files only; spec/scan.md §1.2).
+    #[error("{0}: symlink to a directory")]
+    SymlinkToDirectory(PathBuf),
+    /// A FIFO, socket or device: never opened (spec/scan.md §1.3).
+    #[error("{path}: {kind}, not a regular file (not opened)")]
+    SpecialFile {
+        /// Where.
+        path: PathBuf,
+        /// `FIFO`, `socket`, `block device` or `character device`.
+        kind: &'static str,
+    },
+    /// A name that is not UTF-8.
+    #[error("{0}: file name is not valid UTF-8")]
+    NonUtf8Name(PathBuf),
+    /// A name that breaks the path rules of spec/record.md §2.2.
+    #[error("{path}: unacceptable name: {source}")]
+    BadName {
+        /// Where.
+        path: PathBuf,
+        /// Which rule.
+        #[source]
+        source: RelPathError,
+    },
+    /// Two names that are equal after Unicode NFC normalisation.
+    #[error("{first:?} and {second:?} are the same name after Unicode NFC normalisation")]
+    NfcCollision {
+        /// One name as found on disk.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// The file changed while it was hashed (spec/scan.md §6.3).
+    #[error("{path}: file changed while it was being hashed ({what})")]
+    ChangedWhileHashing {
+        /// Where.
+        path: PathBuf,
+        /// What differed.
+        what: String,
+    },
+    /// More files than a record may list.
+    #[error("tree has more than {0} files")]
+    TooManyFiles(usize),
+}
+
+impl ScanError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ScanError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A line for people saying what to do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            ScanError::SymlinkEscapes { .. } | ScanError::SymlinkToDirectory(_) => {
+                "copy the target into the release folder, or remove the link"
+            }
+            ScanError::SymlinkLoop(_) | ScanError::DanglingSymlink(_) => "remove or fix the link",
+            ScanError::SpecialFile { .. } => "remove it from the release folder",
+            ScanError::NonUtf8Name(_) | ScanError::BadName { .. } => {
+                "rename the file: records name files by UTF-8 relative paths"
+            }
+            ScanError::NfcCollision { .. } => {
+                "rename one of the two files: they would be recorded under the same name"
+            }
+            ScanError::ChangedWhileHashing { .. } => {
+                "wait until nothing writes to the folder, then scan again"
+            }
+            _ => return None,
+        })
+    }
+}

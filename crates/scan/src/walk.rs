@@ -1,0 +1,224 @@
+//! Walking a release folder without trusting it (spec/scan.md §1–2).
+use std::collections::BTreeMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use sceau_core::{IgnoreRules, RelPath};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::ScanError;
+
+/// Most files one tree may hold (the record's subject cap).
+pub const MAX_FILES: usize = sceau_core::statement::MAX_SUBJECTS;
+
+/// One regular file to record.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    /// The name it is recorded under (NFC).
+    pub rel: RelPath,
+    /// What to open: the file itself, or the symlink (which resolves inside the allowed area).
+    pub path: PathBuf,
+    /// Size in bytes when walked.
+    pub size: u64,
+    /// Set when the entry is a symlink (in-tree or into a Hugging Face cache's blobs).
+    pub via_symlink: bool,
+}
+
+/// A Hugging Face cache snapshot recognised at the root (spec/scan.md §1.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HfSnapshot {
+    /// `org/name` from the `models--org--name` folder.
+    pub repo_id: String,
+    /// The snapshot folder's name: the revision.
+    pub revision: String,
+    /// The canonical `blobs/` folder symlinks may point into.
+    pub blobs: PathBuf,
+}
+
+/// What the walk found.
+#[derive(Clone, Debug)]
+pub struct Walk {
+    /// The canonical root.
+    pub root: PathBuf,
+    /// Files sorted by recorded name.
+    pub files: Vec<FileEntry>,
+    /// Set when the root is a Hugging Face cache snapshot.
+    pub hf: Option<HfSnapshot>,
+    /// Pairs of names that differ only by case (a warning, not a refusal).
+    pub case_twins: Vec<(String, String)>,
+}
+
+/// Recognises `…/models--ORG--NAME/snapshots/REV` (also `datasets--` and `spaces--`).
+pub fn hf_snapshot(root: &Path) -> Option<HfSnapshot> {
+    let revision = root.file_name()?.to_str()?.to_owned();
+    let snapshots = root.parent()?;
+    if snapshots.file_name()? != "snapshots" {
+        return None;
+    }
+    let repo = snapshots.parent()?;
+    let repo_name = repo.file_name()?.to_str()?;
+    let rest = ["models--", "datasets--", "spaces--"]
+        .iter()
+        .find_map(|p| repo_name.strip_prefix(p))?;
+    let repo_id = rest.replacen("--", "/", 1);
+    let blobs = repo.join("blobs").canonicalize().ok()?;
+    Some(HfSnapshot {
+        repo_id,
+        revision,
+        blobs,
+    })
+}
+
+#[cfg(unix)]
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "FIFO"
+    } else if ft.is_socket() {
+        "socket"
+    } else if ft.is_block_device() {
+        "block device"
+    } else if ft.is_char_device() {
+        "character device"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "special file"
+}
+
+/// Walks `root`, applying `ignore`, refusing what spec/scan.md §1 refuses. Opens no file.
+pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
+    let meta = fs_err::metadata(root).map_err(|e| ScanError::io(root, e.into()))?;
+    if !meta.is_dir() {
+        return Err(ScanError::NotADirectory(root.to_owned()));
+    }
+    let root = root.canonicalize().map_err(|e| ScanError::io(root, e))?;
+    let hf = hf_snapshot(&root);
+    let mut files = Vec::new();
+    let mut by_nfc: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_lower: BTreeMap<String, String> = BTreeMap::new();
+    let mut case_twins = Vec::new();
+
+    let mut it = walkdir::WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter();
+    while let Some(entry) = it.next() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map(Path::to_owned).unwrap_or_else(|| root.clone());
+            ScanError::io(path, e.into())
+        })?;
+        let path = entry.path();
+        let rel_os = path.strip_prefix(&root).unwrap_or(path);
+        let Some(rel_str) = rel_os.to_str() else {
+            return Err(ScanError::NonUtf8Name(path.to_owned()));
+        };
+        let rel_str = rel_str.replace(std::path::MAIN_SEPARATOR, "/");
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            if ignore.ignores_dir(&rel_str) {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if ignore.ignores_path(&rel_str) {
+            continue;
+        }
+        let rel = RelPath::new_normalised(&rel_str).map_err(|source| ScanError::BadName {
+            path: path.to_owned(),
+            source,
+        })?;
+        let (size, via_symlink) = if ft.is_symlink() {
+            (check_symlink(path, &root, hf.as_ref())?, true)
+        } else if ft.is_file() {
+            let m = entry.metadata().map_err(|e| ScanError::io(path, e.into()))?;
+            (m.len(), false)
+        } else {
+            return Err(ScanError::SpecialFile {
+                path: path.to_owned(),
+                kind: special_kind(&ft),
+            });
+        };
+        let nfc: String = rel_str.nfc().collect();
+        if let Some(prev) = by_nfc.insert(nfc, rel_str.clone()) {
+            return Err(ScanError::NfcCollision {
+                first: prev,
+                second: rel_str,
+            });
+        }
+        if let Some(prev) = by_lower.insert(rel.as_str().to_lowercase(), rel_str.clone()) {
+            case_twins.push((prev, rel_str.clone()));
+        }
+        if files.len() >= MAX_FILES {
+            return Err(ScanError::TooManyFiles(MAX_FILES));
+        }
+        files.push(FileEntry {
+            rel,
+            path: path.to_owned(),
+            size,
+            via_symlink,
+        });
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(Walk {
+        root,
+        files,
+        hf,
+        case_twins,
+    })
+}
+
+/// Resolves a symlink without opening its target; returns the target's size.
+fn check_symlink(path: &Path, root: &Path, hf: Option<&HfSnapshot>) -> Result<u64, ScanError> {
+    let target = match path.canonicalize() {
+        Ok(t) => t,
+        Err(e) if e.raw_os_error() == Some(40) => {
+            // ELOOP on Linux.
+            return Err(ScanError::SymlinkLoop(path.to_owned()));
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(ScanError::DanglingSymlink(path.to_owned()));
+        }
+        Err(e) => {
+            if std::fs::read_link(path).is_ok() && is_loop(path) {
+                return Err(ScanError::SymlinkLoop(path.to_owned()));
+            }
+            return Err(ScanError::io(path, e));
+        }
+    };
+    let inside = target.starts_with(root) || hf.is_some_and(|h| target.starts_with(&h.blobs));
+    if !inside {
+        return Err(ScanError::SymlinkEscapes {
+            path: path.to_owned(),
+            target,
+        });
+    }
+    let m = std::fs::metadata(&target).map_err(|e| ScanError::io(&target, e))?;
+    let ft = m.file_type();
+    if ft.is_dir() {
+        return Err(ScanError::SymlinkToDirectory(path.to_owned()));
+    }
+    if !ft.is_file() {
+        return Err(ScanError::SpecialFile {
+            path: path.to_owned(),
+            kind: special_kind(&ft),
+        });
+    }
+    Ok(m.len())
+}
+
+fn is_loop(path: &Path) -> bool {
+    let mut p = path.to_owned();
+    for _ in 0..64 {
+        match std::fs::read_link(&p) {
+            Ok(t) => p = p.parent().map(|d| d.join(&t)).unwrap_or(t),
+            Err(_) => return false,
+        }
+    }
+    true
+}
