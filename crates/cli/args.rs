@@ -19,6 +19,230 @@ pub struct Cli {
 pub enum Command {
     /// Scan a release folder and write its CycloneDX 1.6 bill of materials.
     Scan(ScanArgs),
+    /// Make a new ed25519 key pair: NAME.key (secret, encrypted) and NAME.pub.
+    Keygen(KeygenArgs),
+    /// Work with key files.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Scan a release folder and sign its record (in-toto Statement in a DSSE envelope).
+    Sign(SignArgs),
+    /// Add a maintainer's signature to an existing record (k-of-n co-signing).
+    Countersign(CountersignArgs),
+    /// Verify a folder (or a record alone) against a signed record.
+    Verify(VerifyArgs),
+    /// Show what a record claims, WITHOUT verifying it.
+    Inspect(InspectArgs),
+}
+
+/// `sceau key …`.
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Print a key's id and its public key in every supported encoding.
+    Show(KeyShowArgs),
+}
+
+/// Where passphrases come from.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PassArgs {
+    /// Read the secret key's passphrase from FILE (first line; a trailing newline is dropped).
+    ///
+    /// Without it sceau reads the SCEAU_PASSPHRASE environment variable, and otherwise asks
+    /// on the terminal. Never put a passphrase on the command line: it would show in `ps`.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// `sceau keygen`.
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// Base name of the key files: writes NAME.key and NAME.pub.
+    ///
+    /// NAME.key is created with mode 0600 and encrypted with a passphrase (scrypt +
+    /// XChaCha20-Poly1305, spec/keys.md) unless --no-passphrase. Neither file is replaced
+    /// without --force.
+    #[arg(short = 'o', long = "output", value_name = "NAME")]
+    pub output: PathBuf,
+
+    /// A comment stored with the key (e.g. your name and e-mail); it is not signed.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Store the secret key unencrypted (for throw-away or hardware-protected setups).
+    ///
+    /// Anyone who can read NAME.key can then sign as you.
+    #[arg(long)]
+    pub no_passphrase: bool,
+
+    /// Replace existing NAME.key / NAME.pub.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau key show`.
+#[derive(Args, Debug)]
+pub struct KeyShowArgs {
+    /// A public key (sceau .pub, `ssh-ed25519 …`, SPKI PEM) or a secret key file (sceau
+    /// .key, OpenSSH private key, PKCS#8 PEM). Only public material is printed.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau sign`.
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// The release folder (or a Hugging Face cache snapshot folder).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Secret key to sign with: a sceau .key file, an OpenSSH ed25519 private key (also
+    /// passphrase-protected), or a PKCS#8 PEM ed25519 key.
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// Where to write the record (a DSSE envelope, JSON).
+    ///
+    /// Written atomically; never replaces an existing file without --force. A record inside
+    /// DIR is left out of the scan and the rule recorded, so verifying the folder later
+    /// does not count it as an extra file. Name records `*.sceau.json` to have every scan
+    /// ignore them by default.
+    #[arg(short = 'o', long = "output", value_name = "RECORD")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub tree: TreeArgs,
+
+    /// Replace RECORD if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `sceau countersign`.
+#[derive(Args, Debug)]
+pub struct CountersignArgs {
+    /// The record to add a signature to. It is rewritten atomically unless -o is given; its
+    /// payload bytes never change.
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    /// Secret key to sign with (same encodings as `sceau sign --key`).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// Write the countersigned record to FILE instead of replacing RECORD.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists (with -o).
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The folder to check against the record. Without it only the record is verified and
+    /// the report says that no file was checked.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// The signed record (DSSE envelope).
+    #[arg(long, value_name = "RECORD")]
+    pub record: PathBuf,
+
+    /// Trust these public keys (repeatable). Any supported encoding.
+    ///
+    /// Each distinct key counts once toward --threshold, however many signatures or key ids
+    /// it appears under; a record's keyid fields are only hints. Cannot be combined with
+    /// --policy.
+    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
+    pub key: Vec<PathBuf>,
+
+    /// Trust what a signed trust policy says (maintainers, threshold, expiry, revocations).
+    ///
+    /// The policy must be signed by a threshold of its own maintainers and be unexpired at
+    /// the verification time. Give later versions with --policy-update to walk a rotation
+    /// chain from this pinned one.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+
+    /// Newer versions of the policy, in order (repeatable): each must be signed by a
+    /// threshold of the previous version's keys and of its own.
+    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
+    pub policy_update: Vec<PathBuf>,
+
+    /// Distinct trusted keys required (default: 1 with --key; the policy's with --policy).
+    ///
+    /// With --policy it can only raise the policy's threshold, never lower it.
+    #[arg(long, value_name = "K")]
+    pub threshold: Option<usize>,
+
+    /// Verify as of TIME (RFC 3339, e.g. 2026-01-31T12:00:00Z) instead of now.
+    ///
+    /// The clock is read once; expiry and signing-time checks use this value.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Do not fail on files present in DIR but not in the record (they are listed as
+    /// skipped in the report).
+    #[arg(long)]
+    pub allow_extra: bool,
+
+    /// Rollback and equivocation protection: a state FILE recording the highest version
+    /// accepted per release name.
+    ///
+    /// A record older than the recorded version, or the same version with a different
+    /// payload, fails. After a successful verification the state is updated atomically;
+    /// the file is created if missing.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Print the report as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Hashing threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `sceau inspect`.
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The record to read. Nothing is verified.
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options shared by commands that scan a folder.

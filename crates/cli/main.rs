@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod error;
+mod keys;
 mod output;
 mod progress;
 mod render;
@@ -18,6 +19,12 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match &cli.command {
         args::Command::Scan(a) => commands::scan::run(a),
+        args::Command::Keygen(a) => commands::keygen::run(a),
+        args::Command::Key(args::KeyCommand::Show(a)) => commands::key::show(a),
+        args::Command::Sign(a) => commands::sign::run(a),
+        args::Command::Countersign(a) => commands::countersign::run(a),
+        args::Command::Verify(a) => commands::verify::run(a),
+        args::Command::Inspect(a) => commands::inspect::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -237,3 +237,52 @@ pub fn print_warnings(ws: &[sceau_scan::Warning]) {
         eprintln!("warning: {w}");
     }
 }
+
+/// One line about a scan (used by sign).
+pub fn print_scan_short(s: &ScanSummary) {
+    println!(
+        "{} {}: {} files, {}{} in {:.2} s",
+        s.name,
+        s.version,
+        s.files,
+        bytes(s.bytes),
+        if s.parameters > 0 { format!(", {} parameters", count(s.parameters)) } else { String::new() },
+        s.elapsed_s
+    );
+}
+
+/// What sign wrote.
+pub fn print_signed(path: &std::path::Path, key_id: &str, record_id: &str) {
+    println!("signed by {key_id}; record {} (id sha256:{record_id})", path.display());
+}
+
+/// Prints a verification report for people.
+pub fn print_report(
+    report: &sceau_verify::report::Report,
+    rec: Option<&sceau_verify::record::VerifiedRecord>,
+    dir: Option<&std::path::Path>,
+) {
+    use sceau_verify::report::Outcome;
+    let verdict = if report.passed() { "VERIFIED" } else { "FAILED" };
+    match rec {
+        Some(r) => println!("{verdict}: {} {} (record sha256:{})", r.release.name, r.release.version, r.payload_sha256),
+        None => println!("{verdict}"),
+    }
+    if let Some(r) = rec {
+        for (n, id) in &r.signers.valid {
+            println!("  signed by {n} ({id})");
+        }
+    }
+    if dir.is_none() {
+        println!("  no folder given: only the record was checked, no file");
+    }
+    for c in &report.checks {
+        let o = match c.outcome {
+            Outcome::Pass => "ok  ",
+            Outcome::Fail => "FAIL",
+            Outcome::Skipped => "skip",
+        };
+        let stage = serde_json::to_value(c.stage).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        println!("  {o} {stage:<9} {:<13} {}", c.name, c.detail);
+    }
+}

@@ -1,2 +1,8 @@
-//! One file per subcommand: each parses nothing, calls the library, renders.
+//! One file per subcommand: each calls the library and renders.
+pub mod countersign;
+pub mod inspect;
+pub mod key;
+pub mod keygen;
 pub mod scan;
+pub mod sign;
+pub mod verify;

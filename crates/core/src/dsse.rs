@@ -62,6 +62,9 @@ pub enum EnvelopeError {
     /// Not JSON of the envelope's shape (includes duplicate or missing fields, trailing data).
     #[error("not a DSSE envelope: {0}")]
     Json(#[source] serde_json::Error),
+    /// The file holds an object with the same key twice, or is not one JSON value.
+    #[error("not a DSSE envelope: {0}")]
+    Strict(String),
     /// `payload` or a `sig` is not base64.
     #[error("field {field} is not valid base64")]
     Base64 {
@@ -122,6 +125,7 @@ impl Envelope {
         if bytes.len() > MAX_ENVELOPE_BYTES {
             return Err(EnvelopeError::TooLarge(bytes.len()));
         }
+        crate::json::check_unique_keys(bytes).map_err(|e| EnvelopeError::Strict(e.0))?;
         let raw: RawEnvelope = serde_json::from_slice(bytes).map_err(EnvelopeError::Json)?;
         if raw.signatures.len() > MAX_SIGNATURES {
             return Err(EnvelopeError::TooManySignatures(raw.signatures.len()));

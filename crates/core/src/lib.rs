@@ -11,6 +11,7 @@ pub mod card;
 pub mod cyclonedx;
 pub mod digest;
 pub mod dsse;
+pub mod json;
 pub mod kind;
 pub mod licence;
 pub mod relpath;

@@ -123,7 +123,11 @@ impl Licence {
         let lower = l.to_ascii_lowercase();
         let url = license_link.map(str::to_owned);
         if lower == "other" {
-            let id = license_name.unwrap_or("other").trim().to_owned();
+            let id = license_name
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or("other")
+                .to_owned();
             return Ok(Licence::Named { id, url, file: None });
         }
         if HF_NAMED_LICENCES.contains(&lower.as_str()) {
@@ -138,7 +142,8 @@ impl Licence {
                 expression: (*s).to_owned(),
             });
         }
-        if let Some(id) = spdx_id_ignoring_case(l) {
+        // A trailing `+` ("or later") must survive: only bare ids are looked up here.
+        if let Some(id) = spdx_id_ignoring_case(l).filter(|_| !l.contains('+')) {
             return Ok(Licence::Spdx {
                 expression: id.to_owned(),
             });
@@ -164,8 +169,8 @@ impl Licence {
 
 /// Finds the SPDX licence id equal to `s` ignoring ASCII case.
 pub fn spdx_id_ignoring_case(s: &str) -> Option<&'static str> {
-    if let Some(id) = spdx::license_id(s) {
-        return Some(id.name);
+    if s.contains('+') {
+        return None;
     }
     spdx::identifiers::LICENSES
         .iter()
@@ -220,5 +225,11 @@ mod tests {
         assert!(Licence::spdx("Apache-2.0 AND").is_err());
         assert!(Licence::spdx("").is_err());
         assert!(Licence::spdx("MIT").is_ok());
+    }
+
+    #[test]
+    fn or_later_and_blank_names_survive() {
+        assert_eq!(spdx_expr(&Licence::from_hf("Apache-2.0+", None, None).unwrap()), Some("Apache-2.0+"));
+        assert!(matches!(Licence::from_hf("other", Some("  "), None).unwrap(), Licence::Named { id, .. } if id == "other"));
     }
 }

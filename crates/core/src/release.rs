@@ -69,8 +69,10 @@ impl IgnoreRules {
     pub fn ignores_file(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         self.0.iter().any(|r| {
-            if r.ends_with('/') {
-                false
+            if let Some(dir) = r.strip_suffix('/') {
+                // A `NAME/` rule also covers a file called NAME at the same place: git
+                // worktrees and submodules have a `.git` file instead of a folder.
+                !dir.contains('/') && name == dir || dir.contains('/') && path == dir
             } else if let Some(suffix) = r.strip_prefix('*') {
                 name.ends_with(suffix)
             } else {
@@ -158,6 +160,7 @@ mod tests {
         assert!(r.ignores_path(".cache/huggingface/download/x.lock"));
         assert!(r.ignores_path("release.sceau.json"));
         assert!(!r.ignores_path(".gitattributes"));
+        assert!(r.ignores_path(".git"), "a .git file (worktree) is ignored too");
         assert!(!r.ignores_path("git/x"));
         assert!(!r.ignores_path(".cache/other"));
         let mut r = r;

@@ -55,6 +55,9 @@ pub enum StatementError {
     /// Not JSON of the Statement's shape.
     #[error("payload is not an in-toto Statement: {0}")]
     Json(#[source] serde_json::Error),
+    /// The payload holds an object with the same key twice (spec/record.md §1.4).
+    #[error("payload is not strict JSON: {0}")]
+    DuplicateKey(String),
     /// `_type` is not [`STATEMENT_TYPE`].
     #[error("payload _type is {0:?}, expected {STATEMENT_TYPE:?}")]
     Type(String),
@@ -92,6 +95,7 @@ pub enum StatementError {
 impl Statement {
     /// Parses a payload. Duplicate keys and trailing data are refused by the JSON layer.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, StatementError> {
+        crate::json::check_unique_keys(bytes).map_err(|e| StatementError::DuplicateKey(e.0))?;
         let s: Statement = serde_json::from_slice(bytes).map_err(StatementError::Json)?;
         if s.type_ != STATEMENT_TYPE {
             return Err(StatementError::Type(s.type_));
@@ -179,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn refuses_duplicate_keys_inside_subjects() {
+        let h2 = "0000000000000000000000000000000000000000000000000000000000000000";
+        let p = format!(
+            r#"{{"_type":"{STATEMENT_TYPE}","subject":[{{"name":"a","digest":{{"sha256":"{H}","sha256":"{h2}"}}}}],"predicateType":"p","predicate":{{}}}}"#
+        );
+        assert!(matches!(Statement::from_slice(p.as_bytes()), Err(StatementError::DuplicateKey(_))));
+    }
+
+    #[test]
     fn refuses_wrong_type() {
         let mut v: serde_json::Value = serde_json::from_slice(&stmt(serde_json::json!([]))).unwrap();
         v["_type"] = "https://in-toto.io/Statement/v0.1".into();
@@ -186,5 +199,28 @@ mod tests {
             Statement::from_slice(v.to_string().as_bytes()),
             Err(StatementError::Type(_))
         ));
+    }
+}
+
+impl crate::release::Release {
+    /// The release record's Statement (spec/record.md §2): one subject per artifact, named
+    /// by its path with its whole-file SHA-256, and the CycloneDX 1.6 BOM as predicate.
+    /// `timestamp` (RFC 3339) is the signing time, written into the BOM's metadata.
+    pub fn to_statement(&self, timestamp: &str) -> Statement {
+        let subject = self
+            .artifacts
+            .iter()
+            .map(|a| Subject {
+                name: a.path.as_str().to_owned(),
+                digest: BTreeMap::from([("sha256".to_owned(), a.sha256.to_hex())]),
+            })
+            .collect();
+        let bom = self.to_bom(timestamp);
+        Statement {
+            type_: STATEMENT_TYPE.into(),
+            subject,
+            predicate_type: PREDICATE_CYCLONEDX.into(),
+            predicate: serde_json::to_value(bom).unwrap_or_default(),
+        }
     }
 }

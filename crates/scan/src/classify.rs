@@ -34,12 +34,21 @@ const TOKENIZER_NAMES: &[&str] = &[
 /// True for names the spec treats as licence files (spec/scan.md §3.1).
 pub fn is_licence_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    LICENCE_PREFIXES.iter().any(|p| n.starts_with(p))
+    LICENCE_PREFIXES.iter().any(|p| match n.strip_prefix(p) {
+        // LICENSE, LICENSE.md, LICENSE-MIT, LICENSE_APACHE, NOTICE.txt …, but not
+        // license_plate_detector.onnx: after the prefix only a separator and a text-like rest.
+        Some("") => true,
+        Some(rest) => {
+            rest.starts_with(['.', '-', '_'])
+                && !WEIGHT_EXT.iter().chain(DATASET_EXT).chain(CODE_EXT).any(|e| n.ends_with(&format!(".{e}")))
+        }
+        None => false,
+    })
 }
 
 /// True for a root README that may be a model card (spec/scan.md §3.2).
 pub fn is_card_candidate(path: &str) -> bool {
-    path.eq_ignore_ascii_case("README.md")
+    path == "README.md"
 }
 
 /// Classifies a relative path (spec/scan.md §3). The model card is decided by the caller
@@ -127,6 +136,9 @@ mod tests {
             ("docs/guide.md", Docs),
             ("notes.txt", Docs),
             ("blob.xyz", Other),
+            ("license_plate_detector.onnx", Weights),
+            ("LICENSE-MIT", Licence),
+            ("notice_board.py", Code),
         ] {
             assert_eq!(classify(p), k, "{p}");
         }

@@ -83,7 +83,9 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
     }
 }
 
-fn open_regular(path: &Path) -> Result<std::fs::File, ScanError> {
+/// Opens a file for reading without blocking on a FIFO and refuses anything but a regular
+/// file (spec/scan.md §1.3).
+pub fn open_regular(path: &Path) -> Result<std::fs::File, ScanError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -107,11 +109,23 @@ fn open_regular(path: &Path) -> Result<std::fs::File, ScanError> {
 pub fn hash_file(
     path: &Path,
     expected_len: u64,
+    expected_id: Option<(u64, u64)>,
     buf: &mut [u8],
     progress: &dyn Progress,
 ) -> Result<Sha256Digest, ScanError> {
     let mut f = open_regular(path)?;
     let before = stamp(&f.metadata().map_err(|e| ScanError::io(path, e))?);
+    #[cfg(unix)]
+    if let Some((dev, ino)) = expected_id {
+        if (before.dev, before.ino) != (dev, ino) {
+            return Err(ScanError::ChangedWhileHashing {
+                path: path.to_owned(),
+                what: "replaced by another file since the folder was listed".into(),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = expected_id;
     if before.len != expected_len {
         return Err(ScanError::ChangedWhileHashing {
             path: path.to_owned(),
@@ -173,7 +187,7 @@ pub fn hash_files(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&idx) = order.get(i) else { return };
                     let e = &files[idx];
-                    match hash_file(&e.path, e.size, &mut buf, progress) {
+                    match hash_file(&e.path, e.size, e.file_id, &mut buf, progress) {
                         Ok(d) => {
                             if let Ok(mut slot) = results[idx].lock() {
                                 *slot = Some(d);
@@ -230,6 +244,7 @@ mod tests {
                     path: p,
                     size: *len as u64,
                     via_symlink: false,
+                    file_id: None,
                 },
                 sha2::Sha256::digest(&data),
             ));
@@ -247,7 +262,7 @@ mod tests {
         let p = dir.path().join("f");
         std::fs::write(&p, b"abc").unwrap();
         let mut buf = vec![0; 16];
-        let e = hash_file(&p, 2, &mut buf, &NoProgress).unwrap_err();
+        let e = hash_file(&p, 2, None, &mut buf, &NoProgress).unwrap_err();
         assert!(matches!(e, ScanError::ChangedWhileHashing { .. }), "{e}");
     }
 }

@@ -135,7 +135,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
         }
         if kind == ArtifactKind::Weights {
             if let Some(fmt) = headers::format_for_name(rel) {
-                let f = fs_err::File::open(&entry.path).map_err(|e| ScanError::io(&entry.path, e))?;
+                let f = hash::open_regular(&entry.path)?;
                 let mut r = std::io::BufReader::new(f);
                 let res = match fmt {
                     sceau_core::WeightFormat::Safetensors => headers::read_safetensors(&mut r, entry.size),
@@ -231,7 +231,7 @@ fn attach_licence_file(l: Licence, artifacts: &[Artifact]) -> Licence {
 }
 
 fn read_text(path: &Path, cap: usize) -> Result<String, ScanError> {
-    let f = fs_err::File::open(path).map_err(|e| ScanError::io(path, e))?;
+    let f = hash::open_regular(path)?;
     let mut buf = Vec::new();
     f.take(cap as u64)
         .read_to_end(&mut buf)

@@ -22,6 +22,20 @@ pub struct FileEntry {
     pub size: u64,
     /// Set when the entry is a symlink (in-tree or into a Hugging Face cache's blobs).
     pub via_symlink: bool,
+    /// Device and inode of the file (the link's target) when walked: the hasher refuses a
+    /// file that is no longer the same one when it is opened (spec/scan.md §6.3).
+    pub file_id: Option<(u64, u64)>,
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// A Hugging Face cache snapshot recognised at the root (spec/scan.md §1.4).
@@ -133,11 +147,10 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
             path: path.to_owned(),
             source,
         })?;
-        let (size, via_symlink) = if ft.is_symlink() {
+        let (m, via_symlink) = if ft.is_symlink() {
             (check_symlink(path, &root, hf.as_ref())?, true)
         } else if ft.is_file() {
-            let m = entry.metadata().map_err(|e| ScanError::io(path, e.into()))?;
-            (m.len(), false)
+            (entry.metadata().map_err(|e| ScanError::io(path, e.into()))?, false)
         } else {
             return Err(ScanError::SpecialFile {
                 path: path.to_owned(),
@@ -160,8 +173,9 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
         files.push(FileEntry {
             rel,
             path: path.to_owned(),
-            size,
+            size: m.len(),
             via_symlink,
+            file_id: file_id(&m),
         });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -173,8 +187,12 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
     })
 }
 
-/// Resolves a symlink without opening its target; returns the target's size.
-fn check_symlink(path: &Path, root: &Path, hf: Option<&HfSnapshot>) -> Result<u64, ScanError> {
+/// Resolves a symlink without opening its target; returns the target's metadata.
+fn check_symlink(
+    path: &Path,
+    root: &Path,
+    hf: Option<&HfSnapshot>,
+) -> Result<std::fs::Metadata, ScanError> {
     let target = match path.canonicalize() {
         Ok(t) => t,
         Err(e) if e.raw_os_error() == Some(40) => {
@@ -209,7 +227,7 @@ fn check_symlink(path: &Path, root: &Path, hf: Option<&HfSnapshot>) -> Result<u6
             kind: special_kind(&ft),
         });
     }
-    Ok(m.len())
+    Ok(m)
 }
 
 fn is_loop(path: &Path) -> bool {

@@ -153,7 +153,10 @@ mod tests {
         env.signatures[0].keyid = "someone-else".into();
         let before = env.clone();
         let err = countersign(&mut env, &a).unwrap_err();
-        assert!(matches!(err, SignError::AlreadySigned { index: 0, .. }), "{err}");
+        assert!(
+            matches!(err, SignError::AlreadySigned { index: 0, .. }),
+            "{err}"
+        );
         assert_eq!(env, before);
     }
 

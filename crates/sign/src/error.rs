@@ -106,23 +106,18 @@ pub enum KeyError {
         /// The format being read.
         format: KeyFormat,
     },
-    /// The file asks for key-derivation work above the limits; the KDF was not run
-    /// (spec/keys.md §4.2).
+    /// The file asks for key-derivation work above the limits; the KDF was not run and the
+    /// passphrase was not asked for (spec/keys.md §4.2, §5.2).
     #[error(
-        "{format} asks for {what} (log_n={log_n}, r={r}, p={p}), above the limit of {limit}; \
-         refused without deriving"
+        "{format} asks for {asked}: {what} above the limit of {limit}; refused without deriving"
     )]
     KdfTooCostly {
         /// The format being read.
         format: KeyFormat,
-        /// The resource over its limit ("memory", "work", "rounds").
+        /// The resource over its limit: "memory", "work" or "rounds".
         what: &'static str,
-        /// scrypt log2(N), or 0 for a non-scrypt KDF.
-        log_n: u8,
-        /// scrypt r, or bcrypt rounds for an OpenSSH key.
-        r: u32,
-        /// scrypt p, or 0 for a non-scrypt KDF.
-        p: u32,
+        /// The parameters the file asks for, as written in it.
+        asked: String,
         /// The limit, described.
         limit: &'static str,
     },

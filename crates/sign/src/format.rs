@@ -109,13 +109,28 @@ mod tests {
     fn sniffs_each_format_from_its_first_line() {
         let cases = [
             ("sceau-ed25519 0011 AAAA c", Some(KeyFormat::SceauPublic)),
-            ("\n\nsceau-secret-key-v1\nalgorithm: ed25519", Some(KeyFormat::SceauSecret)),
+            (
+                "\n\nsceau-secret-key-v1\nalgorithm: ed25519",
+                Some(KeyFormat::SceauSecret),
+            ),
             ("ssh-ed25519 AAAAC3 me@host", Some(KeyFormat::OpenSshPublic)),
             ("ssh-rsa AAAAB3 me@host", Some(KeyFormat::OpenSshPublic)),
-            ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl", Some(KeyFormat::OpenSshPrivate)),
-            ("-----BEGIN PUBLIC KEY-----\r\nMCow", Some(KeyFormat::SpkiPem)),
-            ("-----BEGIN PRIVATE KEY-----\nMC4C", Some(KeyFormat::Pkcs8Pem)),
-            ("-----BEGIN ENCRYPTED PRIVATE KEY-----", Some(KeyFormat::EncryptedPkcs8Pem)),
+            (
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl",
+                Some(KeyFormat::OpenSshPrivate),
+            ),
+            (
+                "-----BEGIN PUBLIC KEY-----\r\nMCow",
+                Some(KeyFormat::SpkiPem),
+            ),
+            (
+                "-----BEGIN PRIVATE KEY-----\nMC4C",
+                Some(KeyFormat::Pkcs8Pem),
+            ),
+            (
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+                Some(KeyFormat::EncryptedPkcs8Pem),
+            ),
             ("-----BEGIN RSA PRIVATE KEY-----", None),
             ("", None),
             ("garbage", None),

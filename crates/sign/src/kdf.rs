@@ -40,7 +40,14 @@ impl KdfParams {
     /// are much cheaper to brute-force.
     pub fn new(log_n: u8, r: u32, p: u32) -> Result<KdfParams, KeyError> {
         let params = KdfParams { log_n, r, p };
-        params.check().map_err(|reason| KeyError::InvalidKdfParams { log_n, r, p, reason })?;
+        params
+            .check()
+            .map_err(|reason| KeyError::InvalidKdfParams {
+                log_n,
+                r,
+                p,
+                reason,
+            })?;
         Ok(params)
     }
 
@@ -64,6 +71,10 @@ impl KdfParams {
         128u64
             .saturating_mul(u64::from(self.r))
             .saturating_mul(1u64.checked_shl(u32::from(self.log_n)).unwrap_or(u64::MAX))
+    }
+
+    fn describe(&self) -> String {
+        format!("scrypt log_n={} r={} p={}", self.log_n, self.r, self.p)
     }
 
     fn work(&self) -> u64 {
@@ -97,21 +108,22 @@ impl KdfParams {
                 Err(KeyError::KdfTooCostly {
                     format,
                     what: "memory",
-                    log_n,
-                    r,
-                    p,
+                    asked: params.describe(),
                     limit: "256 MiB",
                 })
             }
             Err(_) if params.work() > MAX_SCRYPT_WORK => Err(KeyError::KdfTooCostly {
                 format,
                 what: "work",
+                asked: params.describe(),
+                limit: "4 × the default",
+            }),
+            Err(reason) => Err(KeyError::InvalidKdfParams {
                 log_n,
                 r,
                 p,
-                limit: "4 × the default",
+                reason,
             }),
-            Err(reason) => Err(KeyError::InvalidKdfParams { log_n, r, p, reason }),
         }
     }
 

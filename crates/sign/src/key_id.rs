@@ -75,7 +75,13 @@ mod tests {
 
     #[test]
     fn parses_only_sixteen_lower_case_hex_digits() {
-        for bad in ["", "21fe31dfa154a26", "21FE31DFA154A261", "21fe31dfa154a2611", "zzfe31dfa154a261"] {
+        for bad in [
+            "",
+            "21fe31dfa154a26",
+            "21FE31DFA154A261",
+            "21fe31dfa154a2611",
+            "zzfe31dfa154a261",
+        ] {
             assert!(bad.parse::<KeyId>().is_err(), "{bad}");
         }
     }

@@ -19,9 +19,13 @@ pub(crate) fn decode(
     let end = format!("-----END {label}-----");
     let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
     if lines.next() != Some(begin.as_str()) {
-        return Err(KeyError::malformed(format, format!("does not start with {begin}")));
+        return Err(KeyError::malformed(
+            format,
+            format!("does not start with {begin}"),
+        ));
     }
-    let mut body = Zeroizing::new(String::new());
+    // Sized up front so that no copy of a secret is left behind by a reallocation.
+    let mut body = Zeroizing::new(String::with_capacity(text.len()));
     let mut ended = false;
     for line in lines.by_ref() {
         if line == end {
@@ -51,7 +55,10 @@ pub(crate) fn decode(
 /// A PEM document with the standard 64-column body, ending in a newline.
 pub(crate) fn encode(label: &str, der: &[u8]) -> Zeroizing<String> {
     let b64 = Zeroizing::new(STANDARD.encode(der));
-    let mut out = Zeroizing::new(format!("-----BEGIN {label}-----\n"));
+    let mut out = Zeroizing::new(String::with_capacity(
+        2 * label.len() + b64.len() * 65 / 64 + 40,
+    ));
+    out.push_str(&format!("-----BEGIN {label}-----\n"));
     for chunk in b64.as_bytes().chunks(64) {
         // base64 output is ASCII, so every chunk is valid UTF-8.
         out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
@@ -77,12 +84,24 @@ mod tests {
     fn refuses_missing_end_headers_and_trailing_text() {
         let f = KeyFormat::SpkiPem;
         let cut = "-----BEGIN THING-----\nBwcH\n";
-        assert!(matches!(decode(cut, "THING", f), Err(KeyError::Truncated { .. })));
+        assert!(matches!(
+            decode(cut, "THING", f),
+            Err(KeyError::Truncated { .. })
+        ));
         let hdr = "-----BEGIN THING-----\nProc-Type: 4,ENCRYPTED\nBwcH\n-----END THING-----\n";
-        assert!(matches!(decode(hdr, "THING", f), Err(KeyError::Malformed { .. })));
+        assert!(matches!(
+            decode(hdr, "THING", f),
+            Err(KeyError::Malformed { .. })
+        ));
         let tail = "-----BEGIN THING-----\nBwcH\n-----END THING-----\nmore\n";
-        assert!(matches!(decode(tail, "THING", f), Err(KeyError::Malformed { .. })));
+        assert!(matches!(
+            decode(tail, "THING", f),
+            Err(KeyError::Malformed { .. })
+        ));
         let other = "-----BEGIN OTHER-----\nBwcH\n-----END OTHER-----\n";
-        assert!(matches!(decode(other, "THING", f), Err(KeyError::Malformed { .. })));
+        assert!(matches!(
+            decode(other, "THING", f),
+            Err(KeyError::Malformed { .. })
+        ));
     }
 }

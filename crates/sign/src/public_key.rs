@@ -251,7 +251,10 @@ fn spki_other_algorithm(der: &[u8], format: KeyFormat) -> KeyError {
     use ed25519_dalek::pkcs8::spki::SubjectPublicKeyInfoRef;
     match SubjectPublicKeyInfoRef::try_from(der) {
         Ok(spki) if spki.algorithm.oid == ed25519_dalek::pkcs8::ALGORITHM_OID => {
-            KeyError::malformed(format, "the ed25519 SubjectPublicKeyInfo is not in DER form")
+            KeyError::malformed(
+                format,
+                "the ed25519 SubjectPublicKeyInfo is not in DER form",
+            )
         }
         Ok(spki) => KeyError::UnsupportedAlgorithm {
             format,
@@ -279,7 +282,10 @@ mod tests {
             assert!(
                 matches!(
                     PublicKey::from_bytes(&weak),
-                    Err(KeyError::WeakKey { detail: "small order", .. })
+                    Err(KeyError::WeakKey {
+                        detail: "small order",
+                        ..
+                    })
                 ),
                 "{weak:?}"
             );
@@ -312,7 +318,10 @@ mod tests {
         let mixed = (key.key.to_edwards() + t).compress().to_bytes();
         assert!(matches!(
             PublicKey::from_bytes(&mixed),
-            Err(KeyError::WeakKey { detail: "has a small-order component", .. })
+            Err(KeyError::WeakKey {
+                detail: "has a small-order component",
+                ..
+            })
         ));
     }
 
@@ -331,7 +340,10 @@ mod tests {
         let wrong = line.replace("21fe31dfa154a261", "0011223344556677");
         let err = PublicKey::parse(&wrong).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("0011223344556677") && msg.contains("21fe31dfa154a261"), "{msg}");
+        assert!(
+            msg.contains("0011223344556677") && msg.contains("21fe31dfa154a261"),
+            "{msg}"
+        );
         assert!(matches!(err, KeyError::KeyIdMismatch { .. }));
         assert!(matches!(
             PublicKey::parse("sceau-ed25519 21fe31dfa154a261"),
@@ -347,7 +359,10 @@ mod tests {
             KeyId::of_bytes(&zero),
             STANDARD.encode(zero)
         );
-        assert!(matches!(PublicKey::parse(&line), Err(KeyError::WeakKey { .. })));
+        assert!(matches!(
+            PublicKey::parse(&line),
+            Err(KeyError::WeakKey { .. })
+        ));
     }
 
     #[test]
@@ -377,7 +392,10 @@ mod tests {
             PublicKey::parse("-----BEGIN PRIVATE KEY-----\n"),
             Err(KeyError::WrongKind { .. })
         ));
-        assert!(matches!(PublicKey::parse("hello"), Err(KeyError::Unrecognised { .. })));
+        assert!(matches!(
+            PublicKey::parse("hello"),
+            Err(KeyError::Unrecognised { .. })
+        ));
         assert!(matches!(
             PublicKey::parse(&"a".repeat(MAX_KEY_TEXT_BYTES + 1)),
             Err(KeyError::TooLarge { .. })

@@ -79,8 +79,12 @@ pub(crate) fn encode<R: RngCore + CryptoRng>(
             Zeroizing::new(STANDARD.encode(sealed))
         }
     };
-    let mut text = Zeroizing::new(header);
-    text.push_str(&field_line("secret", &secret));
+    // Sized up front so that no copy of the secret is left behind by a reallocation.
+    let mut text = Zeroizing::new(String::with_capacity(header.len() + secret.len() + 9));
+    text.push_str(&header);
+    text.push_str("secret: ");
+    text.push_str(&secret);
+    text.push('\n');
     Ok(text)
 }
 
@@ -177,7 +181,10 @@ fn split_derived(derived: &[u8; DERIVED_LEN]) -> (Zeroizing<[u8; 32]>, [u8; CHEC
 fn to_seed(bytes: &[u8]) -> Result<Zeroizing<[u8; SEED_LEN]>, KeyError> {
     let mut seed = Zeroizing::new([0u8; SEED_LEN]);
     if bytes.len() != SEED_LEN {
-        return Err(KeyError::malformed(FORMAT, "the secret is not a 32-byte seed"));
+        return Err(KeyError::malformed(
+            FORMAT,
+            "the secret is not a 32-byte seed",
+        ));
     }
     seed.copy_from_slice(bytes);
     Ok(seed)
@@ -242,7 +249,10 @@ impl<'a> Reader<'a> {
 
     fn magic(&mut self) -> Result<(), KeyError> {
         if self.next_line() != Some(MAGIC) {
-            return Err(KeyError::malformed(FORMAT, format!("does not start with {MAGIC}")));
+            return Err(KeyError::malformed(
+                FORMAT,
+                format!("does not start with {MAGIC}"),
+            ));
         }
         self.header.extend_from_slice(MAGIC.as_bytes());
         self.header.push(b'\n');

@@ -76,7 +76,12 @@ impl SecretKey {
         passphrase: Option<&[u8]>,
         comment: Option<&str>,
     ) -> Result<Zeroizing<String>, KeyError> {
-        self.to_file_text_with(passphrase, comment, KdfParams::DEFAULT, &mut rand::rngs::OsRng)
+        self.to_file_text_with(
+            passphrase,
+            comment,
+            KdfParams::DEFAULT,
+            &mut rand::rngs::OsRng,
+        )
     }
 
     /// [`SecretKey::to_file_text`] with chosen scrypt parameters and random source; tests use
@@ -95,7 +100,8 @@ impl SecretKey {
     /// The unencrypted PKCS#8 PEM encoding `-----BEGIN PRIVATE KEY-----`, as
     /// `openssl genpkey -algorithm ed25519` writes it (spec/keys.md §5.4).
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        let mut der = Zeroizing::new(PKCS8_ED25519_PREFIX.to_vec());
+        let mut der = Zeroizing::new(Vec::with_capacity(PKCS8_ED25519_PREFIX.len() + 32));
+        der.extend_from_slice(&PKCS8_ED25519_PREFIX);
         der.extend_from_slice(self.key.as_bytes());
         pem::encode("PRIVATE KEY", &der)
     }
@@ -182,10 +188,8 @@ where
                 return Err(KeyError::KdfTooCostly {
                     format,
                     what: "rounds",
-                    log_n: 0,
-                    r: *rounds,
-                    p: 0,
-                    limit: "1024 bcrypt-pbkdf rounds",
+                    asked: format!("{rounds} bcrypt-pbkdf rounds"),
+                    limit: "1024 rounds",
                 });
             }
         }
@@ -270,7 +274,10 @@ mod tests {
         assert_eq!(comment.as_deref(), Some("alice"));
         // CRLF line endings (a file edited on Windows) still read.
         let crlf = text.replace('\n', "\r\n");
-        assert_eq!(SecretKey::parse(&crlf, with(PASS)).unwrap().0.public(), key.public());
+        assert_eq!(
+            SecretKey::parse(&crlf, with(PASS)).unwrap().0.public(),
+            key.public()
+        );
     }
 
     #[test]
@@ -308,7 +315,10 @@ mod tests {
         })
         .err()
         .unwrap();
-        assert!(matches!(err, KeyError::PassphraseUnavailable { .. }), "{err}");
+        assert!(
+            matches!(err, KeyError::PassphraseUnavailable { .. }),
+            "{err}"
+        );
         let source = std::error::Error::source(&err).unwrap().to_string();
         assert_eq!(source, "no terminal");
     }
@@ -316,19 +326,39 @@ mod tests {
     #[test]
     fn truncated_files_are_refused() {
         let key = SecretKey::from_seed(&[2; 32]);
-        for text in [encrypted(&key), key.to_file_text(None, None).unwrap().to_string()] {
+        for text in [
+            encrypted(&key),
+            key.to_file_text(None, None).unwrap().to_string(),
+        ] {
             // Every cut at a line boundary is reported as truncation.
             let mut at = 0;
             for line in text.lines().take(text.lines().count() - 1) {
                 at += line.len() + 1;
                 let err = SecretKey::parse(&text[..at], with(PASS)).err().unwrap();
-                assert!(matches!(err, KeyError::Truncated { .. }), "cut at {at}: {err}");
+                assert!(
+                    matches!(err, KeyError::Truncated { .. }),
+                    "cut at {at}: {err}"
+                );
             }
             // A cut inside the secret too; any other cut is an error of some kind.
-            let err = SecretKey::parse(&text[..text.len() - 5], with(PASS)).err().unwrap();
-            assert!(matches!(err, KeyError::Truncated { missing: "the secret", .. }), "{err}");
+            let err = SecretKey::parse(&text[..text.len() - 5], with(PASS))
+                .err()
+                .unwrap();
+            assert!(
+                matches!(
+                    err,
+                    KeyError::Truncated {
+                        missing: "the secret",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
             for cut in 0..text.len() - 1 {
-                assert!(SecretKey::parse(&text[..cut], with(PASS)).is_err(), "cut at {cut}");
+                assert!(
+                    SecretKey::parse(&text[..cut], with(PASS)).is_err(),
+                    "cut at {cut}"
+                );
             }
         }
     }
@@ -339,7 +369,11 @@ mod tests {
         let text = encrypted(&key);
         let secret_at = text.find("secret: ").unwrap() + "secret: ".len();
         let mut bytes = text.clone().into_bytes();
-        bytes[secret_at + 3] = if bytes[secret_at + 3] == b'A' { b'B' } else { b'A' };
+        bytes[secret_at + 3] = if bytes[secret_at + 3] == b'A' {
+            b'B'
+        } else {
+            b'A'
+        };
         let flipped = String::from_utf8(bytes).unwrap();
         let err = SecretKey::parse(&flipped, with(PASS)).err().unwrap();
         assert!(matches!(err, KeyError::Tampered { .. }), "{err}");
@@ -377,7 +411,12 @@ mod tests {
             );
             assert!(!asked.get(), "{params}: the passphrase was asked for");
         }
-        for bad in ["log_n=99999999999 r=8 p=1", "r=8 log_n=4 p=1", "log_n=4 r=8", "log_n=-1 r=8 p=1"] {
+        for bad in [
+            "log_n=99999999999 r=8 p=1",
+            "r=8 log_n=4 p=1",
+            "log_n=4 r=8",
+            "log_n=-1 r=8 p=1",
+        ] {
             let err = SecretKey::parse(&text.replace("log_n=4 r=8 p=1", bad), never)
                 .err()
                 .unwrap();
@@ -395,7 +434,10 @@ mod tests {
             .unwrap();
         let msg = err.to_string();
         assert!(matches!(err, KeyError::KeyIdMismatch { .. }));
-        assert!(msg.contains(&other) && msg.contains(&key.key_id().to_string()), "{msg}");
+        assert!(
+            msg.contains(&other) && msg.contains(&key.key_id().to_string()),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -407,7 +449,10 @@ mod tests {
         let public = SecretKey::from_seed(&[1; 32]).public().to_sceau_line(None);
         assert!(matches!(
             SecretKey::parse(&public, never),
-            Err(KeyError::WrongKind { found: KeyFormat::SceauPublic, .. })
+            Err(KeyError::WrongKind {
+                found: KeyFormat::SceauPublic,
+                ..
+            })
         ));
         assert!(matches!(
             SecretKey::parse("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", never),
@@ -433,7 +478,10 @@ mod tests {
         let (back, comment) = SecretKey::parse(&pem, never).unwrap();
         assert_eq!((back.public(), comment), (key.public(), None));
         let cut = &pem[..pem.len() - 10];
-        assert!(matches!(SecretKey::parse(cut, never), Err(KeyError::Truncated { .. })));
+        assert!(matches!(
+            SecretKey::parse(cut, never),
+            Err(KeyError::Truncated { .. })
+        ));
     }
 
     #[test]
@@ -457,16 +505,27 @@ mod tests {
         let (key, _) = SecretKey::parse(&locked, with(b"hunter2")).unwrap();
         assert_eq!(key.public(), want);
         let err = SecretKey::parse(&locked, with(b"hunter3")).err().unwrap();
-        assert!(matches!(err, KeyError::WrongPassphrase { format: KeyFormat::OpenSshPrivate }));
+        assert!(matches!(
+            err,
+            KeyError::WrongPassphrase {
+                format: KeyFormat::OpenSshPrivate
+            }
+        ));
         let cut = &locked[..locked.len() / 2];
-        assert!(matches!(SecretKey::parse(cut, never), Err(KeyError::Truncated { .. })));
+        assert!(matches!(
+            SecretKey::parse(cut, never),
+            Err(KeyError::Truncated { .. })
+        ));
     }
 
     /// RFC 8032 §7.1: signing with the test seeds reproduces the test signatures byte for
     /// byte (the verification side is in tests/vectors.rs).
     #[test]
     fn rfc8032_signatures_are_reproduced() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/rfc8032-ed25519.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/vectors/rfc8032-ed25519.json"
+        );
         let cases: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let mut n = 0;

@@ -10,7 +10,10 @@ use sceau_sign::{KeyError, PublicKey};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/../../testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../testdata/vectors/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
@@ -42,11 +45,19 @@ fn wycheproof_valid_verify_and_invalid_do_not() {
                 .unwrap_or_else(|e| panic!("tcId {id}: key refused at load: {e}"));
             match case["result"].as_str().unwrap() {
                 "valid" => {
-                    assert!(got, "tcId {id} is valid but was refused: {}", case["comment"]);
+                    assert!(
+                        got,
+                        "tcId {id} is valid but was refused: {}",
+                        case["comment"]
+                    );
                     valid += 1;
                 }
                 "invalid" => {
-                    assert!(!got, "tcId {id} is invalid but was accepted: {}", case["comment"]);
+                    assert!(
+                        !got,
+                        "tcId {id} is invalid but was accepted: {}",
+                        case["comment"]
+                    );
                     invalid += 1;
                 }
                 other => panic!("tcId {id}: unexpected result {other}"),
@@ -70,11 +81,24 @@ const REFUSING_FLAGS: [&str; 6] = [
     "low_order_residue",
 ];
 
+/// ed25519-dalek's `verify_strict` with no load check beyond decompression, for comparison.
+fn plain_verify_strict(key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    let key: [u8; 32] = key.try_into().unwrap();
+    let sig: [u8; 64] = sig.try_into().unwrap();
+    ed25519_dalek::VerifyingKey::from_bytes(&key)
+        .map(|k| {
+            k.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig))
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
 #[test]
 fn cctv_cases_follow_the_stated_rule() {
     let doc = load("cctv-ed25519.json");
     let cases = doc.as_array().unwrap();
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut strict_alone = 0;
     for case in cases {
         let n = &case["number"];
         let flags: Vec<&str> = case["flags"]
@@ -87,13 +111,25 @@ fn cctv_cases_follow_the_stated_rule() {
         let outcome = match &got {
             Ok(true) => "accepted",
             Ok(false) => "refused by verify_strict",
-            Err(KeyError::WeakKey { detail: "small order", .. }) => "key refused: small order",
+            Err(KeyError::WeakKey {
+                detail: "small order",
+                ..
+            }) => "key refused: small order",
             Err(KeyError::WeakKey { .. }) => "key refused: small-order component",
             Err(KeyError::NonCanonical { .. }) => "key refused: non-canonical",
             Err(KeyError::NotOnCurve) => "key refused: not on curve",
             Err(e) => panic!("case {n}: unexpected error {e}"),
         };
         *outcomes.entry(outcome).or_default() += 1;
+        if plain_verify_strict(&hex_field(case, "key"), msg, &hex_field(case, "sig")) {
+            strict_alone += 1;
+            // Whatever verify_strict alone accepts and sceau refuses is a key with a
+            // small-order component.
+            assert!(
+                matches!(got, Ok(true)) || flags.contains(&"low_order_component_A"),
+                "case {n} with flags {flags:?}"
+            );
+        }
         assert_eq!(
             matches!(got, Ok(true)),
             expected,
@@ -101,13 +137,20 @@ fn cctv_cases_follow_the_stated_rule() {
         );
         // verify_strict alone (no load check) must never accept what the rule refuses
         // because of R: the load check is not the only defence.
-        if flags.iter().any(|f| ["low_order_R", "non_canonical_R", "low_order_residue"].contains(f)) {
+        if flags
+            .iter()
+            .any(|f| ["low_order_R", "non_canonical_R", "low_order_residue"].contains(f))
+        {
             assert!(!matches!(got, Ok(true)), "case {n}");
         }
     }
     println!("cctv: {} cases: {outcomes:?}", cases.len());
+    println!("cctv: ed25519-dalek verify_strict without sceau's load check accepts {strict_alone}");
     assert_eq!(cases.len(), 914);
     assert_eq!(outcomes.get("accepted"), Some(&1));
+    // What the load check adds: 42 signatures under keys with a small-order component pass
+    // verify_strict, and are refused at load.
+    assert_eq!(strict_alone, 1 + 42);
 }
 
 #[test]
@@ -118,14 +161,18 @@ fn rfc8032_ed25519_vectors_verify_and_tampering_does_not() {
         if case["algorithm"] != "Ed25519" {
             continue; // Ed25519ctx, Ed25519ph and Ed448 are not used by sceau.
         }
-        let (pk, msg, sig) = (hex_field(case, "pub"), hex_field(case, "msg"), hex_field(case, "sig"));
-        assert_eq!(accepts(&pk, &msg, &sig).unwrap(), true, "case {n}");
+        let (pk, msg, sig) = (
+            hex_field(case, "pub"),
+            hex_field(case, "msg"),
+            hex_field(case, "sig"),
+        );
+        assert!(accepts(&pk, &msg, &sig).unwrap(), "case {n}");
         let mut flipped = sig.clone();
         flipped[0] ^= 1;
-        assert_eq!(accepts(&pk, &msg, &flipped).unwrap(), false, "case {n}");
+        assert!(!accepts(&pk, &msg, &flipped).unwrap(), "case {n}");
         let mut other = msg.clone();
         other.push(0);
-        assert_eq!(accepts(&pk, &other, &sig).unwrap(), false, "case {n}");
+        assert!(!accepts(&pk, &other, &sig).unwrap(), "case {n}");
         n += 1;
     }
     println!("rfc8032: {n} Ed25519 vectors verified");

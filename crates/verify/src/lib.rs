@@ -1,3 +1,13 @@
 //! sceau verification: trust policy, thresholds, freshness and tree-vs-record comparison.
+//!
+//! Nothing here prints or reads the clock: callers pass "now" and the trust roots, and every
+//! verification returns a [`report::Report`] listing each check and its outcome.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod freshness;
+pub mod policy;
+pub mod record;
+pub mod report;
+pub mod threshold;
+pub mod tree;

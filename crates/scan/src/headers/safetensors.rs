@@ -20,8 +20,8 @@ const METADATA_KEY: &str = "__metadata__";
 /// Reads a safetensors header from `r`, positioned at the start of a file of `file_len` bytes.
 ///
 /// Reads exactly `8 + N` bytes, where `N` is the header length the file declares, after
-/// checking `N` against [`MAX_HEADER_BYTES`] and the file length; never reads tensor data
-/// (spec/scan-headers.md §5.3).
+/// checking `N` against the cap of 100 000 000 bytes and against the file length; never reads
+/// tensor data (spec/scan-headers.md §5.3).
 pub fn read_safetensors<R: Read>(r: &mut R, file_len: u64) -> Result<WeightInfo, HeaderError> {
     let mut src = Source::new(r, file_len);
     // spec/scan-headers.md §5.3: u64 little-endian header length, capped, within the file.
@@ -452,6 +452,23 @@ mod tests {
             matches!(err, HeaderError::DuplicateName { ref name, .. } if name == "a"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn duplicate_tensor_key_far_apart() {
+        let t = r#"{"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}"#;
+        let header = format!(r#"{{"b": {t}, "a": {t}, "c": {t}, "b": {t}}}"#);
+        let err = read(&file(&header, 1)).unwrap_err();
+        assert!(
+            matches!(err, HeaderError::DuplicateName { ref name, .. } if name == "b"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn null_metadata_is_accepted() {
+        let info = read(&file(r#"{"__metadata__": null}"#, 0)).unwrap();
+        assert_eq!(info.tensor_count, 0);
     }
 
     #[test]

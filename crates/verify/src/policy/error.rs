@@ -4,7 +4,7 @@ use sceau_core::dsse::EnvelopeError;
 use sceau_sign::{KeyError, KeyId, SignError};
 use time::OffsetDateTime;
 
-use super::{MAX_POLICY_BYTES, PAYLOAD_TYPE_POLICY, POLICY_TYPE};
+use super::{PAYLOAD_TYPE_POLICY, POLICY_TYPE};
 
 /// Why a trust policy could not be read, signed or verified.
 ///

@@ -140,9 +140,14 @@ mod tests {
 
     #[test]
     fn refuses_malformed_patterns() {
-        for bad in ["", "*", "/*", "org/*/x", "org*", "o*/*", "org/ x", "a\nb", "org/**"] {
+        for bad in [
+            "", "*", "/*", "org/*/x", "org*", "o*/*", "org/ x", "a\nb", "org/**",
+        ] {
             assert!(
-                matches!(ReleasePattern::parse(bad), Err(PolicyError::InvalidPattern { .. })),
+                matches!(
+                    ReleasePattern::parse(bad),
+                    Err(PolicyError::InvalidPattern { .. })
+                ),
                 "{bad:?}"
             );
         }

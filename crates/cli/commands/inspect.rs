@@ -1,0 +1,72 @@
+//! `sceau inspect`: what a record claims, clearly marked as not verified.
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+
+use crate::args::InspectArgs;
+use crate::error::{CliError, CliResult};
+use crate::render;
+
+/// Runs `sceau inspect`.
+pub fn run(args: &InspectArgs) -> CliResult {
+    let bytes = crate::commands::verify::read_record_file(&args.record)?;
+    let rec = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
+        CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
+            .hint("is this a record written by `sceau sign`?")
+    })?;
+    let r = &rec.release;
+    let mut kinds: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for a in &r.artifacts {
+        let e = kinds.entry(a.kind.to_string()).or_default();
+        e.0 += 1;
+        e.1 += a.size;
+    }
+    let keyids: Vec<&str> = rec.envelope.signatures.iter().map(|s| s.keyid.as_str()).collect();
+    let signed_at = rec.statement.predicate.pointer("/metadata/timestamp").and_then(|v| v.as_str());
+    if args.json {
+        render::print_json(&serde_json::json!({
+            "verified": false,
+            "warning": "NOT VERIFIED: this shows what the record claims; use `sceau verify` to check it",
+            "payload_sha256": rec.payload_sha256.to_hex(),
+            "release": {"name": r.name, "version": r.version},
+            "signed_at": signed_at,
+            "signature_keyids": keyids,
+            "licence": r.licence,
+            "card": r.card,
+            "ignore": r.ignore.0,
+            "artifacts": r.artifacts,
+        }))?;
+        return Ok(0);
+    }
+    println!("NOT VERIFIED — this is what the record claims. Use `sceau verify` to check it.");
+    println!("release:   {} {}", r.name, r.version);
+    println!("record id: sha256:{}", rec.payload_sha256);
+    if let Some(t) = signed_at {
+        println!("signed at: {t}");
+    }
+    println!(
+        "signatures: {} (key ids as written, unverified: {})",
+        keyids.len(),
+        if keyids.is_empty() { "-".into() } else { keyids.join(", ") }
+    );
+    if let Some(l) = &r.licence {
+        println!("licence:   {}", l.label());
+    }
+    for (k, (n, b)) in &kinds {
+        println!("  {k:<11} {n:>5} files  {:>10}", render::bytes(*b));
+    }
+    if let Some(c) = &r.card {
+        if !c.datasets.is_empty() {
+            println!("datasets:  {}", c.datasets.join(", "));
+        }
+        if !c.base_model.is_empty() {
+            println!(
+                "base model: {} ({})",
+                c.base_model.join(", "),
+                c.base_model_relation.as_deref().unwrap_or("relation not stated")
+            );
+        }
+    }
+    println!("ignore rules: {}", r.ignore.0.join(" "));
+    Ok(0)
+}

@@ -1,0 +1,42 @@
+//! `sceau key show`: a key's id and public key in every encoding.
+#![allow(clippy::print_stdout)]
+
+use sceau_sign::{KeyFormat, PublicKey};
+
+use crate::args::KeyShowArgs;
+use crate::error::CliResult;
+use crate::keys::{load_public, load_secret, PassphraseSource};
+use crate::render;
+
+/// Runs `sceau key show`.
+pub fn show(args: &KeyShowArgs) -> CliResult {
+    let text = std::fs::read_to_string(&args.file).unwrap_or_default();
+    let is_secret = KeyFormat::sniff(&text).is_some_and(KeyFormat::is_secret);
+    let (pk, comment): (PublicKey, Option<String>) = if is_secret {
+        let src = PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        };
+        (load_secret(&args.file, &src)?.public(), None)
+    } else {
+        load_public(&args.file)?
+    };
+    let v = serde_json::json!({
+        "key_id": pk.key_id().to_string(),
+        "sceau": pk.to_sceau_line(comment.as_deref()),
+        "openssh": pk.to_openssh(),
+        "spki_pem": pk.to_spki_pem(),
+        "comment": comment,
+    });
+    if args.json {
+        render::print_json(&v)?;
+    } else {
+        println!("key id: {}", pk.key_id());
+        if let Some(c) = &comment {
+            println!("comment: {c}");
+        }
+        println!("sceau:   {}", pk.to_sceau_line(comment.as_deref()));
+        println!("openssh: {}", pk.to_openssh());
+        print!("spki:\n{}", pk.to_spki_pem());
+    }
+    Ok(0)
+}

@@ -1,0 +1,137 @@
+//! Loading keys for the CLI: files, passphrases from a file, the environment or a prompt.
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+use sceau_sign::{KeyError, PublicKey, SecretKey};
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// Environment variable holding a passphrase for CI.
+pub const PASSPHRASE_ENV: &str = "SCEAU_PASSPHRASE";
+
+/// Where a passphrase comes from, in order: `--passphrase-file`, `SCEAU_PASSPHRASE`, a prompt.
+#[derive(Clone, Debug, Default)]
+pub struct PassphraseSource {
+    /// `--passphrase-file`.
+    pub file: Option<PathBuf>,
+}
+
+impl PassphraseSource {
+    /// Reads the passphrase (for decrypting), prompting once on a terminal.
+    pub fn get(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+        if let Some(f) = &self.file {
+            let text = Zeroizing::new(
+                std::fs::read(f).with_context(|| format!("cannot read passphrase file {}", f.display()))?,
+            );
+            let trimmed = strip_newline(&text);
+            return Ok(Zeroizing::new(trimmed.to_vec()));
+        }
+        if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+            return Ok(Zeroizing::new(p.into_bytes()));
+        }
+        if std::io::stdin().is_terminal() {
+            let p = rpassword::prompt_password(format!("passphrase for {what}: "))
+                .context("cannot read the passphrase from the terminal")?;
+            return Ok(Zeroizing::new(p.into_bytes()));
+        }
+        Err(CliError::input(anyhow!("{what} is encrypted and no passphrase was given"))
+            .hint(format!("set {PASSPHRASE_ENV}, pass --passphrase-file FILE, or run in a terminal")))
+    }
+
+    /// Reads a new passphrase (for encrypting), asking twice on a terminal.
+    pub fn new_passphrase(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+        if self.file.is_some() || std::env::var_os(PASSPHRASE_ENV).is_some() || !std::io::stdin().is_terminal() {
+            return self.get(what);
+        }
+        let a = Zeroizing::new(
+            rpassword::prompt_password(format!("new passphrase for {what}: ")).context("cannot read the passphrase")?,
+        );
+        let b = Zeroizing::new(rpassword::prompt_password("repeat it: ").context("cannot read the passphrase")?);
+        if *a != *b {
+            return Err(CliError::input(anyhow!("the two passphrases differ")));
+        }
+        Ok(Zeroizing::new(a.as_bytes().to_vec()))
+    }
+}
+
+fn strip_newline(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+/// Hint for a key error.
+pub fn key_hint(e: &KeyError) -> Option<&'static str> {
+    Some(match e {
+        KeyError::WrongPassphrase { .. } => "check SCEAU_PASSPHRASE / --passphrase-file, or type it again",
+        KeyError::WeakKey { .. } | KeyError::NonCanonical { .. } | KeyError::NotOnCurve => {
+            "this key cannot be trusted by anyone: generate a new one with `sceau keygen`"
+        }
+        KeyError::WrongKind { .. } => "a .pub file goes to --maintainer/--key of verify; a .key file to --key of sign",
+        KeyError::KeyIdMismatch { .. } => "the key line was edited: get the key again from its owner",
+        KeyError::Truncated { .. } | KeyError::Malformed { .. } | KeyError::Unrecognised { .. } => {
+            "sceau reads its own key files, OpenSSH ed25519 keys and PKCS#8/SPKI PEM ed25519 keys"
+        }
+        _ => return None,
+    })
+}
+
+fn key_error(path: &Path, e: KeyError) -> CliError {
+    let hint = key_hint(&e);
+    CliError::input(anyhow::Error::new(e).context(format!("{}", path.display()))).maybe_hint(hint)
+}
+
+fn read_key_text(path: &Path) -> Result<String, CliError> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read key {}", path.display()))?;
+    if meta.len() > sceau_sign::MAX_KEY_TEXT_BYTES as u64 {
+        return Err(CliError::input(anyhow!("{}: {} bytes is too large for a key file", path.display(), meta.len())));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read key {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| CliError::input(anyhow!("{}: key file is not UTF-8 text", path.display())))
+}
+
+/// Reads a public key file in any supported encoding.
+pub fn load_public(path: &Path) -> Result<(PublicKey, Option<String>), CliError> {
+    let text = read_key_text(path)?;
+    PublicKey::parse(&text).map_err(|e| key_error(path, e))
+}
+
+/// Reads a secret key file, asking for a passphrase only when it is encrypted. Warns when a
+/// secret key file is readable by others.
+pub fn load_secret(path: &Path, pass: &PassphraseSource) -> Result<SecretKey, CliError> {
+    warn_if_world_readable(path);
+    let text = Zeroizing::new(read_key_text(path)?);
+    let what = path.display().to_string();
+    let mut prompt_err = None;
+    let res = SecretKey::parse(&text, || match pass.get(&what) {
+        Ok(p) => Ok(p),
+        Err(e) => {
+            let msg = e.error.to_string();
+            prompt_err = Some(e);
+            Err(msg)
+        }
+    });
+    match res {
+        Ok((k, _)) => Ok(k),
+        Err(e) => Err(prompt_err.unwrap_or_else(|| key_error(path, e))),
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn warn_if_world_readable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 {
+                eprintln!(
+                    "warning: {} is readable by other users (mode {:o}); run: chmod 600 {}",
+                    path.display(),
+                    m.permissions().mode() & 0o777,
+                    path.display()
+                );
+            }
+        }
+    }
+}

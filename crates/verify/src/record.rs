@@ -1,0 +1,350 @@
+//! Verifying a release record: signatures first, then the verified payload, then the tree
+//! (spec/verify.md §2–§4). Every check lands in the [`Report`]; the clock is passed in.
+use std::path::Path;
+
+use sceau_core::cyclonedx::Bom;
+use sceau_core::dsse::{Envelope, PAYLOAD_TYPE_INTOTO};
+use sceau_core::statement::{FileSubject, Statement, PREDICATE_CYCLONEDX};
+use sceau_core::{IgnoreRules, Release, Sha256Digest};
+use sceau_scan::Progress;
+use sceau_sign::PublicKey;
+use time::OffsetDateTime;
+
+use crate::report::{Outcome, Report, Stage};
+use crate::threshold::{count_signers, SignerCount};
+use crate::tree::{compare_tree, TreeDiff};
+
+/// How far in the future a signing time may lie before it is refused (clock skew).
+pub const MAX_FUTURE_SKEW: time::Duration = time::Duration::minutes(5);
+
+/// The keys a record must be signed by.
+#[derive(Clone, Debug)]
+pub struct Trust {
+    /// Trusted keys with a name for each (revoked keys already removed).
+    pub keys: Vec<(String, PublicKey)>,
+    /// Distinct keys needed.
+    pub threshold: usize,
+    /// Where the trust comes from, for the report (`--key`, `policy v2`).
+    pub source: String,
+}
+
+/// What to compare on disk.
+pub struct TreeCheck<'a> {
+    /// The release folder.
+    pub root: &'a Path,
+    /// Paths to leave out besides the recorded rules (the record file when it is inside).
+    pub extra_ignores: Vec<String>,
+    /// Extra files do not fail verification.
+    pub allow_extra: bool,
+    /// Hashing threads.
+    pub threads: usize,
+    /// Hashing progress.
+    pub progress: &'a dyn Progress,
+}
+
+/// A record whose signatures met the threshold, with its payload parsed from the verified bytes.
+#[derive(Clone, Debug)]
+pub struct VerifiedRecord {
+    /// The Statement.
+    pub statement: Statement,
+    /// Its subjects as checked paths and digests.
+    pub subjects: Vec<FileSubject>,
+    /// The release the BOM describes.
+    pub release: Release,
+    /// SHA-256 of the payload bytes: the record's identity (lineage, rollback state).
+    pub payload_sha256: Sha256Digest,
+    /// Who signed.
+    pub signers: SignerCount,
+    /// BOM metadata timestamp (signing time), if present.
+    pub signed_at: Option<OffsetDateTime>,
+}
+
+/// Everything a verification found.
+#[derive(Debug)]
+pub struct Verification {
+    /// Every check.
+    pub report: Report,
+    /// Set once signatures and payload passed.
+    pub record: Option<VerifiedRecord>,
+    /// Set when a tree was compared.
+    pub tree: Option<TreeDiff>,
+}
+
+/// A record parsed without any signature check, for `sceau inspect`. NOT VERIFIED.
+#[derive(Clone, Debug)]
+pub struct UnverifiedRecord {
+    /// The envelope.
+    pub envelope: Envelope,
+    /// The Statement, if the payload parses.
+    pub statement: Statement,
+    /// The release, if the BOM reads back.
+    pub release: Release,
+    /// SHA-256 of the payload.
+    pub payload_sha256: Sha256Digest,
+}
+
+/// Why a record cannot even be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// Not a DSSE envelope.
+    #[error(transparent)]
+    Envelope(#[from] sceau_core::dsse::EnvelopeError),
+    /// The payload type is not in-toto.
+    #[error("payloadType is {0:?}, expected {PAYLOAD_TYPE_INTOTO:?}")]
+    PayloadType(String),
+    /// The payload is not a Statement with file subjects.
+    #[error(transparent)]
+    Statement(#[from] sceau_core::statement::StatementError),
+    /// The predicate is not a BOM sceau can read.
+    #[error("predicate: {0}")]
+    Bom(String),
+}
+
+/// Parses the verified payload bytes into a Statement, subjects and release, checking that
+/// the BOM's hashes agree with the subjects (spec/verify.md §2.3).
+pub fn parse_payload(payload: &[u8]) -> Result<(Statement, Vec<FileSubject>, Release), RecordError> {
+    let statement = Statement::from_slice(payload)?;
+    statement.expect_predicate(PREDICATE_CYCLONEDX)?;
+    let subjects = statement.file_subjects()?;
+    let bom: Bom = serde_json::from_value(statement.predicate.clone()).map_err(|e| RecordError::Bom(e.to_string()))?;
+    let release = Release::from_bom(&bom).map_err(|e| RecordError::Bom(e.to_string()))?;
+    if release.artifacts.len() != subjects.len() {
+        return Err(RecordError::Bom(format!(
+            "BOM lists {} artifacts, the Statement {} subjects",
+            release.artifacts.len(),
+            subjects.len()
+        )));
+    }
+    for s in &subjects {
+        match release.artifact(s.path.as_str()) {
+            Some(a) if a.sha256 == s.sha256 => {}
+            Some(a) => {
+                return Err(RecordError::Bom(format!(
+                    "{}: BOM hash {} differs from subject digest {}",
+                    s.path, a.sha256, s.sha256
+                )))
+            }
+            None => return Err(RecordError::Bom(format!("{}: subject missing from the BOM", s.path))),
+        }
+    }
+    Ok((statement, subjects, release))
+}
+
+/// Reads a record without checking any signature (`sceau inspect`).
+pub fn read_unverified(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
+    let envelope = Envelope::from_json(bytes)?;
+    if envelope.payload_type != PAYLOAD_TYPE_INTOTO {
+        return Err(RecordError::PayloadType(envelope.payload_type));
+    }
+    let (statement, _, release) = parse_payload(&envelope.payload)?;
+    let payload_sha256 = sceau_scan::hash::sha256(&envelope.payload);
+    Ok(UnverifiedRecord {
+        envelope,
+        statement,
+        release,
+        payload_sha256,
+    })
+}
+
+/// Verifies a record file's bytes under `trust` at `now`, then (optionally) a tree
+/// (spec/verify.md). Signatures are checked over the envelope's PAE before the payload is
+/// parsed, and only the verified payload bytes are parsed.
+pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Option<TreeCheck<'_>>) -> Verification {
+    let mut report = Report::default();
+    let out = |report: Report, record, tree| Verification { report, record, tree };
+
+    let env = match Envelope::from_json(bytes) {
+        Ok(e) => {
+            report.pass(Stage::Parse, "envelope", format!("DSSE envelope with {} signature(s)", e.signatures.len()));
+            e
+        }
+        Err(e) => {
+            report.fail(Stage::Parse, "envelope", e.to_string());
+            skip_rest(&mut report, tree.is_some());
+            return out(report, None, None);
+        }
+    };
+    if env.payload_type != PAYLOAD_TYPE_INTOTO {
+        report.fail(
+            Stage::Parse,
+            "payload-type",
+            format!("payloadType is {:?}, expected {PAYLOAD_TYPE_INTOTO:?}", env.payload_type),
+        );
+        skip_rest(&mut report, tree.is_some());
+        return out(report, None, None);
+    }
+    report.pass(Stage::Parse, "payload-type", PAYLOAD_TYPE_INTOTO);
+
+    // Signatures before anything in the payload is looked at (spec/verify.md §2.1).
+    let signers = count_signers(&env, &trust.keys);
+    let names: Vec<String> = signers.valid.iter().map(|(n, id)| format!("{n} ({id})")).collect();
+    let mut detail = format!(
+        "{} of {} required distinct trusted keys signed ({}); trust from {}",
+        signers.distinct(),
+        trust.threshold,
+        if names.is_empty() { "none".to_owned() } else { names.join(", ") },
+        trust.source
+    );
+    if signers.repeated_signatures > 0 {
+        detail.push_str(&format!(
+            "; {} repeated signature(s) by an already counted key not counted again",
+            signers.repeated_signatures
+        ));
+    }
+    if signers.untrusted_signatures > 0 {
+        detail.push_str(&format!("; {} signature(s) by untrusted keys", signers.untrusted_signatures));
+    }
+    if signers.invalid_signatures > 0 {
+        detail.push_str(&format!("; {} invalid signature(s)", signers.invalid_signatures));
+    }
+    if !signers.meets(trust.threshold) {
+        report.fail(Stage::Signature, "threshold", format!("below threshold: {detail}"));
+        skip_rest(&mut report, tree.is_some());
+        return out(report, None, None);
+    }
+    report.pass(Stage::Signature, "threshold", detail);
+
+    let (statement, subjects, release) = match parse_payload(&env.payload) {
+        Ok(p) => p,
+        Err(e) => {
+            report.fail(Stage::Parse, "statement", e.to_string());
+            skip_rest_after_payload(&mut report, tree.is_some());
+            return out(report, None, None);
+        }
+    };
+    report.pass(
+        Stage::Parse,
+        "statement",
+        format!(
+            "in-toto Statement v1, CycloneDX 1.6 predicate, {} subjects; release {} {}",
+            subjects.len(),
+            release.name,
+            release.version
+        ),
+    );
+
+    let bom_ts = statement
+        .predicate
+        .pointer("/metadata/timestamp")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let signed_at = bom_ts
+        .as_deref()
+        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
+    match (&bom_ts, signed_at) {
+        (None, _) => report.skip(Stage::Freshness, "signing-time", "record carries no signing time"),
+        (Some(t), None) => report.fail(Stage::Freshness, "signing-time", format!("signing time {t:?} is not RFC 3339")),
+        (Some(t), Some(at)) if at > now + MAX_FUTURE_SKEW => report.fail(
+            Stage::Freshness,
+            "signing-time",
+            format!("signing time {t} is in the future (now {})", fmt_time(now)),
+        ),
+        (Some(t), Some(_)) => report.pass(Stage::Freshness, "signing-time", format!("signed at {t}")),
+    }
+
+    let payload_sha256 = sceau_scan::hash::sha256(&env.payload);
+    let record = VerifiedRecord {
+        statement,
+        subjects,
+        release,
+        payload_sha256,
+        signers,
+        signed_at,
+    };
+
+    let diff = match tree {
+        None => {
+            report.skip(Stage::Tree, "files", "no folder given: no file was checked against the record");
+            None
+        }
+        Some(tc) => check_tree(&mut report, &record, tc),
+    };
+    out(report, Some(record), diff)
+}
+
+fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -> Option<TreeDiff> {
+    let mut ignore: IgnoreRules = record.release.ignore.clone();
+    if ignore.0.is_empty() {
+        ignore = IgnoreRules::default();
+    }
+    for extra in &tc.extra_ignores {
+        ignore.add(extra.clone());
+    }
+    match compare_tree(tc.root, &record.subjects, &ignore, tc.threads, tc.progress) {
+        Err(e) => {
+            report.fail(Stage::Tree, "files", format!("cannot check the folder: {e}"));
+            None
+        }
+        Ok(diff) => {
+            report.push(
+                Stage::Tree,
+                "modified",
+                if diff.modified.is_empty() { Outcome::Pass } else { Outcome::Fail },
+                if diff.modified.is_empty() {
+                    format!("{} files match their recorded SHA-256", diff.matched)
+                } else {
+                    diff.modified
+                        .iter()
+                        .map(|m| format!("{} modified: recorded sha256 {} but file has {}", m.path, m.expected, m.actual))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
+            );
+            report.push(
+                Stage::Tree,
+                "missing",
+                if diff.missing.is_empty() { Outcome::Pass } else { Outcome::Fail },
+                if diff.missing.is_empty() {
+                    "no recorded file is missing".to_owned()
+                } else {
+                    format!("missing: {}", join(&diff.missing))
+                },
+            );
+            let extra_outcome = match (diff.extra.is_empty(), tc.allow_extra) {
+                (true, _) => Outcome::Pass,
+                (false, true) => Outcome::Skipped,
+                (false, false) => Outcome::Fail,
+            };
+            report.push(
+                Stage::Tree,
+                "extra",
+                extra_outcome,
+                if diff.extra.is_empty() {
+                    format!("no unrecorded file (ignore rules: {})", ignore.0.join(" "))
+                } else if tc.allow_extra {
+                    format!("extra files allowed by --allow-extra, not checked: {}", join(&diff.extra))
+                } else {
+                    format!("extra: {}", join(&diff.extra))
+                },
+            );
+            Some(diff)
+        }
+    }
+}
+
+fn join(paths: &[sceau_core::RelPath]) -> String {
+    paths.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn skip_rest(report: &mut Report, tree: bool) {
+    report.skip(Stage::Parse, "statement", "not parsed: the envelope did not verify");
+    skip_rest_after_payload(report, tree);
+}
+
+fn skip_rest_after_payload(report: &mut Report, tree: bool) {
+    if tree {
+        report.skip(Stage::Tree, "files", "not checked: the record did not verify");
+    } else {
+        report.skip(Stage::Tree, "files", "no folder given: no file was checked against the record");
+    }
+}
+
+/// RFC 3339, whole seconds, UTC.
+pub fn fmt_time(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
