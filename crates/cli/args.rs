@@ -32,6 +32,154 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show what a record claims, WITHOUT verifying it.
     Inspect(InspectArgs),
+    /// Make, update, co-sign and show trust policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `sceau policy …`.
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Create version 1 of a trust policy, signed by the given keys.
+    Init(PolicyInitArgs),
+    /// Write version N+1 of a policy: rotate, add, remove or revoke keys, change threshold
+    /// or expiry. It must end up signed by a threshold of version N's keys AND of its own.
+    Update(PolicyUpdateArgs),
+    /// Add a signature to a policy (for co-signing an update by several maintainers).
+    Sign(PolicySignArgs),
+    /// Print a policy's content (verifying it when --at or nothing else is asked).
+    Show(PolicyShowArgs),
+}
+
+/// Options shared by policy commands that change the content.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PolicyContentArgs {
+    /// Distinct maintainers whose signatures are needed (on releases and on the next
+    /// policy version). Must be between 1 and the number of non-revoked maintainers.
+    #[arg(long, value_name = "K")]
+    pub threshold: Option<usize>,
+
+    /// When the policy stops being valid (RFC 3339 or YYYY-MM-DD). Verifiers refuse an
+    /// expired policy, so a stolen old policy cannot be replayed forever.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+
+    /// A certifier trusted for some standards: NAME=PUB:STD[,STD…] (repeatable).
+    #[arg(long = "certifier", value_name = "NAME=PUB:STDS")]
+    pub certifiers: Vec<String>,
+
+    /// Restrict who may sign releases matching PATTERN (`org/name` or `org/*`):
+    /// PATTERN=NAME[,NAME…]:K (repeatable). Without any, every maintainer may sign every
+    /// release under the global threshold.
+    #[arg(long = "release", value_name = "PATTERN=NAMES:K")]
+    pub releases: Vec<String>,
+}
+
+/// `sceau policy init`.
+#[derive(Args, Debug)]
+pub struct PolicyInitArgs {
+    /// A maintainer's public key, as PUB or NAME=PUB (repeatable). Without NAME the key's
+    /// comment (or the file name) names the maintainer.
+    #[arg(long = "maintainer", value_name = "[NAME=]PUB", required = true)]
+    pub maintainers: Vec<String>,
+
+    #[command(flatten)]
+    pub content: PolicyContentArgs,
+
+    /// Secret keys that sign the policy (repeatable); at least THRESHOLD maintainers must
+    /// sign for the policy to verify.
+    #[arg(long = "key", value_name = "KEY", required = true)]
+    pub keys: Vec<PathBuf>,
+
+    /// Where to write the signed policy.
+    #[arg(short = 'o', long = "output", value_name = "POLICY")]
+    pub output: PathBuf,
+
+    /// Replace POLICY if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau policy update`.
+#[derive(Args, Debug)]
+pub struct PolicyUpdateArgs {
+    /// The current policy (version N).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// Add a maintainer: [NAME=]PUB (repeatable).
+    #[arg(long = "add-maintainer", value_name = "[NAME=]PUB")]
+    pub add: Vec<String>,
+
+    /// Remove a maintainer by name or key id (repeatable).
+    #[arg(long = "remove-maintainer", value_name = "NAME|KEYID")]
+    pub remove: Vec<String>,
+
+    /// Revoke a key: a public key file, or a key id (repeatable). A revoked key counts
+    /// nowhere, in this version and every later one.
+    #[arg(long = "revoke", value_name = "PUB|KEYID")]
+    pub revoke: Vec<String>,
+
+    /// Remove a certifier by name (repeatable).
+    #[arg(long = "remove-certifier", value_name = "NAME")]
+    pub remove_certifiers: Vec<String>,
+
+    #[command(flatten)]
+    pub content: PolicyContentArgs,
+
+    /// Secret keys that sign version N+1 (repeatable): a threshold of version N's
+    /// maintainers and of version N+1's. Others can add theirs with `sceau policy sign`.
+    #[arg(long = "key", value_name = "KEY", required = true)]
+    pub keys: Vec<PathBuf>,
+
+    /// Where to write version N+1.
+    #[arg(short = 'o', long = "output", value_name = "NEW")]
+    pub output: PathBuf,
+
+    /// Replace NEW if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau policy sign`.
+#[derive(Args, Debug)]
+pub struct PolicySignArgs {
+    /// The policy to co-sign (rewritten atomically unless -o).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// Secret key to sign with.
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// Write to FILE instead of replacing POLICY.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists (with -o).
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+}
+
+/// `sceau policy show`.
+#[derive(Args, Debug)]
+pub struct PolicyShowArgs {
+    /// The policy file.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `sceau key …`.

@@ -23,7 +23,8 @@ impl PassphraseSource {
     pub fn get(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
         if let Some(f) = &self.file {
             let text = Zeroizing::new(
-                std::fs::read(f).with_context(|| format!("cannot read passphrase file {}", f.display()))?,
+                std::fs::read(f)
+                    .with_context(|| format!("cannot read passphrase file {}", f.display()))?,
             );
             let trimmed = strip_newline(&text);
             return Ok(Zeroizing::new(trimmed.to_vec()));
@@ -36,19 +37,28 @@ impl PassphraseSource {
                 .context("cannot read the passphrase from the terminal")?;
             return Ok(Zeroizing::new(p.into_bytes()));
         }
-        Err(CliError::input(anyhow!("{what} is encrypted and no passphrase was given"))
-            .hint(format!("set {PASSPHRASE_ENV}, pass --passphrase-file FILE, or run in a terminal")))
+        Err(
+            CliError::input(anyhow!("{what} is encrypted and no passphrase was given")).hint(
+                format!("set {PASSPHRASE_ENV}, pass --passphrase-file FILE, or run in a terminal"),
+            ),
+        )
     }
 
     /// Reads a new passphrase (for encrypting), asking twice on a terminal.
     pub fn new_passphrase(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
-        if self.file.is_some() || std::env::var_os(PASSPHRASE_ENV).is_some() || !std::io::stdin().is_terminal() {
+        if self.file.is_some()
+            || std::env::var_os(PASSPHRASE_ENV).is_some()
+            || !std::io::stdin().is_terminal()
+        {
             return self.get(what);
         }
         let a = Zeroizing::new(
-            rpassword::prompt_password(format!("new passphrase for {what}: ")).context("cannot read the passphrase")?,
+            rpassword::prompt_password(format!("new passphrase for {what}: "))
+                .context("cannot read the passphrase")?,
         );
-        let b = Zeroizing::new(rpassword::prompt_password("repeat it: ").context("cannot read the passphrase")?);
+        let b = Zeroizing::new(
+            rpassword::prompt_password("repeat it: ").context("cannot read the passphrase")?,
+        );
         if *a != *b {
             return Err(CliError::input(anyhow!("the two passphrases differ")));
         }
@@ -64,12 +74,18 @@ fn strip_newline(b: &[u8]) -> &[u8] {
 /// Hint for a key error.
 pub fn key_hint(e: &KeyError) -> Option<&'static str> {
     Some(match e {
-        KeyError::WrongPassphrase { .. } => "check SCEAU_PASSPHRASE / --passphrase-file, or type it again",
+        KeyError::WrongPassphrase { .. } => {
+            "check SCEAU_PASSPHRASE / --passphrase-file, or type it again"
+        }
         KeyError::WeakKey { .. } | KeyError::NonCanonical { .. } | KeyError::NotOnCurve => {
             "this key cannot be trusted by anyone: generate a new one with `sceau keygen`"
         }
-        KeyError::WrongKind { .. } => "a .pub file goes to --maintainer/--key of verify; a .key file to --key of sign",
-        KeyError::KeyIdMismatch { .. } => "the key line was edited: get the key again from its owner",
+        KeyError::WrongKind { .. } => {
+            "a .pub file goes to --maintainer/--key of verify; a .key file to --key of sign"
+        }
+        KeyError::KeyIdMismatch { .. } => {
+            "the key line was edited: get the key again from its owner"
+        }
         KeyError::Truncated { .. } | KeyError::Malformed { .. } | KeyError::Unrecognised { .. } => {
             "sceau reads its own key files, OpenSSH ed25519 keys and PKCS#8/SPKI PEM ed25519 keys"
         }
@@ -83,12 +99,19 @@ fn key_error(path: &Path, e: KeyError) -> CliError {
 }
 
 fn read_key_text(path: &Path) -> Result<String, CliError> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read key {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read key {}", path.display()))?;
     if meta.len() > sceau_sign::MAX_KEY_TEXT_BYTES as u64 {
-        return Err(CliError::input(anyhow!("{}: {} bytes is too large for a key file", path.display(), meta.len())));
+        return Err(CliError::input(anyhow!(
+            "{}: {} bytes is too large for a key file",
+            path.display(),
+            meta.len()
+        )));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read key {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| CliError::input(anyhow!("{}: key file is not UTF-8 text", path.display())))
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read key {}", path.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|_| CliError::input(anyhow!("{}: key file is not UTF-8 text", path.display())))
 }
 
 /// Reads a public key file in any supported encoding.

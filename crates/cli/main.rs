@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stderr)]
 
+#[macro_use]
+mod out;
 mod args;
 mod commands;
 mod error;
@@ -25,6 +27,10 @@ fn main() -> ExitCode {
         args::Command::Countersign(a) => commands::countersign::run(a),
         args::Command::Verify(a) => commands::verify::run(a),
         args::Command::Inspect(a) => commands::inspect::run(a),
+        args::Command::Policy(args::PolicyCommand::Init(a)) => commands::policy::init(a),
+        args::Command::Policy(args::PolicyCommand::Update(a)) => commands::policy::update(a),
+        args::Command::Policy(args::PolicyCommand::Sign(a)) => commands::policy::sign(a),
+        args::Command::Policy(args::PolicyCommand::Show(a)) => commands::policy::show(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

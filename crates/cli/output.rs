@@ -56,7 +56,12 @@ fn parent_of(path: &Path) -> PathBuf {
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, synced, then renamed
 /// into place (refusing to replace an existing file unless `force`). On any error nothing is
 /// left behind.
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, mode: Option<u32>) -> Result<(), CliError> {
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    mode: Option<u32>,
+) -> Result<(), CliError> {
     let parent = parent_of(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".sceau-tmp-")
@@ -81,7 +86,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, mode: Option<u32>) -
     };
     res.map_err(|e| {
         let exists = e.error.kind() == std::io::ErrorKind::AlreadyExists;
-        let err = CliError::input(anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())));
+        let err = CliError::input(
+            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())),
+        );
         if exists {
             err.hint("pass --force to replace it, or choose another -o path")
         } else {

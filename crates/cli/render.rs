@@ -1,5 +1,5 @@
 //! Human and JSON rendering. Data on standard output, diagnostics on standard error.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(clippy::print_stderr)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -84,7 +84,10 @@ impl ScanSummary {
             name: r.name.clone(),
             version: r.version.clone(),
             root: scan.root.display().to_string(),
-            hugging_face: scan.hf.as_ref().map(|h| (h.repo_id.clone(), h.revision.clone())),
+            hugging_face: scan
+                .hf
+                .as_ref()
+                .map(|h| (h.repo_id.clone(), h.revision.clone())),
             files: r.artifacts.len() as u64,
             bytes: r.total_bytes(),
             kinds,
@@ -100,11 +103,23 @@ impl ScanSummary {
                     confidence: a.detected_licence.as_ref().map(|d| d.confidence),
                 })
                 .collect(),
-            datasets: r.card.as_ref().map(|c| c.datasets.clone()).unwrap_or_default(),
-            base_model: r.card.as_ref().map(|c| c.base_model.clone()).unwrap_or_default(),
+            datasets: r
+                .card
+                .as_ref()
+                .map(|c| c.datasets.clone())
+                .unwrap_or_default(),
+            base_model: r
+                .card
+                .as_ref()
+                .map(|c| c.base_model.clone())
+                .unwrap_or_default(),
             ignore: r.ignore.0.clone(),
             elapsed_s: secs,
-            throughput_mb_s: if secs > 0.0 { r.total_bytes() as f64 / 1e6 / secs } else { 0.0 },
+            throughput_mb_s: if secs > 0.0 {
+                r.total_bytes() as f64 / 1e6 / secs
+            } else {
+                0.0
+            },
             bom,
             warnings: scan.warnings.iter().map(ToString::to_string).collect(),
         }
@@ -163,12 +178,22 @@ pub fn print_scan(s: &ScanSummary, to_stderr: bool) {
             } else {
                 String::new()
             };
-            let _ = writeln!(t, "  {:<11} {:>5} files  {:>10}{extra}", k.as_str(), c.files, bytes(c.bytes));
+            let _ = writeln!(
+                t,
+                "  {:<11} {:>5} files  {:>10}{extra}",
+                k.as_str(),
+                c.files,
+                bytes(c.bytes)
+            );
         }
     }
     match &s.licence {
         Some(l) => {
-            let _ = writeln!(t, "licence: {} (declared by the model card)", describe_licence(l));
+            let _ = writeln!(
+                t,
+                "licence: {} (declared by the model card)",
+                describe_licence(l)
+            );
         }
         None => {
             let _ = writeln!(t, "licence: none declared");
@@ -196,14 +221,17 @@ pub fn print_scan(s: &ScanSummary, to_stderr: bool) {
             let _ = writeln!(t, "BOM (CycloneDX 1.6) written to {p}");
         }
         None if !to_stderr => {
-            let _ = writeln!(t, "no BOM written (use -o FILE, or -o - for standard output)");
+            let _ = writeln!(
+                t,
+                "no BOM written (use -o FILE, or -o - for standard output)"
+            );
         }
         None => {}
     }
     if to_stderr {
         eprint!("{t}");
     } else {
-        print!("{t}");
+        out!("{t}");
     }
 }
 
@@ -227,7 +255,7 @@ fn describe_licence(l: &Licence) -> String {
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json<T: Serialize>(v: &T) -> Result<(), CliError> {
     let s = serde_json::to_string_pretty(v).map_err(anyhow::Error::from)?;
-    println!("{s}");
+    outln!("{s}");
     Ok(())
 }
 
@@ -240,20 +268,27 @@ pub fn print_warnings(ws: &[sceau_scan::Warning]) {
 
 /// One line about a scan (used by sign).
 pub fn print_scan_short(s: &ScanSummary) {
-    println!(
+    outln!(
         "{} {}: {} files, {}{} in {:.2} s",
         s.name,
         s.version,
         s.files,
         bytes(s.bytes),
-        if s.parameters > 0 { format!(", {} parameters", count(s.parameters)) } else { String::new() },
+        if s.parameters > 0 {
+            format!(", {} parameters", count(s.parameters))
+        } else {
+            String::new()
+        },
         s.elapsed_s
     );
 }
 
 /// What sign wrote.
 pub fn print_signed(path: &std::path::Path, key_id: &str, record_id: &str) {
-    println!("signed by {key_id}; record {} (id sha256:{record_id})", path.display());
+    outln!(
+        "signed by {key_id}; record {} (id sha256:{record_id})",
+        path.display()
+    );
 }
 
 /// Prints a verification report for people.
@@ -263,18 +298,27 @@ pub fn print_report(
     dir: Option<&std::path::Path>,
 ) {
     use sceau_verify::report::Outcome;
-    let verdict = if report.passed() { "VERIFIED" } else { "FAILED" };
+    let verdict = if report.passed() {
+        "VERIFIED"
+    } else {
+        "FAILED"
+    };
     match rec {
-        Some(r) => println!("{verdict}: {} {} (record sha256:{})", r.release.name, r.release.version, r.payload_sha256),
-        None => println!("{verdict}"),
+        Some(r) => outln!(
+            "{verdict}: {} {} (record sha256:{})",
+            r.release.name,
+            r.release.version,
+            r.payload_sha256
+        ),
+        None => outln!("{verdict}"),
     }
     if let Some(r) = rec {
         for (n, id) in &r.signers.valid {
-            println!("  signed by {n} ({id})");
+            outln!("  signed by {n} ({id})");
         }
     }
     if dir.is_none() {
-        println!("  no folder given: only the record was checked, no file");
+        outln!("  no folder given: only the record was checked, no file");
     }
     for c in &report.checks {
         let o = match c.outcome {
@@ -282,7 +326,10 @@ pub fn print_report(
             Outcome::Fail => "FAIL",
             Outcome::Skipped => "skip",
         };
-        let stage = serde_json::to_value(c.stage).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        println!("  {o} {stage:<9} {:<13} {}", c.name, c.detail);
+        let stage = serde_json::to_value(c.stage)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        outln!("  {o} {stage:<9} {:<13} {}", c.name, c.detail);
     }
 }

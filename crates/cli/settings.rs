@@ -17,9 +17,15 @@ pub fn scan_options(
 ) -> Result<ScanOptions, CliError> {
     let mut ignore = IgnoreRules::default();
     for pat in &tree.exclude {
-        if pat.is_empty() || pat.contains('\\') || pat.starts_with('/') || pat.split('/').any(|s| s == "..") {
-            return Err(CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
-                .hint("use NAME/, *SUFFIX or a relative path inside DIR"));
+        if pat.is_empty()
+            || pat.contains('\\')
+            || pat.starts_with('/')
+            || pat.split('/').any(|s| s == "..")
+        {
+            return Err(
+                CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
+                    .hint("use NAME/, *SUFFIX or a relative path inside DIR"),
+            );
         }
         ignore.add(pat.clone());
     }
@@ -66,10 +72,11 @@ pub fn relative_inside(dir: &Path, file: &Path) -> Option<String> {
 pub fn now() -> Result<time::OffsetDateTime, CliError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => {
-            let secs: i64 = s
-                .trim()
-                .parse()
-                .map_err(|_| CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds")))?;
+            let secs: i64 = s.trim().parse().map_err(|_| {
+                CliError::input(anyhow!(
+                    "SOURCE_DATE_EPOCH={s:?} is not a number of seconds"
+                ))
+            })?;
             time::OffsetDateTime::from_unix_timestamp(secs)
                 .map_err(|e| CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?}: {e}")))
         }
@@ -79,7 +86,10 @@ pub fn now() -> Result<time::OffsetDateTime, CliError> {
 
 /// RFC 3339 in UTC, whole seconds.
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }

@@ -37,7 +37,9 @@ pub fn stderr(o: &Output) -> String {
 
 /// The exit code (panics on a signal: a crash is a test failure).
 pub fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or_else(|| panic!("killed by a signal: {}", stderr(o)))
+    o.status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {}", stderr(o)))
 }
 
 /// Asserts exit code `want` and that nothing panicked.

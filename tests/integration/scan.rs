@@ -27,7 +27,16 @@ fn prop<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
 fn hf_model_digests_equal_sha256sum_and_card_fields_are_in_the_bom() {
     let (t, d) = fixture(sceau_fixtures::hf_model);
     let out = t.path().join("bom.json");
-    let o = sceau(&["scan", s(&d), "--name", "example-org/tiny-llm", "--version", "1.0.0", "-o", s(&out)]);
+    let o = sceau(&[
+        "scan",
+        s(&d),
+        "--name",
+        "example-org/tiny-llm",
+        "--version",
+        "1.0.0",
+        "-o",
+        s(&out),
+    ]);
     assert_exit(&o, 0);
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(bom["specVersion"], "1.6");
@@ -62,10 +71,22 @@ fn hf_model_digests_equal_sha256sum_and_card_fields_are_in_the_bom() {
         prop(w, "sceau:weights.parameters"),
         Some(sceau_fixtures::HF_MODEL_PARAMETERS.to_string().as_str())
     );
-    assert_eq!(prop(component(&bom, "LICENSE"), "sceau:licence.detected"), Some("Apache-2.0"));
-    assert_eq!(prop(component(&bom, "tokenizer.json"), "sceau:kind"), Some("tokenizer"));
-    assert_eq!(prop(component(&bom, "config.json"), "sceau:kind"), Some("config"));
-    assert_eq!(prop(component(&bom, "README.md"), "sceau:kind"), Some("model-card"));
+    assert_eq!(
+        prop(component(&bom, "LICENSE"), "sceau:licence.detected"),
+        Some("Apache-2.0")
+    );
+    assert_eq!(
+        prop(component(&bom, "tokenizer.json"), "sceau:kind"),
+        Some("tokenizer")
+    );
+    assert_eq!(
+        prop(component(&bom, "config.json"), "sceau:kind"),
+        Some("config")
+    );
+    assert_eq!(
+        prop(component(&bom, "README.md"), "sceau:kind"),
+        Some("model-card")
+    );
     let ignores: Vec<&str> = bom["metadata"]["properties"]
         .as_array()
         .unwrap()
@@ -100,7 +121,10 @@ fn classifies_datasets_code_and_licences() {
     for (gen, expect) in [
         (
             sceau_fixtures::dataset_release as fn(&Path) -> anyhow::Result<()>,
-            &[("data/train.jsonl", "dataset", "data"), ("datasets/extra.csv", "dataset", "data")][..],
+            &[
+                ("data/train.jsonl", "dataset", "data"),
+                ("datasets/extra.csv", "dataset", "data"),
+            ][..],
         ),
         (
             sceau_fixtures::code_release,
@@ -137,8 +161,15 @@ fn hugging_face_cache_snapshot_is_followed_into_blobs_and_named_by_snapshot_path
     assert_eq!(summary["name"], "example-org/tiny-llm");
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let c = component(&bom, "model.safetensors");
-    assert_eq!(c["hashes"][0]["content"], sha256_file(&snap.join("model.safetensors")));
-    assert!(bom["components"].as_array().unwrap().iter().all(|c| !c["name"].as_str().unwrap().contains("blobs")));
+    assert_eq!(
+        c["hashes"][0]["content"],
+        sha256_file(&snap.join("model.safetensors"))
+    );
+    assert!(bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !c["name"].as_str().unwrap().contains("blobs")));
 }
 
 #[test]
@@ -155,7 +186,10 @@ fn json_summary_and_stdout_bom() {
     assert_exit(&o, 0);
     let bom: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(bom["bomFormat"], "CycloneDX");
-    assert!(stderr(&o).contains("files"), "summary goes to stderr with -o -");
+    assert!(
+        stderr(&o).contains("files"),
+        "summary goes to stderr with -o -"
+    );
 
     let o = sceau(&["scan", s(&d), "-o", "-", "--json"]);
     assert_exit(&o, 2);
@@ -168,7 +202,11 @@ fn refuses_to_overwrite_without_force_and_replaces_with_it() {
     std::fs::write(&out, b"precious").unwrap();
     let o = sceau(&["scan", s(&d), "-o", s(&out)]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("already exists") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("already exists") && stderr(&o).contains("--force"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
     assert_exit(&sceau(&["scan", s(&d), "-o", s(&out), "--force"]), 0);
     assert_ne!(std::fs::read(&out).unwrap(), b"precious");
@@ -180,9 +218,15 @@ fn output_inside_the_tree_is_left_out_and_recorded() {
     let out = d.join("bom.json");
     assert_exit(&sceau(&["scan", s(&d), "-o", s(&out)]), 0);
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert!(bom["components"].as_array().unwrap().iter().all(|c| c["name"] != "bom.json"));
+    assert!(bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["name"] != "bom.json"));
     let props = bom["metadata"]["properties"].as_array().unwrap();
-    assert!(props.iter().any(|p| p["name"] == "sceau:ignore" && p["value"] == "bom.json"));
+    assert!(props
+        .iter()
+        .any(|p| p["name"] == "sceau:ignore" && p["value"] == "bom.json"));
 }
 
 #[test]
@@ -192,23 +236,36 @@ fn git_folder_and_records_are_ignored_by_default() {
     std::fs::write(d.join(".git/HEAD"), b"ref: refs/heads/main\n").unwrap();
     std::fs::write(d.join("old.sceau.json"), b"{}").unwrap();
     let out = t.path().join("bom.json");
-    assert_exit(&sceau(&["scan", s(&d), "-o", s(&out), "--exclude", "extra/"]), 0);
+    assert_exit(
+        &sceau(&["scan", s(&d), "-o", s(&out), "--exclude", "extra/"]),
+        0,
+    );
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     for c in bom["components"].as_array().unwrap() {
         let n = c["name"].as_str().unwrap();
-        assert!(!n.starts_with(".git/") && !n.ends_with(".sceau.json"), "{n}");
+        assert!(
+            !n.starts_with(".git/") && !n.ends_with(".sceau.json"),
+            "{n}"
+        );
     }
 }
 
 #[test]
 fn malformed_front_matter_is_a_warning_with_its_line() {
     let (t, d) = fixture(sceau_fixtures::hf_model);
-    std::fs::write(d.join("README.md"), "---\nlicense: mit\ndatasets: [a, b\n---\n# x\n").unwrap();
+    std::fs::write(
+        d.join("README.md"),
+        "---\nlicense: mit\ndatasets: [a, b\n---\n# x\n",
+    )
+    .unwrap();
     let out = t.path().join("bom.json");
     let o = sceau(&["scan", s(&d), "-o", s(&out)]);
     assert_exit(&o, 0);
     let e = stderr(&o);
-    assert!(e.contains("warning: README.md: front matter is not valid YAML (line"), "{e}");
+    assert!(
+        e.contains("warning: README.md: front matter is not valid YAML (line"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -220,9 +277,16 @@ fn malformed_weight_header_is_reported_for_that_file_only() {
     let out = t.path().join("bom.json");
     let o = sceau(&["scan", s(&d), "-o", s(&out)]);
     assert_exit(&o, 0);
-    assert!(stderr(&o).contains("broken.safetensors: weight header not read"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("broken.safetensors: weight header not read"),
+        "{}",
+        stderr(&o)
+    );
     let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(prop(component(&bom, "broken.safetensors"), "sceau:kind"), Some("weights"));
+    assert_eq!(
+        prop(component(&bom, "broken.safetensors"), "sceau:kind"),
+        Some("weights")
+    );
 }
 
 #[cfg(unix)]
@@ -246,7 +310,10 @@ mod refusals {
 
     #[test]
     fn symlink_leaving_the_tree() {
-        refused(sceau_fixtures::hostile::symlink_escape, "symlink leaves the tree");
+        refused(
+            sceau_fixtures::hostile::symlink_escape,
+            "symlink leaves the tree",
+        );
     }
     #[test]
     fn symlink_loop() {
@@ -254,24 +321,39 @@ mod refusals {
     }
     #[test]
     fn dangling_symlink() {
-        refused(sceau_fixtures::hostile::symlink_dangling, "dangling symlink");
+        refused(
+            sceau_fixtures::hostile::symlink_dangling,
+            "dangling symlink",
+        );
     }
     #[test]
     fn fifo_is_not_opened() {
         // If sceau opened the FIFO for reading it would block forever; the test would hang.
-        refused(sceau_fixtures::hostile::fifo, "FIFO, not a regular file (not opened)");
+        refused(
+            sceau_fixtures::hostile::fifo,
+            "FIFO, not a regular file (not opened)",
+        );
     }
     #[test]
     fn socket() {
-        refused(sceau_fixtures::hostile::socket, "socket, not a regular file");
+        refused(
+            sceau_fixtures::hostile::socket,
+            "socket, not a regular file",
+        );
     }
     #[test]
     fn non_utf8_name() {
-        refused(sceau_fixtures::hostile::non_utf8_name, "file name is not valid UTF-8");
+        refused(
+            sceau_fixtures::hostile::non_utf8_name,
+            "file name is not valid UTF-8",
+        );
     }
     #[test]
     fn nfc_twins() {
-        refused(sceau_fixtures::hostile::nfc_collision, "same name after Unicode NFC normalisation");
+        refused(
+            sceau_fixtures::hostile::nfc_collision,
+            "same name after Unicode NFC normalisation",
+        );
     }
 
     #[test]
@@ -288,7 +370,11 @@ mod refusals {
         if made {
             let o = sceau(&["scan", s(&d), "-o", s(&out)]);
             assert_exit(&o, 2);
-            assert!(stderr(&o).contains("character device, not a regular file"), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains("character device, not a regular file"),
+                "{}",
+                stderr(&o)
+            );
             std::fs::remove_file(d.join("null")).unwrap();
         } else {
             eprintln!("mknod not permitted: checking a symlink to /dev/zero only");
@@ -296,7 +382,11 @@ mod refusals {
         std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
         let o = sceau(&["scan", s(&d), "-o", s(&out)]);
         assert_exit(&o, 2);
-        assert!(stderr(&o).contains("symlink leaves the tree"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("symlink leaves the tree"),
+            "{}",
+            stderr(&o)
+        );
         assert!(!out.exists());
     }
 

@@ -7,15 +7,25 @@ use serde_json::Value;
 use crate::common::*;
 
 fn load(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/schemas").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/schemas")
+        .join(name);
     serde_json::from_slice(&std::fs::read(&p).expect("schema file")).expect("schema json")
 }
 
 /// A validator for CycloneDX 1.6 that resolves its sibling schemas offline.
 pub fn validator() -> jsonschema::Validator {
     let registry = jsonschema::Registry::new()
-        .add("http://cyclonedx.org/schema/spdx.schema.json", load("spdx.schema.json"))
-        .and_then(|r| r.add("http://cyclonedx.org/schema/jsf-0.82.schema.json", load("jsf-0.82.schema.json")))
+        .add(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            load("spdx.schema.json"),
+        )
+        .and_then(|r| {
+            r.add(
+                "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+                load("jsf-0.82.schema.json"),
+            )
+        })
         .and_then(|r| r.prepare())
         .expect("registry");
     let registry: &'static jsonschema::Registry<'static> = Box::leak(Box::new(registry));
@@ -34,7 +44,11 @@ pub fn assert_valid(bom: &Value) {
         .iter_errors(bom)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "BOM is not valid CycloneDX 1.6:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "BOM is not valid CycloneDX 1.6:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn scan_bom(gen: fn(&Path) -> anyhow::Result<()>) -> Value {

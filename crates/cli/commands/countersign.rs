@@ -1,5 +1,4 @@
 //! `sceau countersign`: add a signature over the same payload.
-#![allow(clippy::print_stdout)]
 
 use anyhow::anyhow;
 use sceau_core::dsse::Envelope;
@@ -15,31 +14,42 @@ pub fn run(args: &CountersignArgs) -> CliResult {
         check_writable(o, args.force)?;
     }
     let bytes = crate::commands::verify::read_record_file(&args.record)?;
-    let mut env = Envelope::from_json(&bytes)
-        .map_err(|e| CliError::input(anyhow::Error::new(e)).hint("RECORD must be a record written by `sceau sign`"))?;
+    let mut env = Envelope::from_json(&bytes).map_err(|e| {
+        CliError::input(anyhow::Error::new(e))
+            .hint("RECORD must be a record written by `sceau sign`")
+    })?;
     // The payload must be a record sceau can read, or co-signing would vouch for garbage.
     sceau_verify::record::parse_payload(&env.payload)
         .map_err(|e| CliError::input(anyhow!("{}: {e}", args.record.display())))?;
     let before = env.payload.clone();
-    let key = load_secret(&args.key, &PassphraseSource { file: args.pass.passphrase_file.clone() })?;
+    let key = load_secret(
+        &args.key,
+        &PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        },
+    )?;
     sceau_sign::countersign(&mut env, &key).map_err(|e| {
         let already = matches!(e, sceau_sign::SignError::AlreadySigned { .. });
         let err = CliError::input(anyhow::Error::new(e));
         if already {
-            err.hint("each maintainer signs once; a second signature by the same key would not count")
+            err.hint(
+                "each maintainer signs once; a second signature by the same key would not count",
+            )
         } else {
             err
         }
     })?;
     if env.payload != before {
-        return Err(CliError::input(anyhow!("internal error: payload changed while countersigning")));
+        return Err(CliError::input(anyhow!(
+            "internal error: payload changed while countersigning"
+        )));
     }
     let out = env.to_json();
     match &args.output {
         Some(o) => write_atomic(o, &out, args.force, None)?,
         None => write_atomic(&args.record, &out, true, None)?,
     }
-    println!(
+    outln!(
         "added signature by {} ({} signatures now) to {}",
         key.key_id(),
         env.signatures.len(),

@@ -1,5 +1,4 @@
 //! `sceau inspect`: what a record claims, clearly marked as not verified.
-#![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
 
@@ -21,8 +20,17 @@ pub fn run(args: &InspectArgs) -> CliResult {
         e.0 += 1;
         e.1 += a.size;
     }
-    let keyids: Vec<&str> = rec.envelope.signatures.iter().map(|s| s.keyid.as_str()).collect();
-    let signed_at = rec.statement.predicate.pointer("/metadata/timestamp").and_then(|v| v.as_str());
+    let keyids: Vec<&str> = rec
+        .envelope
+        .signatures
+        .iter()
+        .map(|s| s.keyid.as_str())
+        .collect();
+    let signed_at = rec
+        .statement
+        .predicate
+        .pointer("/metadata/timestamp")
+        .and_then(|v| v.as_str());
     if args.json {
         render::print_json(&serde_json::json!({
             "verified": false,
@@ -38,35 +46,41 @@ pub fn run(args: &InspectArgs) -> CliResult {
         }))?;
         return Ok(0);
     }
-    println!("NOT VERIFIED — this is what the record claims. Use `sceau verify` to check it.");
-    println!("release:   {} {}", r.name, r.version);
-    println!("record id: sha256:{}", rec.payload_sha256);
+    outln!("NOT VERIFIED — this is what the record claims. Use `sceau verify` to check it.");
+    outln!("release:   {} {}", r.name, r.version);
+    outln!("record id: sha256:{}", rec.payload_sha256);
     if let Some(t) = signed_at {
-        println!("signed at: {t}");
+        outln!("signed at: {t}");
     }
-    println!(
+    outln!(
         "signatures: {} (key ids as written, unverified: {})",
         keyids.len(),
-        if keyids.is_empty() { "-".into() } else { keyids.join(", ") }
+        if keyids.is_empty() {
+            "-".into()
+        } else {
+            keyids.join(", ")
+        }
     );
     if let Some(l) = &r.licence {
-        println!("licence:   {}", l.label());
+        outln!("licence:   {}", l.label());
     }
     for (k, (n, b)) in &kinds {
-        println!("  {k:<11} {n:>5} files  {:>10}", render::bytes(*b));
+        outln!("  {k:<11} {n:>5} files  {:>10}", render::bytes(*b));
     }
     if let Some(c) = &r.card {
         if !c.datasets.is_empty() {
-            println!("datasets:  {}", c.datasets.join(", "));
+            outln!("datasets:  {}", c.datasets.join(", "));
         }
         if !c.base_model.is_empty() {
-            println!(
+            outln!(
                 "base model: {} ({})",
                 c.base_model.join(", "),
-                c.base_model_relation.as_deref().unwrap_or("relation not stated")
+                c.base_model_relation
+                    .as_deref()
+                    .unwrap_or("relation not stated")
             );
         }
     }
-    println!("ignore rules: {}", r.ignore.0.join(" "));
+    outln!("ignore rules: {}", r.ignore.0.join(" "));
     Ok(0)
 }

@@ -1,5 +1,4 @@
 //! `sceau key show`: a key's id and public key in every encoding.
-#![allow(clippy::print_stdout)]
 
 use sceau_sign::{KeyFormat, PublicKey};
 
@@ -30,13 +29,13 @@ pub fn show(args: &KeyShowArgs) -> CliResult {
     if args.json {
         render::print_json(&v)?;
     } else {
-        println!("key id: {}", pk.key_id());
+        outln!("key id: {}", pk.key_id());
         if let Some(c) = &comment {
-            println!("comment: {c}");
+            outln!("comment: {c}");
         }
-        println!("sceau:   {}", pk.to_sceau_line(comment.as_deref()));
-        println!("openssh: {}", pk.to_openssh());
-        print!("spki:\n{}", pk.to_spki_pem());
+        outln!("sceau:   {}", pk.to_sceau_line(comment.as_deref()));
+        outln!("openssh: {}", pk.to_openssh());
+        out!("spki:\n{}", pk.to_spki_pem());
     }
     Ok(0)
 }

@@ -1,5 +1,4 @@
 //! `sceau keygen`: a new ed25519 key pair.
-#![allow(clippy::print_stdout)]
 
 use std::path::PathBuf;
 
@@ -42,12 +41,25 @@ pub fn run(args: &KeygenArgs) -> CliResult {
         .map_err(|e| CliError::input(anyhow::Error::new(e)))?;
     let public_line = key.public().to_sceau_line(comment.as_deref());
     write_atomic(&key_path, text.as_bytes(), args.force, Some(0o600))?;
-    if let Err(e) = write_atomic(&pub_path, format!("{public_line}\n").as_bytes(), args.force, Some(0o644)) {
+    if let Err(e) = write_atomic(
+        &pub_path,
+        format!("{public_line}\n").as_bytes(),
+        args.force,
+        Some(0o644),
+    ) {
         let _ = std::fs::remove_file(&key_path);
         return Err(e);
     }
-    println!("key id {}", key.key_id());
-    println!("secret key: {}{}", key_path.display(), if pass.is_some() { " (encrypted)" } else { " (NOT encrypted)" });
-    println!("public key: {}", pub_path.display());
+    outln!("key id {}", key.key_id());
+    outln!(
+        "secret key: {}{}",
+        key_path.display(),
+        if pass.is_some() {
+            " (encrypted)"
+        } else {
+            " (NOT encrypted)"
+        }
+    );
+    outln!("public key: {}", pub_path.display());
     Ok(0)
 }

@@ -3,6 +3,7 @@ pub mod countersign;
 pub mod inspect;
 pub mod key;
 pub mod keygen;
+pub mod policy;
 pub mod scan;
 pub mod sign;
 pub mod verify;

@@ -12,8 +12,10 @@ use crate::settings;
 pub fn run(args: &ScanArgs) -> CliResult {
     let target = args.output.as_deref().map(OutTarget::parse);
     if args.json && target == Some(OutTarget::Stdout) {
-        return Err(CliError::input(anyhow::anyhow!("--json and -o - both write to standard output"))
-            .hint("write the BOM to a file with -o FILE, or drop --json"));
+        return Err(CliError::input(anyhow::anyhow!(
+            "--json and -o - both write to standard output"
+        ))
+        .hint("write the BOM to a file with -o FILE, or drop --json"));
     }
     let out_file = match &target {
         Some(OutTarget::File(p)) => Some(p.as_path()),

@@ -17,7 +17,12 @@ pub fn run(args: &SignArgs) -> CliResult {
     let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
     // Unlock the key before the (possibly long) scan: a wrong passphrase fails at once.
-    let key = load_secret(&args.key, &PassphraseSource { file: args.pass.passphrase_file.clone() })?;
+    let key = load_secret(
+        &args.key,
+        &PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        },
+    )?;
     let now = settings::now()?;
     let started = Instant::now();
     let bar = Bar::new(args.quiet);
@@ -59,7 +64,11 @@ pub fn run(args: &SignArgs) -> CliResult {
         render::print_json(&v)?;
     } else {
         render::print_scan_short(&summary);
-        render::print_signed(&args.output, &key.key_id().to_string(), &sceau_scan::hash::sha256(&env.payload).to_hex());
+        render::print_signed(
+            &args.output,
+            &key.key_id().to_string(),
+            &sceau_scan::hash::sha256(&env.payload).to_hex(),
+        );
     }
     render::print_warnings(&scan.warnings);
     Ok(0)

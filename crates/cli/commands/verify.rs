@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 use sceau_core::dsse::MAX_ENVELOPE_BYTES;
 use sceau_verify::freshness::{self, State};
-use sceau_verify::record::{self, Trust, TreeCheck};
+use sceau_verify::record::{self, TreeCheck, Trust};
 use sceau_verify::report::Stage;
 
 use crate::args::VerifyArgs;
@@ -17,9 +17,13 @@ use crate::settings;
 
 /// Reads a record file, refusing it unread when it is over the envelope size limit.
 pub fn read_record_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read record {}", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("cannot read record {}", path.display()))?;
     if !meta.is_file() {
-        return Err(CliError::input(anyhow!("{}: not a regular file", path.display())));
+        return Err(CliError::input(anyhow!(
+            "{}: not a regular file",
+            path.display()
+        )));
     }
     if meta.len() > MAX_ENVELOPE_BYTES as u64 {
         return Err(CliError::input(anyhow!(
@@ -32,9 +36,13 @@ pub fn read_record_file(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
     if meta.len() > sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES as u64 {
-        return Err(CliError::input(anyhow!("{}: too large for a {what}", path.display())));
+        return Err(CliError::input(anyhow!(
+            "{}: too large for a {what}",
+            path.display()
+        )));
     }
     Ok(std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?)
 }
@@ -44,7 +52,8 @@ pub fn parse_at(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
     match at {
         None => Ok(time::OffsetDateTime::now_utc()),
         Some(s) => settings::parse_time(s).map_err(|e| {
-            CliError::input(anyhow!("--at {s:?}: {e}")).hint("use RFC 3339, e.g. 2026-01-31T12:00:00Z, or a date 2026-01-31")
+            CliError::input(anyhow!("--at {s:?}: {e}"))
+                .hint("use RFC 3339, e.g. 2026-01-31T12:00:00Z, or a date 2026-01-31")
         }),
     }
 }
@@ -63,7 +72,9 @@ pub fn run(args: &VerifyArgs) -> CliResult {
             .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
     }
     if args.threshold == Some(0) {
-        return Err(CliError::input(anyhow!("--threshold 0 would accept an unsigned record")));
+        return Err(CliError::input(anyhow!(
+            "--threshold 0 would accept an unsigned record"
+        )));
     }
     if args.threads == Some(0) {
         return Err(CliError::input(anyhow!("--threads must be at least 1")));
@@ -77,8 +88,9 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         let mut updates = Vec::new();
         for u in &args.policy_update {
             updates.push(
-                sceau_verify::policy::read_policy_envelope(&read_small(u, "policy")?)
-                    .map_err(|e| CliError::input(anyhow::Error::new(e).context(u.display().to_string())))?,
+                sceau_verify::policy::read_policy_envelope(&read_small(u, "policy")?).map_err(
+                    |e| CliError::input(anyhow::Error::new(e).context(u.display().to_string())),
+                )?,
             );
         }
         match sceau_verify::policy::verify_chain(&pinned, &updates, now) {
@@ -116,7 +128,11 @@ pub fn run(args: &VerifyArgs) -> CliResult {
                 keys.len()
             )));
         }
-        pre_report.skip(Stage::Policy, "policy", "no policy: trusting the --key files given (no expiry or revocation to check)");
+        pre_report.skip(
+            Stage::Policy,
+            "policy",
+            "no policy: trusting the --key files given (no expiry or revocation to check)",
+        );
         TrustSource::Keys(Trust {
             keys,
             threshold,
@@ -129,7 +145,9 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         TrustSource::Policy(vp) => {
             // The release name selects the policy scope; it is read here from the unverified
             // payload and checked again on the verified one below (spec/verify.md §2.2).
-            let name = record::read_unverified(&bytes).map(|r| r.release.name).unwrap_or_default();
+            let name = record::read_unverified(&bytes)
+                .map(|r| r.release.name)
+                .unwrap_or_default();
             let (keys, t) = vp.trusted_keys_for(&name);
             let threshold = t.max(args.threshold.unwrap_or(0));
             Trust {
@@ -171,20 +189,35 @@ pub fn run(args: &VerifyArgs) -> CliResult {
     match (&args.state, &v.record) {
         (Some(path), Some(rec)) if report.passed() => {
             let mut state = if path.exists() {
-                State::from_json(&read_small(path, "state file")?)
-                    .map_err(|e| CliError::input(anyhow::Error::new(e).context(path.display().to_string())))?
+                State::from_json(&read_small(path, "state file")?).map_err(|e| {
+                    CliError::input(anyhow::Error::new(e).context(path.display().to_string()))
+                })?
             } else {
                 State::new()
             };
-            match freshness::record(&mut state, &rec.release.name, &rec.release.version, &rec.payload_sha256, now) {
+            match freshness::record(
+                &mut state,
+                &rec.release.name,
+                &rec.release.version,
+                &rec.payload_sha256,
+                now,
+            ) {
                 Ok(outcome) => {
-                    report.pass(Stage::Freshness, "rollback", describe_outcome(&outcome, &rec.release.version));
+                    report.pass(
+                        Stage::Freshness,
+                        "rollback",
+                        describe_outcome(&outcome, &rec.release.version),
+                    );
                     new_state = Some((path.clone(), state));
                 }
                 Err(e) => report.fail(Stage::Freshness, "rollback", e.to_string()),
             }
         }
-        (Some(_), _) => report.skip(Stage::Freshness, "rollback", "not checked: the record did not verify"),
+        (Some(_), _) => report.skip(
+            Stage::Freshness,
+            "rollback",
+            "not checked: the record did not verify",
+        ),
         (None, _) => report.skip(
             Stage::Freshness,
             "rollback",
@@ -201,11 +234,15 @@ pub fn run(args: &VerifyArgs) -> CliResult {
 
 fn describe_outcome(o: &freshness::FreshnessOutcome, version: &str) -> String {
     match o {
-        freshness::FreshnessOutcome::FirstSeen => format!("version {version} is the first accepted for this name"),
+        freshness::FreshnessOutcome::FirstSeen => {
+            format!("version {version} is the first accepted for this name")
+        }
         freshness::FreshnessOutcome::AlreadyAccepted { version, .. } => {
             format!("version {version} was accepted before with the same payload")
         }
-        freshness::FreshnessOutcome::Newer { previous } => format!("version {version} is newer than {previous}"),
+        freshness::FreshnessOutcome::Newer { previous } => {
+            format!("version {version} is newer than {previous}")
+        }
         _ => format!("version {version} accepted"),
     }
 }
@@ -229,7 +266,11 @@ fn finish(
             "checks": report.checks,
         }))?;
     } else {
-        render::print_report(&report, rec, args.dir.as_deref().map(PathBuf::from).as_deref());
+        render::print_report(
+            &report,
+            rec,
+            args.dir.as_deref().map(PathBuf::from).as_deref(),
+        );
     }
     Ok(if ok { 0 } else { EXIT_FAILED })
 }

@@ -13,8 +13,8 @@ use crate::card::{CardMeta, EvalResult};
 use crate::digest::Sha256Digest;
 use crate::kind::ArtifactKind;
 use crate::licence::Licence;
-use crate::relpath::RelPath;
 use crate::release::{Artifact, IgnoreRules, LicenceDetection, Release};
+use crate::relpath::RelPath;
 use crate::weights::{WeightFormat, WeightInfo};
 
 /// `$schema` written into every BOM.
@@ -202,7 +202,9 @@ pub fn licence_choice(l: &Licence, acknowledgement: &str) -> Vec<Value> {
             }
             let mut props = Vec::new();
             if let Some(f) = file {
-                props.push(serde_json::json!({"name": format!("{NS}licence.file"), "value": f.as_str()}));
+                props.push(
+                    serde_json::json!({"name": format!("{NS}licence.file"), "value": f.as_str()}),
+                );
             }
             if let Some(u) = url.as_ref().filter(|u| !is_url(u)) {
                 props.push(serde_json::json!({"name": format!("{NS}licence.link"), "value": u}));
@@ -373,7 +375,10 @@ fn card_from_model_card(mc: &Value) -> CardMeta {
 }
 
 fn str_at(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// `bom-ref` of an artifact's component.
@@ -391,7 +396,8 @@ fn artifact_component(a: &Artifact) -> Component {
     if let Some(l) = &a.licence {
         c.licenses = licence_choice(l, "declared");
     } else if let Some(d) = &a.detected_licence {
-        c.licenses = vec![serde_json::json!({"expression": d.spdx_id, "acknowledgement": "concluded"})];
+        c.licenses =
+            vec![serde_json::json!({"expression": d.spdx_id, "acknowledgement": "concluded"})];
     }
     c.properties.push(p("kind", a.kind));
     c.properties.push(p("size", a.size));
@@ -401,12 +407,14 @@ fn artifact_component(a: &Artifact) -> Component {
             .push(p("licence.confidence", format!("{:.3}", d.confidence)));
     }
     if a.kind == ArtifactKind::Dataset {
-        c.data.push(serde_json::json!({"type": "dataset", "name": a.path.as_str()}));
+        c.data
+            .push(serde_json::json!({"type": "dataset", "name": a.path.as_str()}));
     }
     if let Some(w) = &a.weights {
         c.properties.push(p("weights.format", w.format.as_str()));
         c.properties.push(p("weights.tensors", w.tensor_count));
-        c.properties.push(p("weights.parameters", w.parameter_count));
+        c.properties
+            .push(p("weights.parameters", w.parameter_count));
         for (dt, n) in &w.dtypes {
             c.properties.push(p("weights.dtype", format!("{dt}={n}")));
         }
@@ -453,7 +461,10 @@ impl Release {
         if let Some(card) = &self.card {
             release.model_card = Some(model_card(card));
         }
-        let mut props = vec![p("release.name", &self.name), p("release.version", &self.version)];
+        let mut props = vec![
+            p("release.name", &self.name),
+            p("release.version", &self.version),
+        ];
         for rule in &self.ignore.0 {
             props.push(p("ignore", rule));
         }
@@ -543,13 +554,15 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         .property("sceau:size")
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| err("no valid sceau:size".into()))?;
-    let detected_licence = c.property("sceau:licence.detected").map(|id| LicenceDetection {
-        spdx_id: id.to_owned(),
-        confidence: c
-            .property("sceau:licence.confidence")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0),
-    });
+    let detected_licence = c
+        .property("sceau:licence.detected")
+        .map(|id| LicenceDetection {
+            spdx_id: id.to_owned(),
+            confidence: c
+                .property("sceau:licence.confidence")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0.0),
+        });
     let licence = match c.licenses.first() {
         Some(v)
             if v.get("acknowledgement")
@@ -568,7 +581,11 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
                 "gguf" => WeightFormat::Gguf,
                 other => return Err(err(format!("unknown weights format {other:?}"))),
             };
-            let num = |k: &str| c.property(k).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+            let num = |k: &str| {
+                c.property(k)
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
             let mut dtypes = BTreeMap::new();
             for v in props_all(&c.properties, "sceau:weights.dtype") {
                 if let Some((k, n)) = v.split_once('=') {
@@ -677,6 +694,9 @@ mod tests {
     fn refuses_other_spec_versions() {
         let mut bom = sample().to_bom("2026-01-01T00:00:00Z");
         bom.spec_version = "1.5".into();
-        assert!(matches!(Release::from_bom(&bom), Err(BomError::NotCycloneDx(_))));
+        assert!(matches!(
+            Release::from_bom(&bom),
+            Err(BomError::NotCycloneDx(_))
+        ));
     }
 }

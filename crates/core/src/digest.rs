@@ -76,7 +76,10 @@ mod tests {
         let h = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         let d: Sha256Digest = h.parse().unwrap();
         assert_eq!(d.to_string(), h);
-        assert_eq!(h[..63].parse::<Sha256Digest>(), Err(DigestError::Length(63)));
+        assert_eq!(
+            h[..63].parse::<Sha256Digest>(),
+            Err(DigestError::Length(63))
+        );
         assert_eq!(
             h.to_uppercase().parse::<Sha256Digest>(),
             Err(DigestError::NotHex('E'))

@@ -95,7 +95,8 @@ struct RawSignature {
 
 /// Decodes standard or URL-safe base64, padded or not, as DSSE requires of verifiers.
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    const STANDARD_NO_PAD_LENIENT: GeneralPurpose = base64::engine::general_purpose::STANDARD_NO_PAD;
+    const STANDARD_NO_PAD_LENIENT: GeneralPurpose =
+        base64::engine::general_purpose::STANDARD_NO_PAD;
     STANDARD
         .decode(s)
         .or_else(|_| STANDARD_NO_PAD_LENIENT.decode(s))

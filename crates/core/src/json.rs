@@ -86,9 +86,16 @@ mod tests {
             br#"[{"k":1},{"k":1,"k":1}]"#,
             br#"{"a":1} {"b":2}"#,
         ] {
-            assert!(check_unique_keys(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                check_unique_keys(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(check_unique_keys(deep.as_bytes()).is_err(), "nesting is capped");
+        assert!(
+            check_unique_keys(deep.as_bytes()).is_err(),
+            "nesting is capped"
+        );
     }
 }

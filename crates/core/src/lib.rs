@@ -14,8 +14,8 @@ pub mod dsse;
 pub mod json;
 pub mod kind;
 pub mod licence;
-pub mod relpath;
 pub mod release;
+pub mod relpath;
 pub mod statement;
 pub mod weights;
 
@@ -23,8 +23,8 @@ pub use card::{CardMeta, EvalResult};
 pub use digest::{DigestError, Sha256Digest};
 pub use kind::ArtifactKind;
 pub use licence::{Licence, LicenceError};
-pub use relpath::{RelPath, RelPathError};
 pub use release::{Artifact, IgnoreRules, LicenceDetection, Release};
+pub use relpath::{RelPath, RelPathError};
 pub use weights::{WeightFormat, WeightInfo};
 
 /// The version of sceau that wrote a document, recorded in BOM metadata.

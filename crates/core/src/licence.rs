@@ -128,7 +128,11 @@ impl Licence {
                 .filter(|n| !n.is_empty())
                 .unwrap_or("other")
                 .to_owned();
-            return Ok(Licence::Named { id, url, file: None });
+            return Ok(Licence::Named {
+                id,
+                url,
+                file: None,
+            });
         }
         if HF_NAMED_LICENCES.contains(&lower.as_str()) {
             return Ok(Licence::Named {
@@ -197,19 +201,35 @@ mod tests {
 
     #[test]
     fn maps_hugging_face_ids() {
-        assert_eq!(spdx_expr(&Licence::from_hf("apache-2.0", None, None).unwrap()), Some("Apache-2.0"));
-        assert_eq!(spdx_expr(&Licence::from_hf("mit", None, None).unwrap()), Some("MIT"));
-        assert_eq!(spdx_expr(&Licence::from_hf("cc-by-nc-4.0", None, None).unwrap()), Some("CC-BY-NC-4.0"));
-        assert_eq!(spdx_expr(&Licence::from_hf("odbl", None, None).unwrap()), Some("ODbL-1.0"));
+        assert_eq!(
+            spdx_expr(&Licence::from_hf("apache-2.0", None, None).unwrap()),
+            Some("Apache-2.0")
+        );
+        assert_eq!(
+            spdx_expr(&Licence::from_hf("mit", None, None).unwrap()),
+            Some("MIT")
+        );
+        assert_eq!(
+            spdx_expr(&Licence::from_hf("cc-by-nc-4.0", None, None).unwrap()),
+            Some("CC-BY-NC-4.0")
+        );
+        assert_eq!(
+            spdx_expr(&Licence::from_hf("odbl", None, None).unwrap()),
+            Some("ODbL-1.0")
+        );
         assert_eq!(
             spdx_expr(&Licence::from_hf("MIT OR Apache-2.0", None, None).unwrap()),
             Some("MIT OR Apache-2.0")
         );
         for named in ["llama3.1", "gemma", "openrail++", "unknown"] {
             let l = Licence::from_hf(named, None, None).unwrap();
-            assert!(matches!(&l, Licence::Named { id, .. } if id == named), "{named}");
+            assert!(
+                matches!(&l, Licence::Named { id, .. } if id == named),
+                "{named}"
+            );
         }
-        let other = Licence::from_hf("other", Some("coqui-public-model-license"), Some("LICENSE")).unwrap();
+        let other =
+            Licence::from_hf("other", Some("coqui-public-model-license"), Some("LICENSE")).unwrap();
         assert_eq!(
             other,
             Licence::Named {
@@ -229,7 +249,12 @@ mod tests {
 
     #[test]
     fn or_later_and_blank_names_survive() {
-        assert_eq!(spdx_expr(&Licence::from_hf("Apache-2.0+", None, None).unwrap()), Some("Apache-2.0+"));
-        assert!(matches!(Licence::from_hf("other", Some("  "), None).unwrap(), Licence::Named { id, .. } if id == "other"));
+        assert_eq!(
+            spdx_expr(&Licence::from_hf("Apache-2.0+", None, None).unwrap()),
+            Some("Apache-2.0+")
+        );
+        assert!(
+            matches!(Licence::from_hf("other", Some("  "), None).unwrap(), Licence::Named { id, .. } if id == "other")
+        );
     }
 }

@@ -160,7 +160,10 @@ mod tests {
         assert!(r.ignores_path(".cache/huggingface/download/x.lock"));
         assert!(r.ignores_path("release.sceau.json"));
         assert!(!r.ignores_path(".gitattributes"));
-        assert!(r.ignores_path(".git"), "a .git file (worktree) is ignored too");
+        assert!(
+            r.ignores_path(".git"),
+            "a .git file (worktree) is ignored too"
+        );
         assert!(!r.ignores_path("git/x"));
         assert!(!r.ignores_path(".cache/other"));
         let mut r = r;

@@ -151,7 +151,9 @@ mod tests {
             ("", |e| matches!(e, RelPathError::Empty)),
             ("/etc/passwd", |e| matches!(e, RelPathError::Absolute(_))),
             ("../x", |e| matches!(e, RelPathError::BadSegment { .. })),
-            ("a/../../x", |e| matches!(e, RelPathError::BadSegment { .. })),
+            ("a/../../x", |e| {
+                matches!(e, RelPathError::BadSegment { .. })
+            }),
             ("a/./b", |e| matches!(e, RelPathError::BadSegment { .. })),
             ("a//b", |e| matches!(e, RelPathError::BadSegment { .. })),
             ("a/", |e| matches!(e, RelPathError::BadSegment { .. })),
@@ -172,6 +174,9 @@ mod tests {
 
     #[test]
     fn normalises_nfd_when_asked() {
-        assert_eq!(RelPath::new_normalised("e\u{301}").unwrap().as_str(), "\u{e9}");
+        assert_eq!(
+            RelPath::new_normalised("e\u{301}").unwrap().as_str(),
+            "\u{e9}"
+        );
     }
 }

@@ -188,12 +188,16 @@ mod tests {
         let p = format!(
             r#"{{"_type":"{STATEMENT_TYPE}","subject":[{{"name":"a","digest":{{"sha256":"{H}","sha256":"{h2}"}}}}],"predicateType":"p","predicate":{{}}}}"#
         );
-        assert!(matches!(Statement::from_slice(p.as_bytes()), Err(StatementError::DuplicateKey(_))));
+        assert!(matches!(
+            Statement::from_slice(p.as_bytes()),
+            Err(StatementError::DuplicateKey(_))
+        ));
     }
 
     #[test]
     fn refuses_wrong_type() {
-        let mut v: serde_json::Value = serde_json::from_slice(&stmt(serde_json::json!([]))).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&stmt(serde_json::json!([]))).unwrap();
         v["_type"] = "https://in-toto.io/Statement/v0.1".into();
         assert!(matches!(
             Statement::from_slice(v.to_string().as_bytes()),

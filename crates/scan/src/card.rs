@@ -115,17 +115,24 @@ fn eval_results(v: Option<&Value>) -> Vec<EvalResult> {
         return out;
     };
     for m in models {
-        for r in m.get("results").and_then(Value::as_array).into_iter().flatten() {
-            let task = r
-                .pointer("/task/type")
-                .and_then(scalar)
-                .unwrap_or_default();
+        for r in m
+            .get("results")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let task = r.pointer("/task/type").and_then(scalar).unwrap_or_default();
             let dataset = r
                 .pointer("/dataset/name")
                 .or_else(|| r.pointer("/dataset/type"))
                 .and_then(scalar)
                 .unwrap_or_default();
-            for metric in r.get("metrics").and_then(Value::as_array).into_iter().flatten() {
+            for metric in r
+                .get("metrics")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push(EvalResult {
                     task: task.clone(),
                     dataset: dataset.clone(),
@@ -205,16 +212,26 @@ mod tests {
             [CardWarning::Yaml { line, .. }] => assert!(*line >= 3, "line {line}"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(parse_card("---\nlicense: mit\n").1, vec![CardWarning::Unclosed]);
+        assert_eq!(
+            parse_card("---\nlicense: mit\n").1,
+            vec![CardWarning::Unclosed]
+        );
         assert_eq!(parse_card("no front matter").0, None);
-        assert_eq!(parse_card("---\n- a\n---\n").1, vec![CardWarning::NotAMapping]);
+        assert_eq!(
+            parse_card("---\n- a\n---\n").1,
+            vec![CardWarning::NotAMapping]
+        );
     }
 
     #[test]
     fn hostile_yaml_does_not_explode() {
         let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("a{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{}", i - 1)
+            };
             bomb.push_str(&format!("a{i}: &a{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         bomb.push_str("---\n");

@@ -2,13 +2,52 @@
 use sceau_core::ArtifactKind;
 
 const WEIGHT_EXT: &[&str] = &[
-    "safetensors", "gguf", "ggml", "bin", "pt", "pth", "ckpt", "onnx", "h5", "hdf5", "keras",
-    "msgpack", "tflite", "mlmodel", "pb", "pdparams", "ot", "nemo", "mar", "llamafile", "pkl",
-    "pickle", "joblib", "npz", "engine", "trt", "mlx",
+    "safetensors",
+    "gguf",
+    "ggml",
+    "bin",
+    "pt",
+    "pth",
+    "ckpt",
+    "onnx",
+    "h5",
+    "hdf5",
+    "keras",
+    "msgpack",
+    "tflite",
+    "mlmodel",
+    "pb",
+    "pdparams",
+    "ot",
+    "nemo",
+    "mar",
+    "llamafile",
+    "pkl",
+    "pickle",
+    "joblib",
+    "npz",
+    "engine",
+    "trt",
+    "mlx",
 ];
 const DATASET_EXT: &[&str] = &[
-    "parquet", "arrow", "jsonl", "ndjson", "csv", "tsv", "tfrecord", "tfrecords", "feather",
-    "avro", "orc", "webdataset", "zst", "jsonl.gz", "csv.gz", "json.gz", "tar",
+    "parquet",
+    "arrow",
+    "jsonl",
+    "ndjson",
+    "csv",
+    "tsv",
+    "tfrecord",
+    "tfrecords",
+    "feather",
+    "avro",
+    "orc",
+    "webdataset",
+    "zst",
+    "jsonl.gz",
+    "csv.gz",
+    "json.gz",
+    "tar",
 ];
 const CODE_EXT: &[&str] = &[
     "py", "ipynb", "sh", "bash", "js", "mjs", "ts", "rs", "c", "cc", "cpp", "cxx", "h", "hpp",
@@ -16,8 +55,15 @@ const CODE_EXT: &[&str] = &[
     "m", "mm", "zig",
 ];
 const CODE_NAMES: &[&str] = &[
-    "makefile", "dockerfile", "cmakelists.txt", "pyproject.toml", "setup.cfg", "setup.py",
-    "cargo.toml", "package.json", "environment.yml",
+    "makefile",
+    "dockerfile",
+    "cmakelists.txt",
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "cargo.toml",
+    "package.json",
+    "environment.yml",
 ];
 const CONFIG_EXT: &[&str] = &["json", "yaml", "yml", "toml", "ini", "cfg", "conf", "xml"];
 const CONFIG_NAMES: &[&str] = &[".gitattributes", ".gitignore", "modelfile"];
@@ -25,10 +71,24 @@ const DOC_EXT: &[&str] = &[
     "md", "rst", "txt", "pdf", "html", "htm", "png", "jpg", "jpeg", "gif", "svg", "webp", "adoc",
     "tex", "bib",
 ];
-const LICENCE_PREFIXES: &[&str] = &["license", "licence", "copying", "notice", "use_policy", "use-policy"];
+const LICENCE_PREFIXES: &[&str] = &[
+    "license",
+    "licence",
+    "copying",
+    "notice",
+    "use_policy",
+    "use-policy",
+];
 const TOKENIZER_NAMES: &[&str] = &[
-    "vocab.json", "vocab.txt", "merges.txt", "special_tokens_map.json", "added_tokens.json",
-    "spiece.model", "sentencepiece.model", "sentencepiece.bpe.model", "bpe.codes",
+    "vocab.json",
+    "vocab.txt",
+    "merges.txt",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "spiece.model",
+    "sentencepiece.model",
+    "sentencepiece.bpe.model",
+    "bpe.codes",
 ];
 
 /// True for names the spec treats as licence files (spec/scan.md §3.1).
@@ -40,7 +100,11 @@ pub fn is_licence_name(name: &str) -> bool {
         Some("") => true,
         Some(rest) => {
             rest.starts_with(['.', '-', '_'])
-                && !WEIGHT_EXT.iter().chain(DATASET_EXT).chain(CODE_EXT).any(|e| n.ends_with(&format!(".{e}")))
+                && !WEIGHT_EXT
+                    .iter()
+                    .chain(DATASET_EXT)
+                    .chain(CODE_EXT)
+                    .any(|e| n.ends_with(&format!(".{e}")))
         }
         None => false,
     })

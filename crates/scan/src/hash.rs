@@ -129,7 +129,10 @@ pub fn hash_file(
     if before.len != expected_len {
         return Err(ScanError::ChangedWhileHashing {
             path: path.to_owned(),
-            what: format!("size was {expected_len} when listed, {} when opened", before.len),
+            what: format!(
+                "size was {expected_len} when listed, {} when opened",
+                before.len
+            ),
         });
     }
     let mut h = Sha256::new();
@@ -171,7 +174,8 @@ pub fn hash_files(
     progress.start(files.len() as u64, files.iter().map(|f| f.size).sum());
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| files[b].size.cmp(&files[a].size));
-    let results: Vec<Mutex<Option<Sha256Digest>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Sha256Digest>>> =
+        files.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<ScanError>> = Mutex::new(None);
@@ -212,10 +216,13 @@ pub fn hash_files(
         .into_iter()
         .zip(files)
         .map(|(m, f)| {
-            m.into_inner().ok().flatten().ok_or_else(|| ScanError::ChangedWhileHashing {
-                path: f.path.clone(),
-                what: "not hashed".into(),
-            })
+            m.into_inner()
+                .ok()
+                .flatten()
+                .ok_or_else(|| ScanError::ChangedWhileHashing {
+                    path: f.path.clone(),
+                    what: "not hashed".into(),
+                })
         })
         .collect()
 }
@@ -234,7 +241,10 @@ mod tests {
     fn matches_an_independent_sha256() {
         let dir = tempfile::tempdir().unwrap();
         let mut entries = Vec::new();
-        for (i, len) in [0usize, 1, 55, 64, BUF_SIZE + 17, 3 * BUF_SIZE].iter().enumerate() {
+        for (i, len) in [0usize, 1, 55, 64, BUF_SIZE + 17, 3 * BUF_SIZE]
+            .iter()
+            .enumerate()
+        {
             let data: Vec<u8> = (0..*len).map(|j| (j * 31 + i) as u8).collect();
             let p = dir.path().join(format!("f{i}"));
             std::fs::write(&p, &data).unwrap();

@@ -138,7 +138,9 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
                 let f = hash::open_regular(&entry.path)?;
                 let mut r = std::io::BufReader::new(f);
                 let res = match fmt {
-                    sceau_core::WeightFormat::Safetensors => headers::read_safetensors(&mut r, entry.size),
+                    sceau_core::WeightFormat::Safetensors => {
+                        headers::read_safetensors(&mut r, entry.size)
+                    }
                     sceau_core::WeightFormat::Gguf => headers::read_gguf(&mut r, entry.size),
                 };
                 match res {
@@ -171,7 +173,10 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
         Some(attach_licence_file(l, &artifacts))
     });
     if let Some(l) = &licence {
-        for a in artifacts.iter_mut().filter(|a| a.kind != ArtifactKind::Licence) {
+        for a in artifacts
+            .iter_mut()
+            .filter(|a| a.kind != ArtifactKind::Licence)
+        {
             a.licence = Some(l.clone());
         }
     }
@@ -187,7 +192,11 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
                 .unwrap_or("release")
                 .to_owned()
         });
-    let version = match opts.version.clone().or_else(|| w.hf.as_ref().map(|h| h.revision.clone())) {
+    let version = match opts
+        .version
+        .clone()
+        .or_else(|| w.hf.as_ref().map(|h| h.revision.clone()))
+    {
         Some(v) => v,
         None => {
             warnings.push(Warning::NoVersion);
@@ -214,9 +223,11 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
 fn attach_licence_file(l: Licence, artifacts: &[Artifact]) -> Licence {
     match l {
         Licence::Named { id, url, .. } => {
-            let by_link = url
-                .as_deref()
-                .and_then(|u| artifacts.iter().find(|a| a.path.as_str() == u.trim_start_matches("./")));
+            let by_link = url.as_deref().and_then(|u| {
+                artifacts
+                    .iter()
+                    .find(|a| a.path.as_str() == u.trim_start_matches("./"))
+            });
             let file = by_link
                 .or_else(|| {
                     artifacts

@@ -150,7 +150,12 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
         let (m, via_symlink) = if ft.is_symlink() {
             (check_symlink(path, &root, hf.as_ref())?, true)
         } else if ft.is_file() {
-            (entry.metadata().map_err(|e| ScanError::io(path, e.into()))?, false)
+            (
+                entry
+                    .metadata()
+                    .map_err(|e| ScanError::io(path, e.into()))?,
+                false,
+            )
         } else {
             return Err(ScanError::SpecialFile {
                 path: path.to_owned(),

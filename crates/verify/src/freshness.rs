@@ -90,17 +90,16 @@ pub enum FreshnessError {
     /// The record has the same version as one already accepted but another payload: two
     /// different releases signed under one version (spec/policy.md §8.2).
     #[error(
-        "release {name:?} version {offered} has payload sha256 {offered_sha256}, but version \
-         {recorded} was accepted with payload sha256 {recorded_sha256}: two different records \
-         claim the same version (equivocation)"
+        "release {name:?} version {version} has payload sha256 {offered_sha256}, but this \
+         version was already accepted with payload sha256 {recorded_sha256}: two different \
+         records claim the same version (equivocation)"
     )]
     Equivocation {
         /// The release name.
         name: String,
-        /// The version accepted before, as recorded.
-        recorded: String,
-        /// The version of the record offered, as written (equal in value).
-        offered: String,
+        /// The version of the record offered, as written (equal in value to the one
+        /// recorded, which may be written differently: `v2` and `2`).
+        version: String,
         /// Payload digest accepted before.
         recorded_sha256: Sha256Digest,
         /// Payload digest of the record offered.
@@ -330,8 +329,7 @@ pub fn check(
         }
         Some(Ordering::Equal) => Err(FreshnessError::Equivocation {
             name: name.to_owned(),
-            recorded: prev.version.clone(),
-            offered: version.to_owned(),
+            version: version.to_owned(),
             recorded_sha256: prev.payload_sha256,
             offered_sha256: *payload_sha256,
         }),

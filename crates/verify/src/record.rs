@@ -103,11 +103,14 @@ pub enum RecordError {
 
 /// Parses the verified payload bytes into a Statement, subjects and release, checking that
 /// the BOM's hashes agree with the subjects (spec/verify.md §2.3).
-pub fn parse_payload(payload: &[u8]) -> Result<(Statement, Vec<FileSubject>, Release), RecordError> {
+pub fn parse_payload(
+    payload: &[u8],
+) -> Result<(Statement, Vec<FileSubject>, Release), RecordError> {
     let statement = Statement::from_slice(payload)?;
     statement.expect_predicate(PREDICATE_CYCLONEDX)?;
     let subjects = statement.file_subjects()?;
-    let bom: Bom = serde_json::from_value(statement.predicate.clone()).map_err(|e| RecordError::Bom(e.to_string()))?;
+    let bom: Bom = serde_json::from_value(statement.predicate.clone())
+        .map_err(|e| RecordError::Bom(e.to_string()))?;
     let release = Release::from_bom(&bom).map_err(|e| RecordError::Bom(e.to_string()))?;
     if release.artifacts.len() != subjects.len() {
         return Err(RecordError::Bom(format!(
@@ -125,7 +128,12 @@ pub fn parse_payload(payload: &[u8]) -> Result<(Statement, Vec<FileSubject>, Rel
                     s.path, a.sha256, s.sha256
                 )))
             }
-            None => return Err(RecordError::Bom(format!("{}: subject missing from the BOM", s.path))),
+            None => {
+                return Err(RecordError::Bom(format!(
+                    "{}: subject missing from the BOM",
+                    s.path
+                )))
+            }
         }
     }
     Ok((statement, subjects, release))
@@ -150,13 +158,26 @@ pub fn read_unverified(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
 /// Verifies a record file's bytes under `trust` at `now`, then (optionally) a tree
 /// (spec/verify.md). Signatures are checked over the envelope's PAE before the payload is
 /// parsed, and only the verified payload bytes are parsed.
-pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Option<TreeCheck<'_>>) -> Verification {
+pub fn verify_record(
+    bytes: &[u8],
+    trust: &Trust,
+    now: OffsetDateTime,
+    tree: Option<TreeCheck<'_>>,
+) -> Verification {
     let mut report = Report::default();
-    let out = |report: Report, record, tree| Verification { report, record, tree };
+    let out = |report: Report, record, tree| Verification {
+        report,
+        record,
+        tree,
+    };
 
     let env = match Envelope::from_json(bytes) {
         Ok(e) => {
-            report.pass(Stage::Parse, "envelope", format!("DSSE envelope with {} signature(s)", e.signatures.len()));
+            report.pass(
+                Stage::Parse,
+                "envelope",
+                format!("DSSE envelope with {} signature(s)", e.signatures.len()),
+            );
             e
         }
         Err(e) => {
@@ -169,7 +190,10 @@ pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Opt
         report.fail(
             Stage::Parse,
             "payload-type",
-            format!("payloadType is {:?}, expected {PAYLOAD_TYPE_INTOTO:?}", env.payload_type),
+            format!(
+                "payloadType is {:?}, expected {PAYLOAD_TYPE_INTOTO:?}",
+                env.payload_type
+            ),
         );
         skip_rest(&mut report, tree.is_some());
         return out(report, None, None);
@@ -178,12 +202,20 @@ pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Opt
 
     // Signatures before anything in the payload is looked at (spec/verify.md §2.1).
     let signers = count_signers(&env, &trust.keys);
-    let names: Vec<String> = signers.valid.iter().map(|(n, id)| format!("{n} ({id})")).collect();
+    let names: Vec<String> = signers
+        .valid
+        .iter()
+        .map(|(n, id)| format!("{n} ({id})"))
+        .collect();
     let mut detail = format!(
         "{} of {} required distinct trusted keys signed ({}); trust from {}",
         signers.distinct(),
         trust.threshold,
-        if names.is_empty() { "none".to_owned() } else { names.join(", ") },
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        },
         trust.source
     );
     if signers.repeated_signatures > 0 {
@@ -193,13 +225,23 @@ pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Opt
         ));
     }
     if signers.untrusted_signatures > 0 {
-        detail.push_str(&format!("; {} signature(s) by untrusted keys", signers.untrusted_signatures));
+        detail.push_str(&format!(
+            "; {} signature(s) by untrusted keys",
+            signers.untrusted_signatures
+        ));
     }
     if signers.invalid_signatures > 0 {
-        detail.push_str(&format!("; {} invalid signature(s)", signers.invalid_signatures));
+        detail.push_str(&format!(
+            "; {} invalid signature(s)",
+            signers.invalid_signatures
+        ));
     }
     if !signers.meets(trust.threshold) {
-        report.fail(Stage::Signature, "threshold", format!("below threshold: {detail}"));
+        report.fail(
+            Stage::Signature,
+            "threshold",
+            format!("below threshold: {detail}"),
+        );
         skip_rest(&mut report, tree.is_some());
         return out(report, None, None);
     }
@@ -229,18 +271,28 @@ pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Opt
         .pointer("/metadata/timestamp")
         .and_then(|v| v.as_str())
         .map(str::to_owned);
-    let signed_at = bom_ts
-        .as_deref()
-        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
+    let signed_at = bom_ts.as_deref().and_then(|t| {
+        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    });
     match (&bom_ts, signed_at) {
-        (None, _) => report.skip(Stage::Freshness, "signing-time", "record carries no signing time"),
-        (Some(t), None) => report.fail(Stage::Freshness, "signing-time", format!("signing time {t:?} is not RFC 3339")),
+        (None, _) => report.skip(
+            Stage::Freshness,
+            "signing-time",
+            "record carries no signing time",
+        ),
+        (Some(t), None) => report.fail(
+            Stage::Freshness,
+            "signing-time",
+            format!("signing time {t:?} is not RFC 3339"),
+        ),
         (Some(t), Some(at)) if at > now + MAX_FUTURE_SKEW => report.fail(
             Stage::Freshness,
             "signing-time",
             format!("signing time {t} is in the future (now {})", fmt_time(now)),
         ),
-        (Some(t), Some(_)) => report.pass(Stage::Freshness, "signing-time", format!("signed at {t}")),
+        (Some(t), Some(_)) => {
+            report.pass(Stage::Freshness, "signing-time", format!("signed at {t}"))
+        }
     }
 
     let payload_sha256 = sceau_scan::hash::sha256(&env.payload);
@@ -255,7 +307,11 @@ pub fn verify_record(bytes: &[u8], trust: &Trust, now: OffsetDateTime, tree: Opt
 
     let diff = match tree {
         None => {
-            report.skip(Stage::Tree, "files", "no folder given: no file was checked against the record");
+            report.skip(
+                Stage::Tree,
+                "files",
+                "no folder given: no file was checked against the record",
+            );
             None
         }
         Some(tc) => check_tree(&mut report, &record, tc),
@@ -273,20 +329,33 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
     }
     match compare_tree(tc.root, &record.subjects, &ignore, tc.threads, tc.progress) {
         Err(e) => {
-            report.fail(Stage::Tree, "files", format!("cannot check the folder: {e}"));
+            report.fail(
+                Stage::Tree,
+                "files",
+                format!("cannot check the folder: {e}"),
+            );
             None
         }
         Ok(diff) => {
             report.push(
                 Stage::Tree,
                 "modified",
-                if diff.modified.is_empty() { Outcome::Pass } else { Outcome::Fail },
+                if diff.modified.is_empty() {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                },
                 if diff.modified.is_empty() {
                     format!("{} files match their recorded SHA-256", diff.matched)
                 } else {
                     diff.modified
                         .iter()
-                        .map(|m| format!("{} modified: recorded sha256 {} but file has {}", m.path, m.expected, m.actual))
+                        .map(|m| {
+                            format!(
+                                "{} modified: recorded sha256 {} but file has {}",
+                                m.path, m.expected, m.actual
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("; ")
                 },
@@ -294,7 +363,11 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
             report.push(
                 Stage::Tree,
                 "missing",
-                if diff.missing.is_empty() { Outcome::Pass } else { Outcome::Fail },
+                if diff.missing.is_empty() {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                },
                 if diff.missing.is_empty() {
                     "no recorded file is missing".to_owned()
                 } else {
@@ -313,7 +386,10 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                 if diff.extra.is_empty() {
                     format!("no unrecorded file (ignore rules: {})", ignore.0.join(" "))
                 } else if tc.allow_extra {
-                    format!("extra files allowed by --allow-extra, not checked: {}", join(&diff.extra))
+                    format!(
+                        "extra files allowed by --allow-extra, not checked: {}",
+                        join(&diff.extra)
+                    )
                 } else {
                     format!("extra: {}", join(&diff.extra))
                 },
@@ -324,19 +400,35 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
 }
 
 fn join(paths: &[sceau_core::RelPath]) -> String {
-    paths.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn skip_rest(report: &mut Report, tree: bool) {
-    report.skip(Stage::Parse, "statement", "not parsed: the envelope did not verify");
+    report.skip(
+        Stage::Parse,
+        "statement",
+        "not parsed: the envelope did not verify",
+    );
     skip_rest_after_payload(report, tree);
 }
 
 fn skip_rest_after_payload(report: &mut Report, tree: bool) {
     if tree {
-        report.skip(Stage::Tree, "files", "not checked: the record did not verify");
+        report.skip(
+            Stage::Tree,
+            "files",
+            "not checked: the record did not verify",
+        );
     } else {
-        report.skip(Stage::Tree, "files", "no folder given: no file was checked against the record");
+        report.skip(
+            Stage::Tree,
+            "files",
+            "no folder given: no file was checked against the record",
+        );
     }
 }
 

@@ -146,7 +146,8 @@ fn weak_key_is_refused() {
 #[test]
 fn parsing_is_strict() {
     let good = json_of(&two_of_three(1));
-    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let edits: Vec<(&str, Edit)> = vec![
         ("unknown field", Box::new(|v| v["extra"] = json!(1))),
         (
             "unknown maintainer field",
@@ -426,7 +427,7 @@ fn pinned() -> Envelope {
 #[test]
 fn rotation_signed_by_old_and_new_thresholds_is_accepted() {
     let v2 = sign_policy(&rotated(2), &[&key(1), &key(3), &key(4), &key(5)]).unwrap();
-    let p = verify_chain(&pinned(), &[v2.clone()], NOW).unwrap();
+    let p = verify_chain(&pinned(), std::slice::from_ref(&v2), NOW).unwrap();
     assert_eq!((p.version(), p.pinned_version()), (2, 1));
     let names: Vec<String> = p.maintainers().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["dan", "erin", "frank"]);

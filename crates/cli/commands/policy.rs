@@ -1,0 +1,302 @@
+//! `sceau policy init|update|sign|show`: signed, versioned trust policies (spec/policy.md).
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use sceau_sign::{KeyId, PublicKey, SecretKey};
+use sceau_verify::policy::{
+    add_policy_signature, read_policy_envelope, sign_policy, Certifier, Maintainer, PolicyDocument,
+    PolicyError, PolicyParts, ReleasePattern, ReleaseScope,
+};
+
+use crate::args::{
+    PolicyContentArgs, PolicyInitArgs, PolicyShowArgs, PolicySignArgs, PolicyUpdateArgs,
+};
+use crate::error::{CliError, CliResult};
+use crate::keys::{load_public, load_secret, PassphraseSource};
+use crate::output::{check_writable, write_atomic};
+use crate::{render, settings};
+
+fn policy_err(e: PolicyError) -> CliError {
+    CliError::input(anyhow::Error::new(e))
+}
+
+/// `[NAME=]PUB` → maintainer.
+fn maintainer(spec: &str) -> Result<Maintainer, CliError> {
+    let (name, path) = match spec.split_once('=') {
+        Some((n, p)) if !n.is_empty() => (Some(n.to_owned()), PathBuf::from(p)),
+        _ => (None, PathBuf::from(spec)),
+    };
+    let (key, comment) = load_public(&path)?;
+    let name = name
+        .or_else(|| comment.clone())
+        .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .unwrap_or_else(|| key.key_id().to_string());
+    Ok(Maintainer { name, key, comment })
+}
+
+/// `NAME=PUB:STD[,STD…]` → certifier.
+fn certifier(spec: &str) -> Result<Certifier, CliError> {
+    let bad = || {
+        CliError::input(anyhow!(
+            "--certifier {spec:?}: expected NAME=PUB:STD[,STD…]"
+        ))
+        .hint("e.g. --certifier auditor=auditor.pub:mof-openness,eu-ai-act-gpai")
+    };
+    let (name, rest) = spec.split_once('=').ok_or_else(bad)?;
+    let (path, stds) = rest.rsplit_once(':').ok_or_else(bad)?;
+    let (key, comment) = load_public(Path::new(path))?;
+    let standards: Vec<String> = stds
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if name.is_empty() || standards.is_empty() {
+        return Err(bad());
+    }
+    Ok(Certifier {
+        name: name.to_owned(),
+        key,
+        comment,
+        standards,
+    })
+}
+
+/// `PATTERN=NAME[,NAME…]:K` → release scope.
+fn scope(spec: &str) -> Result<ReleaseScope, CliError> {
+    let bad = || {
+        CliError::input(anyhow!(
+            "--release {spec:?}: expected PATTERN=NAME[,NAME…]:K"
+        ))
+    };
+    let (pat, rest) = spec.split_once('=').ok_or_else(bad)?;
+    let (names, k) = rest.rsplit_once(':').ok_or_else(bad)?;
+    Ok(ReleaseScope {
+        pattern: ReleasePattern::parse(pat).map_err(policy_err)?,
+        maintainers: names
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        threshold: k.parse().map_err(|_| bad())?,
+    })
+}
+
+fn expires(s: &str) -> Result<time::OffsetDateTime, CliError> {
+    settings::parse_time(s).map_err(|e| CliError::input(anyhow!("--expires {s:?}: {e}")))
+}
+
+fn apply_content(parts: &mut PolicyParts, c: &PolicyContentArgs) -> Result<(), CliError> {
+    if let Some(t) = c.threshold {
+        parts.threshold = t;
+    }
+    if let Some(e) = &c.expires {
+        parts.expires = expires(e)?;
+    }
+    for spec in &c.certifiers {
+        let cert = certifier(spec)?;
+        parts.certifiers.retain(|x| x.name != cert.name);
+        parts.certifiers.push(cert);
+    }
+    for spec in &c.releases {
+        let sc = scope(spec)?;
+        parts.releases.retain(|x| x.pattern != sc.pattern);
+        parts.releases.push(sc);
+    }
+    Ok(())
+}
+
+fn signing_keys(paths: &[PathBuf], pass: &PassphraseSource) -> Result<Vec<SecretKey>, CliError> {
+    paths.iter().map(|p| load_secret(p, pass)).collect()
+}
+
+fn write_signed(doc: &PolicyDocument, keys: &[SecretKey], out: &Path, force: bool) -> CliResult {
+    let refs: Vec<&SecretKey> = keys.iter().collect();
+    let env = sign_policy(doc, &refs).map_err(policy_err)?;
+    write_atomic(out, &env.to_json(), force, None)?;
+    let ids: Vec<String> = keys.iter().map(|k| k.key_id().to_string()).collect();
+    outln!(
+        "policy v{} written to {} (threshold {} of {} maintainers, expires {}), signed by {}",
+        doc.version(),
+        out.display(),
+        doc.threshold(),
+        doc.active_maintainers().len(),
+        sceau_verify::record::fmt_time(doc.expires()),
+        ids.join(", ")
+    );
+    Ok(0)
+}
+
+/// Runs `sceau policy init`.
+pub fn init(args: &PolicyInitArgs) -> CliResult {
+    check_writable(&args.output, args.force)?;
+    let maintainers = args
+        .maintainers
+        .iter()
+        .map(|m| maintainer(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let exp = args.content.expires.as_deref().ok_or_else(|| {
+        CliError::input(anyhow!("--expires is required")).hint("e.g. --expires 2027-12-31")
+    })?;
+    let mut parts = PolicyParts {
+        version: 1,
+        expires: expires(exp)?,
+        threshold: args.content.threshold.unwrap_or(1),
+        maintainers,
+        revoked: Vec::new(),
+        certifiers: Vec::new(),
+        releases: Vec::new(),
+    };
+    apply_content(&mut parts, &args.content)?;
+    let doc = PolicyDocument::new(parts).map_err(policy_err)?;
+    let keys = signing_keys(
+        &args.keys,
+        &PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        },
+    )?;
+    write_signed(&doc, &keys, &args.output, args.force)
+}
+
+fn key_id_of(spec: &str) -> Result<KeyId, CliError> {
+    if let Ok(id) = spec.parse::<KeyId>() {
+        return Ok(id);
+    }
+    let (k, _): (PublicKey, _) = load_public(Path::new(spec))?;
+    Ok(k.key_id())
+}
+
+/// Runs `sceau policy update`.
+pub fn update(args: &PolicyUpdateArgs) -> CliResult {
+    check_writable(&args.output, args.force)?;
+    let bytes = std::fs::read(&args.policy)
+        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
+    let env = read_policy_envelope(&bytes).map_err(policy_err)?;
+    let old = PolicyDocument::from_payload(&env.payload).map_err(policy_err)?;
+    let mut parts = old.into_parts();
+    parts.version = parts
+        .version
+        .checked_add(1)
+        .ok_or_else(|| CliError::input(anyhow!("policy version cannot be increased")))?;
+    for r in &args.remove {
+        let before = parts.maintainers.len();
+        parts
+            .maintainers
+            .retain(|m| m.name != *r && m.key.key_id().to_string() != *r);
+        if parts.maintainers.len() == before {
+            return Err(CliError::input(anyhow!(
+                "--remove-maintainer {r:?}: no such maintainer"
+            )));
+        }
+        parts
+            .releases
+            .iter_mut()
+            .for_each(|s| s.maintainers.retain(|n| n != r));
+    }
+    for a in &args.add {
+        parts.maintainers.push(maintainer(a)?);
+    }
+    for r in &args.revoke {
+        let id = key_id_of(r)?;
+        if !parts.revoked.contains(&id) {
+            parts.revoked.push(id);
+        }
+    }
+    for c in &args.remove_certifiers {
+        parts.certifiers.retain(|x| x.name != *c);
+    }
+    apply_content(&mut parts, &args.content)?;
+    let doc = PolicyDocument::new(parts).map_err(policy_err)?;
+    let keys = signing_keys(
+        &args.keys,
+        &PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        },
+    )?;
+    write_signed(&doc, &keys, &args.output, args.force)
+}
+
+/// Runs `sceau policy sign`.
+pub fn sign(args: &PolicySignArgs) -> CliResult {
+    if let Some(o) = &args.output {
+        check_writable(o, args.force)?;
+    }
+    let bytes = std::fs::read(&args.policy)
+        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
+    let mut env = read_policy_envelope(&bytes).map_err(policy_err)?;
+    let key = load_secret(
+        &args.key,
+        &PassphraseSource {
+            file: args.pass.passphrase_file.clone(),
+        },
+    )?;
+    add_policy_signature(&mut env, &key).map_err(policy_err)?;
+    let out = args.output.as_ref().unwrap_or(&args.policy);
+    write_atomic(
+        out,
+        &env.to_json(),
+        args.output.is_none() || args.force,
+        None,
+    )?;
+    outln!(
+        "added signature by {} to {} ({} signatures)",
+        key.key_id(),
+        out.display(),
+        env.signatures.len()
+    );
+    Ok(0)
+}
+
+/// Runs `sceau policy show` (content only; `sceau verify --policy` verifies).
+pub fn show(args: &PolicyShowArgs) -> CliResult {
+    let bytes = std::fs::read(&args.policy)
+        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
+    let env = read_policy_envelope(&bytes).map_err(policy_err)?;
+    let doc = PolicyDocument::from_payload(&env.payload).map_err(policy_err)?;
+    if args.json {
+        let v: serde_json::Value =
+            serde_json::from_slice(&doc.to_payload()).map_err(anyhow::Error::from)?;
+        render::print_json(
+            &serde_json::json!({"verified": false, "signatures": env.signatures.len(), "policy": v}),
+        )?;
+        return Ok(0);
+    }
+    outln!(
+        "policy v{} (content shown NOT verified; `sceau verify --policy` verifies it)",
+        doc.version()
+    );
+    outln!(
+        "expires:   {}",
+        sceau_verify::record::fmt_time(doc.expires())
+    );
+    outln!(
+        "threshold: {} of {}",
+        doc.threshold(),
+        doc.active_maintainers().len()
+    );
+    for m in &doc.parts().maintainers {
+        let revoked = if doc.is_revoked(&m.key) {
+            " REVOKED"
+        } else {
+            ""
+        };
+        outln!("  maintainer {} ({}){revoked}", m.name, m.key.key_id());
+    }
+    for c in &doc.parts().certifiers {
+        outln!(
+            "  certifier {} ({}) for {}",
+            c.name,
+            c.key.key_id(),
+            c.standards.join(", ")
+        );
+    }
+    for s in &doc.parts().releases {
+        outln!(
+            "  releases {}: {} of {}",
+            s.pattern.as_str(),
+            s.threshold,
+            s.maintainers.join(", ")
+        );
+    }
+    outln!("signatures: {}", env.signatures.len());
+    Ok(0)
+}
