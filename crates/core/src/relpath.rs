@@ -147,7 +147,8 @@ mod tests {
 
     #[test]
     fn refuses_each_bad_form() {
-        let cases: &[(&str, fn(&RelPathError) -> bool)] = &[
+        type Pred = fn(&RelPathError) -> bool;
+        let cases: &[(&str, Pred)] = &[
             ("", |e| matches!(e, RelPathError::Empty)),
             ("/etc/passwd", |e| matches!(e, RelPathError::Absolute(_))),
             ("../x", |e| matches!(e, RelPathError::BadSegment { .. })),

@@ -146,6 +146,29 @@ impl Statement {
     }
 }
 
+impl crate::release::Release {
+    /// The release record's Statement (spec/record.md §2): one subject per artifact, named
+    /// by its path with its whole-file SHA-256, and the CycloneDX 1.6 BOM as predicate.
+    /// `timestamp` (RFC 3339) is the signing time, written into the BOM's metadata.
+    pub fn to_statement(&self, timestamp: &str) -> Statement {
+        let subject = self
+            .artifacts
+            .iter()
+            .map(|a| Subject {
+                name: a.path.as_str().to_owned(),
+                digest: BTreeMap::from([("sha256".to_owned(), a.sha256.to_hex())]),
+            })
+            .collect();
+        let bom = self.to_bom(timestamp);
+        Statement {
+            type_: STATEMENT_TYPE.into(),
+            subject,
+            predicate_type: PREDICATE_CYCLONEDX.into(),
+            predicate: serde_json::to_value(bom).unwrap_or_default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,28 +226,5 @@ mod tests {
             Statement::from_slice(v.to_string().as_bytes()),
             Err(StatementError::Type(_))
         ));
-    }
-}
-
-impl crate::release::Release {
-    /// The release record's Statement (spec/record.md §2): one subject per artifact, named
-    /// by its path with its whole-file SHA-256, and the CycloneDX 1.6 BOM as predicate.
-    /// `timestamp` (RFC 3339) is the signing time, written into the BOM's metadata.
-    pub fn to_statement(&self, timestamp: &str) -> Statement {
-        let subject = self
-            .artifacts
-            .iter()
-            .map(|a| Subject {
-                name: a.path.as_str().to_owned(),
-                digest: BTreeMap::from([("sha256".to_owned(), a.sha256.to_hex())]),
-            })
-            .collect();
-        let bom = self.to_bom(timestamp);
-        Statement {
-            type_: STATEMENT_TYPE.into(),
-            subject,
-            predicate_type: PREDICATE_CYCLONEDX.into(),
-            predicate: serde_json::to_value(bom).unwrap_or_default(),
-        }
     }
 }

@@ -106,7 +106,7 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 
 /// Walks `root`, applying `ignore`, refusing what spec/scan.md §1 refuses. Opens no file.
 pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
-    let meta = fs_err::metadata(root).map_err(|e| ScanError::io(root, e.into()))?;
+    let meta = fs_err::metadata(root).map_err(|e| ScanError::io(root, e))?;
     if !meta.is_dir() {
         return Err(ScanError::NotADirectory(root.to_owned()));
     }

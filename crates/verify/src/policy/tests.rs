@@ -709,18 +709,3 @@ fn scopes_exclude_revoked_keys_and_are_checked() {
         Err(PolicyError::InvalidPattern { .. })
     ));
 }
-
-#[test]
-fn tmp_spec_example() {
-    let spec = include_str!("../../../../spec/policy.md");
-    let start = spec.find("```json\n{\n  \"_type\": \"https://sceau.dev/policy/v1\"").unwrap() + 8;
-    let end = start + spec[start..].find("```").unwrap();
-    let d = PolicyDocument::from_payload(spec[start..end].as_bytes()).unwrap();
-    let env = sign_policy(&d, &[&key(1), &key(3)]).unwrap();
-    let v = verify_root(&env, NOW).unwrap();
-    println!("{:?}", v.trusted_keys_for("example-org/tiny-model"));
-    println!("{}", String::from_utf8(d.to_payload()).unwrap());
-    let s = spec.find("```json\n{\n  \"_type\": \"https://sceau.dev/state/v1\"").unwrap() + 8;
-    let e = s + spec[s..].find("```").unwrap();
-    crate::freshness::State::from_json(spec[s..e].as_bytes()).unwrap();
-}
