@@ -428,6 +428,69 @@ fn artifact_component(a: &Artifact) -> Component {
     c
 }
 
+/// `bom-ref` of a parent in `pedigree.ancestors`.
+pub fn parent_ref(record: &Sha256Digest) -> String {
+    format!("parent:sha256:{record}")
+}
+
+/// A parent as a `pedigree.ancestors` component (spec/bom.md §2.5, spec/lineage.md §1.3).
+fn parent_component(parent: &crate::lineage::Parent) -> Value {
+    let mut c = Component::new("machine-learning-model", &parent.name);
+    c.bom_ref = Some(parent_ref(&parent.record));
+    c.version = Some(parent.version.clone());
+    c.properties.push(p("parent.record", format!("sha256:{}", parent.record)));
+    c.properties.push(p("parent.relation", parent.relation));
+    serde_json::to_value(c).unwrap_or_default()
+}
+
+fn parents_from_pedigree(rel: &Component) -> Result<Vec<crate::lineage::Parent>, BomError> {
+    let Some(ancestors) = rel.pedigree.as_ref().and_then(|p| p.get("ancestors")) else {
+        return Ok(Vec::new());
+    };
+    let list = ancestors
+        .as_array()
+        .ok_or(BomError::Missing("pedigree.ancestors as a list"))?;
+    if list.len() > crate::lineage::MAX_PARENTS {
+        return Err(BomError::Component {
+            name: rel.name.clone(),
+            reason: format!(
+                "{} parents, over the limit of {}",
+                list.len(),
+                crate::lineage::MAX_PARENTS
+            ),
+        });
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        let c: Component = serde_json::from_value(a.clone()).map_err(|e| BomError::Component {
+            name: rel.name.clone(),
+            reason: format!("ancestor: {e}"),
+        })?;
+        let err = |reason: String| BomError::Component {
+            name: c.name.clone(),
+            reason,
+        };
+        let record = c
+            .property("sceau:parent.record")
+            .and_then(|v| v.strip_prefix("sha256:"))
+            .ok_or_else(|| err("ancestor has no sceau:parent.record".into()))?
+            .parse()
+            .map_err(|e: crate::digest::DigestError| err(e.to_string()))?;
+        let relation = c
+            .property("sceau:parent.relation")
+            .ok_or_else(|| err("ancestor has no sceau:parent.relation".into()))?
+            .parse()
+            .map_err(err)?;
+        out.push(crate::lineage::Parent {
+            record,
+            name: c.name.clone(),
+            version: c.version.clone().unwrap_or_default(),
+            relation,
+        });
+    }
+    Ok(out)
+}
+
 /// Why a BOM cannot be read back into a release.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -460,6 +523,10 @@ impl Release {
         }
         if let Some(card) = &self.card {
             release.model_card = Some(model_card(card));
+        }
+        if !self.parents.is_empty() {
+            let ancestors: Vec<Value> = self.parents.iter().map(parent_component).collect();
+            release.pedigree = Some(serde_json::json!({ "ancestors": ancestors }));
         }
         let mut props = vec![
             p("release.name", &self.name),
@@ -527,6 +594,7 @@ impl Release {
             licence: licence_from_choice(&rel.licenses),
             card: rel.model_card.as_ref().map(card_from_model_card),
             ignore,
+            parents: parents_from_pedigree(rel)?,
         })
     }
 }
@@ -678,6 +746,12 @@ mod tests {
                 ..CardMeta::default()
             }),
             ignore: IgnoreRules::default(),
+            parents: vec![crate::lineage::Parent {
+                record: h,
+                name: "org/base".into(),
+                version: "0.9".into(),
+                relation: crate::lineage::Relation::Finetune,
+            }],
         }
     }
 

@@ -122,6 +122,9 @@ pub struct Release {
     pub card: Option<CardMeta>,
     /// The ignore rules the scan applied.
     pub ignore: IgnoreRules,
+    /// The releases this one derives from (spec/lineage.md §1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<crate::lineage::Parent>,
 }
 
 impl Release {

@@ -211,6 +211,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             licence,
             card,
             ignore: opts.ignore.clone(),
+            parents: Vec::new(),
         },
         warnings,
         root: w.root,
