@@ -3,3 +3,5 @@
 mod common;
 mod scan;
 mod schema;
+mod keys;
+mod sign_verify;

@@ -9,5 +9,6 @@ pub mod freshness;
 pub mod policy;
 pub mod record;
 pub mod report;
+pub mod store;
 pub mod threshold;
 pub mod tree;
