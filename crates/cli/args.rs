@@ -35,6 +35,104 @@ pub enum Command {
     /// Make, update, co-sign and show trust policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Work with a record store (records addressed by the digest of their payload).
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Draw a release's family tree from signed records, each node with its verification status.
+    Lineage(LineageArgs),
+}
+
+/// Where parent records come from, and how strict the walk is.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AncestryArgs {
+    /// A record store folder to find parent records in (see `sceau store add`).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    /// A parent (or other ancestor) record given directly (repeatable).
+    #[arg(long = "with", value_name = "RECORD")]
+    pub with: Vec<PathBuf>,
+
+    /// Do not fail when an ancestor cannot be verified under the trust that applies to it
+    /// (it is still reported, as unverified). Relation and licence rules are then checked
+    /// against unverified claims.
+    #[arg(long)]
+    pub allow_unverified_ancestors: bool,
+}
+
+/// `sceau lineage`.
+#[derive(Args, Debug)]
+pub struct LineageArgs {
+    /// The record whose family to draw.
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
+
+    /// Trust these public keys for every release name (repeatable).
+    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
+    pub key: Vec<PathBuf>,
+
+    /// Trust what a signed policy says; its release scopes decide who may sign each ancestor.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+
+    /// Newer policy versions (repeatable), as for `sceau verify`.
+    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
+    pub policy_update: Vec<PathBuf>,
+
+    /// Verify as of TIME (RFC 3339 or YYYY-MM-DD) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Output format: tree (default), json, dot (Graphviz), mermaid, or html (one
+    /// self-contained page with an inline SVG, coloured by verification status).
+    #[arg(long, value_enum, default_value_t = LineageFormat::Tree)]
+    pub format: LineageFormat,
+
+    /// Write to FILE instead of standard output (atomically; --force to replace).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `sceau lineage --format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineageFormat {
+    /// Indented text.
+    Tree,
+    /// Machine-readable JSON.
+    Json,
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+    /// A self-contained HTML page.
+    Html,
+}
+
+/// `sceau store …`.
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// Add records to a store (idempotent; signatures added later are merged in).
+    Add(StoreAddArgs),
+}
+
+/// `sceau store add`.
+#[derive(Args, Debug)]
+pub struct StoreAddArgs {
+    /// Records to add. Anything that is not a well-formed sceau record is refused.
+    #[arg(value_name = "RECORD", required = true)]
+    pub records: Vec<PathBuf>,
+
+    /// The store folder (created if missing). Each record is stored as `<sha256>.json`,
+    /// the SHA-256 of its signed payload.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
 }
 
 /// `sceau policy …`.
@@ -273,6 +371,22 @@ pub struct SignArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// A release this one derives from: PARENT_RECORD:RELATION (repeatable).
+    ///
+    /// RELATION is one of finetune, adapter, merge, quantized, distill,
+    /// continued-pretraining, repackage. The record names the parent by the SHA-256 of its
+    /// signed payload, with its name and version (CycloneDX pedigree.ancestors). The model
+    /// card's base_model / base_model_relation must agree, or signing is refused.
+    /// Verifiers check the relation against the parent's own signed record
+    /// (spec/lineage.md).
+    #[arg(long = "parent", value_name = "RECORD:RELATION")]
+    pub parents: Vec<String>,
+
+    /// For a quantized release: the tokenizer differs from the parent's on purpose
+    /// (recorded; without it verifiers require identical tokenizer files).
+    #[arg(long)]
+    pub tokenizer_changed: bool,
+
     #[command(flatten)]
     pub pass: PassArgs,
 
@@ -368,6 +482,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
+
     /// Print the report as JSON on standard output.
     #[arg(long)]
     pub json: bool,
@@ -375,6 +492,14 @@ pub struct VerifyArgs {
     /// Hashing threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Check every file by its whole-file SHA-256, even files whose record also carries a
+    /// BLAKE3 digest (which are otherwise checked by BLAKE3, hashed on all cores).
+    #[arg(long)]
+    pub full_sha256: bool,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -424,6 +549,35 @@ pub struct TreeArgs {
     /// Hashing threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Also record a BLAKE3 digest of every file of 64 MiB or more, beside its SHA-256.
+    ///
+    /// Verifiers then check those files by BLAKE3, which splits one file across all cores
+    /// (whole-file SHA-256 is serial: one core per file). The SHA-256 stays in the record
+    /// and remains the default subject digest (spec/hashing.md).
+    #[arg(long)]
+    pub parallel_digest: bool,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// The digest cache (spec/hashing.md §4).
+#[derive(Args, Debug, Clone, Default)]
+pub struct CacheArgs {
+    /// Reuse digests of files unchanged since they were last hashed, and remember new ones.
+    ///
+    /// A file counts as unchanged when its device, inode, size, modification time and
+    /// status-change time are all the same (to the nanosecond); it is then not read. The
+    /// cache lives in SCEAU_CACHE_DIR, else $XDG_CACHE_HOME/sceau, else ~/.cache/sceau.
+    /// Anyone who can write the cache can make a changed file pass: use it only where your
+    /// own account alone writes the cache directory.
+    #[arg(long)]
+    pub cache: bool,
+
+    /// Keep the digest cache in DIR (implies --cache).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `sceau scan`.

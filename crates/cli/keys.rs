@@ -99,17 +99,7 @@ fn key_error(path: &Path, e: KeyError) -> CliError {
 }
 
 fn read_key_text(path: &Path) -> Result<String, CliError> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read key {}", path.display()))?;
-    if meta.len() > sceau_sign::MAX_KEY_TEXT_BYTES as u64 {
-        return Err(CliError::input(anyhow!(
-            "{}: {} bytes is too large for a key file",
-            path.display(),
-            meta.len()
-        )));
-    }
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read key {}", path.display()))?;
+    let bytes = crate::input::read_capped(path, sceau_sign::MAX_KEY_TEXT_BYTES, "key")?;
     String::from_utf8(bytes)
         .map_err(|_| CliError::input(anyhow!("{}: key file is not UTF-8 text", path.display())))
 }

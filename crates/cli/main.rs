@@ -7,11 +7,14 @@ mod out;
 mod args;
 mod commands;
 mod error;
+mod input;
 mod keys;
+mod lineage_render;
 mod output;
 mod progress;
 mod render;
 mod settings;
+mod trust;
 
 use std::process::ExitCode;
 
@@ -31,6 +34,8 @@ fn main() -> ExitCode {
         args::Command::Policy(args::PolicyCommand::Update(a)) => commands::policy::update(a),
         args::Command::Policy(args::PolicyCommand::Sign(a)) => commands::policy::sign(a),
         args::Command::Policy(args::PolicyCommand::Show(a)) => commands::policy::show(a),
+        args::Command::Store(args::StoreCommand::Add(a)) => commands::store::add(a),
+        args::Command::Lineage(a) => commands::lineage::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -314,7 +314,7 @@ pub fn print_report(
     }
     if let Some(r) = rec {
         for (n, id) in &r.signers.valid {
-            outln!("  signed by {n} ({id})");
+            outln!("  signed by {} ({id})", crate::input::clean(n));
         }
     }
     if dir.is_none() {
@@ -330,6 +330,10 @@ pub fn print_report(
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        outln!("  {o} {stage:<9} {:<13} {}", c.name, c.detail);
+        outln!(
+            "  {o} {stage:<9} {:<13} {}",
+            c.name,
+            crate::input::clean(&c.detail)
+        );
     }
 }

@@ -5,7 +5,7 @@ use anyhow::anyhow;
 use sceau_core::IgnoreRules;
 use sceau_scan::ScanOptions;
 
-use crate::args::TreeArgs;
+use crate::args::{CacheArgs, TreeArgs};
 use crate::error::CliError;
 
 /// Builds scan options from tree arguments; `exclude_file` is an output path that may lie
@@ -31,7 +31,8 @@ pub fn scan_options(
     }
     if let Some(out) = exclude_file {
         if let Some(rel) = relative_inside(dir, out) {
-            ignore.add(rel);
+            // `=` makes the rule an exact path whatever characters the name holds.
+            ignore.add(format!("={rel}"));
         }
     }
     if let Some(n) = &tree.name {
@@ -52,7 +53,49 @@ pub fn scan_options(
         version: tree.version.clone(),
         ignore,
         threads: tree.threads.unwrap_or_else(sceau_scan::default_threads),
+        parallel_digest: tree.parallel_digest,
+        cache: open_cache(&tree.cache)?,
     })
+}
+
+/// Opens the digest cache when `--cache` or `--cache-dir` asks for it (spec/hashing.md §4).
+/// Loading problems are warnings: the run goes on with an empty cache.
+pub fn open_cache(
+    c: &CacheArgs,
+) -> Result<Option<std::sync::Arc<sceau_scan::DigestCache>>, CliError> {
+    if !c.cache && c.cache_dir.is_none() {
+        return Ok(None);
+    }
+    let dir = match c.cache_dir.clone().or_else(sceau_scan::cache::default_dir) {
+        Some(d) => d,
+        None => {
+            return Err(CliError::input(anyhow!(
+                "--cache: no cache directory (HOME, XDG_CACHE_HOME and SCEAU_CACHE_DIR are unset)"
+            ))
+            .hint("pass --cache-dir DIR"))
+        }
+    };
+    let cache = sceau_scan::DigestCache::open(&dir);
+    #[allow(clippy::print_stderr)]
+    for w in cache.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(Some(std::sync::Arc::new(cache)))
+}
+
+/// Saves the digest cache, if any; a failure is a warning (the cache is an optimisation).
+pub fn save_cache(cache: Option<&sceau_scan::DigestCache>) {
+    if let Some(c) = cache {
+        if let Err(e) = c.save() {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "warning: digest cache {} not saved: {e}",
+                    c.path().display()
+                );
+            }
+        }
+    }
 }
 
 /// `file`'s path relative to `dir` when it lies inside it (`/`-separated).

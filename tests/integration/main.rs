@@ -1,7 +1,9 @@
 //! sceau's integration tests: one binary, one module per area (STYLE §12).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 mod common;
+mod interop;
+mod keys;
+mod policy;
 mod scan;
 mod schema;
-mod keys;
 mod sign_verify;

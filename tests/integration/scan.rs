@@ -226,7 +226,7 @@ fn output_inside_the_tree_is_left_out_and_recorded() {
     let props = bom["metadata"]["properties"].as_array().unwrap();
     assert!(props
         .iter()
-        .any(|p| p["name"] == "sceau:ignore" && p["value"] == "bom.json"));
+        .any(|p| p["name"] == "sceau:ignore" && p["value"] == "=bom.json"));
 }
 
 #[test]

@@ -47,10 +47,11 @@ pub fn run(args: &InspectArgs) -> CliResult {
         return Ok(0);
     }
     outln!("NOT VERIFIED — this is what the record claims. Use `sceau verify` to check it.");
-    outln!("release:   {} {}", r.name, r.version);
+    let c = crate::input::clean;
+    outln!("release:   {} {}", c(&r.name), c(&r.version));
     outln!("record id: sha256:{}", rec.payload_sha256);
     if let Some(t) = signed_at {
-        outln!("signed at: {t}");
+        outln!("signed at: {}", c(t));
     }
     outln!(
         "signatures: {} (key ids as written, unverified: {})",
@@ -62,14 +63,14 @@ pub fn run(args: &InspectArgs) -> CliResult {
         }
     );
     if let Some(l) = &r.licence {
-        outln!("licence:   {}", l.label());
+        outln!("licence:   {}", c(l.label()));
     }
     for (k, (n, b)) in &kinds {
         outln!("  {k:<11} {n:>5} files  {:>10}", render::bytes(*b));
     }
     if let Some(c) = &r.card {
         if !c.datasets.is_empty() {
-            outln!("datasets:  {}", c.datasets.join(", "));
+            outln!("datasets:  {}", crate::input::clean(&c.datasets.join(", ")));
         }
         if !c.base_model.is_empty() {
             outln!(
@@ -81,6 +82,6 @@ pub fn run(args: &InspectArgs) -> CliResult {
             );
         }
     }
-    outln!("ignore rules: {}", r.ignore.0.join(" "));
+    outln!("ignore rules: {}", c(&r.ignore.0.join(" ")));
     Ok(0)
 }

@@ -10,6 +10,7 @@ use crate::settings;
 
 /// Runs `sceau scan`.
 pub fn run(args: &ScanArgs) -> CliResult {
+    let run_start = Instant::now();
     let target = args.output.as_deref().map(OutTarget::parse);
     if args.json && target == Some(OutTarget::Stdout) {
         return Err(CliError::input(anyhow::anyhow!(
@@ -30,6 +31,7 @@ pub fn run(args: &ScanArgs) -> CliResult {
     let bar = Bar::new(args.quiet);
     let scan = sceau_scan::scan(&args.dir, &opts, &bar);
     bar.finish();
+    settings::save_cache(opts.cache.as_deref());
     let scan = scan?;
     let elapsed = started.elapsed();
 
@@ -47,5 +49,26 @@ pub fn run(args: &ScanArgs) -> CliResult {
         render::print_scan(&summary, to_stderr);
     }
     render::print_warnings(&scan.warnings);
+    if std::env::var_os("SCEAU_TIMINGS").is_some() {
+        print_timings(run_start, started, scan.release.total_bytes());
+    }
     Ok(0)
+}
+
+/// `SCEAU_TIMINGS=1`: one line on standard error with the start-up and phase timings that
+/// scripts/bench.sh reports (BENCHMARKS.md).
+#[allow(clippy::print_stderr)]
+fn print_timings(run_start: Instant, scan_start: Instant, bytes: u64) {
+    let ms = |a: Instant, b: Instant| b.saturating_duration_since(a).as_secs_f64() * 1e3;
+    let now = Instant::now();
+    let first = sceau_scan::hash::first_read_at().map_or(-1.0, |t| ms(run_start, t));
+    let (hs, he) = sceau_scan::hash::last_hashing_phase().unwrap_or((scan_start, scan_start));
+    let hash_ms = ms(hs, he);
+    eprintln!(
+        "timings: first_byte_ms={first:.3} walk_ms={:.3} hash_ms={hash_ms:.3} hash_mb_s={:.1} after_hash_ms={:.3} total_ms={:.3}",
+        ms(scan_start, hs),
+        if hash_ms > 0.0 { bytes as f64 / 1e3 / hash_ms } else { 0.0 },
+        ms(he, now),
+        ms(run_start, now)
+    );
 }

@@ -16,6 +16,7 @@ use crate::settings;
 pub fn run(args: &SignArgs) -> CliResult {
     let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
+    let parents = read_parents(&args.parents)?;
     // Unlock the key before the (possibly long) scan: a wrong passphrase fails at once.
     let key = load_secret(
         &args.key,
@@ -28,8 +29,16 @@ pub fn run(args: &SignArgs) -> CliResult {
     let bar = Bar::new(args.quiet);
     let scan = sceau_scan::scan(&args.dir, &opts, &bar);
     bar.finish();
-    let scan = scan?;
+    settings::save_cache(opts.cache.as_deref());
+    let mut scan = scan?;
     let elapsed = started.elapsed();
+    scan.release.parents = parents;
+    scan.release.tokenizer_changed = args.tokenizer_changed;
+    sceau_core::lineage::check_card_lineage(scan.release.card.as_ref(), &scan.release.parents).map_err(|e| {
+        CliError::input(anyhow::Error::new(e)).hint(
+            "make the card's base_model / base_model_relation and --parent agree; nothing was written",
+        )
+    })?;
 
     let statement = scan.release.to_statement(&settings::rfc3339(now));
     let payload = statement.to_payload();
@@ -72,4 +81,48 @@ pub fn run(args: &SignArgs) -> CliResult {
     }
     render::print_warnings(&scan.warnings);
     Ok(0)
+}
+
+/// Reads `--parent RECORD:RELATION` arguments: each record must be a well-formed sceau
+/// record; it is named by the digest of its payload (spec/lineage.md §1.1). Parents are not
+/// verified here: verifiers check them against their own trust.
+fn read_parents(specs: &[String]) -> Result<Vec<sceau_core::Parent>, CliError> {
+    let mut out: Vec<sceau_core::Parent> = Vec::new();
+    if specs.len() > sceau_core::lineage::MAX_PARENTS {
+        return Err(CliError::input(anyhow!(
+            "{} --parent given, over the limit of {}",
+            specs.len(),
+            sceau_core::lineage::MAX_PARENTS
+        )));
+    }
+    for spec in specs {
+        let (path, rel) = spec.rsplit_once(':').ok_or_else(|| {
+            CliError::input(anyhow!(
+                "--parent {spec:?}: expected PARENT_RECORD:RELATION"
+            ))
+            .hint("e.g. --parent base.sceau.json:finetune")
+        })?;
+        let relation: sceau_core::Relation = rel
+            .parse()
+            .map_err(|e: String| CliError::input(anyhow!("--parent {spec:?}: {e}")))?;
+        let path = std::path::Path::new(path);
+        let bytes = crate::commands::verify::read_record_file(path)?;
+        let rec = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
+            CliError::input(anyhow::Error::new(e).context(format!("--parent {}", path.display())))
+                .hint("a parent must be a record written by `sceau sign`")
+        })?;
+        if out.iter().any(|p| p.record == rec.payload_sha256) {
+            return Err(CliError::input(anyhow!(
+                "--parent {}: the same parent twice",
+                path.display()
+            )));
+        }
+        out.push(sceau_core::Parent {
+            record: rec.payload_sha256,
+            name: rec.release.name,
+            version: rec.release.version,
+            relation,
+        });
+    }
+    Ok(out)
 }

@@ -1,7 +1,7 @@
 //! `sceau verify`: check a record (and a folder) against keys or a trust policy.
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use sceau_core::dsse::MAX_ENVELOPE_BYTES;
 use sceau_verify::freshness::{self, State};
 use sceau_verify::record::{self, TreeCheck, Trust};
@@ -9,42 +9,26 @@ use sceau_verify::report::Stage;
 
 use crate::args::VerifyArgs;
 use crate::error::{CliError, CliResult, EXIT_FAILED};
-use crate::keys::load_public;
 use crate::output::write_atomic;
 use crate::progress::Bar;
 use crate::render;
 use crate::settings;
+use crate::trust::{self, Loaded};
+use sceau_verify::lineage::{report_findings, walk, FixedTrust, PolicyTrust, WalkOptions};
+use sceau_verify::store::{RecordSource, Sources};
 
 /// Reads a record file, refusing it unread when it is over the envelope size limit.
 pub fn read_record_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read record {}", path.display()))?;
-    if !meta.is_file() {
-        return Err(CliError::input(anyhow!(
-            "{}: not a regular file",
-            path.display()
-        )));
-    }
-    if meta.len() > MAX_ENVELOPE_BYTES as u64 {
-        return Err(CliError::input(anyhow!(
-            "{}: {} bytes is over the record size limit of {MAX_ENVELOPE_BYTES}",
-            path.display(),
-            meta.len()
-        )));
-    }
-    Ok(std::fs::read(path).with_context(|| format!("cannot read record {}", path.display()))?)
+    crate::input::read_capped(path, MAX_ENVELOPE_BYTES, "record")
 }
 
 fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if meta.len() > sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES as u64 {
-        return Err(CliError::input(anyhow!(
-            "{}: too large for a {what}",
-            path.display()
-        )));
-    }
-    Ok(std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?)
+    let cap = if what == "state file" {
+        freshness::MAX_STATE_BYTES
+    } else {
+        sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES
+    };
+    crate::input::read_capped(path, cap, what)
 }
 
 /// Parses `--at`.
@@ -60,88 +44,68 @@ pub fn parse_at(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
 
 enum TrustSource {
     Keys(Trust),
-    Policy(sceau_verify::policy::VerifiedPolicy),
+    Policy(Box<sceau_verify::policy::VerifiedPolicy>),
 }
 
 /// Runs `sceau verify`.
 pub fn run(args: &VerifyArgs) -> CliResult {
     // The clock is read once (spec/verify.md §1).
     let now = parse_at(args.at.as_deref())?;
-    if args.key.is_empty() && args.policy.is_none() {
-        return Err(CliError::input(anyhow!("no trust given"))
-            .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
-    }
-    if args.threshold == Some(0) {
-        return Err(CliError::input(anyhow!(
-            "--threshold 0 would accept an unsigned record"
-        )));
-    }
     if args.threads == Some(0) {
         return Err(CliError::input(anyhow!("--threads must be at least 1")));
     }
+    let loaded = trust::load(
+        &args.key,
+        args.policy.as_deref(),
+        &args.policy_update,
+        args.threshold,
+        now,
+    )?;
+    let (store, loose) = trust::sources(&args.ancestry)?;
     let bytes = read_record_file(&args.record)?;
     let mut pre_report = sceau_verify::report::Report::default();
 
-    let trust_source = if let Some(p) = &args.policy {
-        let pinned = sceau_verify::policy::read_policy_envelope(&read_small(p, "policy")?)
-            .map_err(|e| CliError::input(anyhow::Error::new(e).context(p.display().to_string())))?;
-        let mut updates = Vec::new();
-        for u in &args.policy_update {
-            updates.push(
-                sceau_verify::policy::read_policy_envelope(&read_small(u, "policy")?).map_err(
-                    |e| CliError::input(anyhow::Error::new(e).context(u.display().to_string())),
-                )?,
+    let trust_source = match loaded {
+        Loaded::Policy(vp, updates) => {
+            pre_report.pass(
+                Stage::Policy,
+                "policy",
+                format!(
+                    "policy v{} (pinned v{}, {updates} update(s)) signed by its threshold, expires {}; {} revoked key(s) excluded",
+                    vp.version(),
+                    vp.pinned_version(),
+                    record::fmt_time(vp.expires()),
+                    vp.revoked().len()
+                ),
             );
+            TrustSource::Policy(vp)
         }
-        match sceau_verify::policy::verify_chain(&pinned, &updates, now) {
-            Ok(vp) => {
-                pre_report.pass(
-                    Stage::Policy,
-                    "policy",
-                    format!(
-                        "policy v{} (pinned v{}, {} update(s)) signed by its threshold, expires {}; {} revoked key(s) excluded",
-                        vp.version(),
-                        vp.pinned_version(),
-                        updates.len(),
-                        record::fmt_time(vp.expires()),
-                        vp.revoked().len()
-                    ),
-                );
-                TrustSource::Policy(vp)
+        Loaded::PolicyFailed(p, e) => {
+            pre_report.fail(Stage::Policy, "policy", format!("{}: {e}", p.display()));
+            for (stage, name) in [
+                (Stage::Signature, "threshold"),
+                (Stage::Parse, "statement"),
+                (Stage::Tree, "files"),
+                (Stage::Lineage, "ancestors"),
+                (Stage::Freshness, "rollback"),
+            ] {
+                pre_report.skip(stage, name, "not checked: the trust policy did not verify");
             }
-            Err(e) => {
-                pre_report.fail(Stage::Policy, "policy", format!("{}: {e}", p.display()));
-                return finish(args, pre_report, None, None);
-            }
+            return finish(args, pre_report, None, None, None);
         }
-    } else {
-        let mut keys = Vec::new();
-        for k in &args.key {
-            let (pk, comment) = load_public(k)?;
-            let name = comment.unwrap_or_else(|| k.display().to_string());
-            keys.push((name, pk));
+        Loaded::Keys(t) => {
+            pre_report.skip(
+                Stage::Policy,
+                "policy",
+                "no policy: trusting the --key files given (no expiry or revocation to check)",
+            );
+            TrustSource::Keys(t)
         }
-        let threshold = args.threshold.unwrap_or(1);
-        if threshold > keys.len() {
-            return Err(CliError::input(anyhow!(
-                "--threshold {threshold} is more than the {} key(s) given",
-                keys.len()
-            )));
-        }
-        pre_report.skip(
-            Stage::Policy,
-            "policy",
-            "no policy: trusting the --key files given (no expiry or revocation to check)",
-        );
-        TrustSource::Keys(Trust {
-            keys,
-            threshold,
-            source: "--key".into(),
-        })
     };
 
-    let trust = match trust_source {
-        TrustSource::Keys(t) => t,
+    let mut scope_name = None;
+    let trust = match &trust_source {
+        TrustSource::Keys(t) => t.clone(),
         TrustSource::Policy(vp) => {
             // The release name selects the policy scope; it is read here from the unverified
             // payload and checked again on the verified one below (spec/verify.md §2.2).
@@ -149,6 +113,7 @@ pub fn run(args: &VerifyArgs) -> CliResult {
                 .map(|r| r.release.name)
                 .unwrap_or_default();
             let (keys, t) = vp.trusted_keys_for(&name);
+            scope_name = Some(name.clone());
             let threshold = t.max(args.threshold.unwrap_or(0));
             Trust {
                 keys,
@@ -162,26 +127,68 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         .dir
         .as_deref()
         .and_then(|d| settings::relative_inside(d, &args.record))
+        .map(|rel| format!("={rel}"))
         .into_iter()
         .collect();
     let bar = Bar::new(args.quiet || args.json);
+    let cache = match &args.dir {
+        Some(_) => settings::open_cache(&args.cache)?,
+        None => None,
+    };
     let tree = args.dir.as_deref().map(|root| TreeCheck {
         root,
         extra_ignores,
         allow_extra: args.allow_extra,
         threads: args.threads.unwrap_or_else(sceau_scan::default_threads),
         progress: &bar,
+        full_sha256: args.full_sha256,
+        cache: cache.as_deref(),
     });
     let mut v = record::verify_record(&bytes, &trust, now, tree);
     bar.finish();
+    settings::save_cache(cache.as_deref());
     pre_report.checks.append(&mut v.report.checks);
     let mut report = pre_report;
 
-    if let (Some(rec), true) = (&v.record, trust.source.starts_with("policy")) {
-        let expected = trust.source.split('"').nth(1).unwrap_or_default();
-        if rec.release.name != expected {
+    if let (Some(rec), Some(expected)) = (&v.record, &scope_name) {
+        if rec.release.name != *expected {
             report.fail(Stage::Policy, "scope", "release name changed between reads");
         }
+    }
+
+    // Lineage (spec/lineage.md §3), once the record itself verified.
+    let mut lineage = None;
+    match &v.record {
+        Some(rec) if rec.release.parents.is_empty() => {
+            report.pass(
+                Stage::Lineage,
+                "ancestors",
+                "no parents recorded: a root release",
+            );
+        }
+        Some(rec) => {
+            let mut srcs: Vec<&dyn RecordSource> = Vec::new();
+            if let Some(s) = &store {
+                srcs.push(s);
+            }
+            srcs.push(&loose);
+            let sources = Sources(srcs);
+            let opts = WalkOptions {
+                allow_unverified_ancestors: args.ancestry.allow_unverified_ancestors,
+                ..WalkOptions::default()
+            };
+            let l = match &trust_source {
+                TrustSource::Keys(t) => walk(rec, &sources, &FixedTrust(t.clone()), now, &opts),
+                TrustSource::Policy(vp) => walk(rec, &sources, &PolicyTrust(vp), now, &opts),
+            };
+            report_findings(&l, &mut report);
+            lineage = Some(l);
+        }
+        None => report.skip(
+            Stage::Lineage,
+            "ancestors",
+            "not checked: the record did not verify",
+        ),
     }
 
     // Freshness (spec/policy.md §8), only once everything else passed.
@@ -229,7 +236,13 @@ pub fn run(args: &VerifyArgs) -> CliResult {
             write_atomic(&path, &state.to_json(), true, None)?;
         }
     }
-    finish(args, report, v.record.as_ref(), v.tree.as_ref())
+    finish(
+        args,
+        report,
+        v.record.as_ref(),
+        v.tree.as_ref(),
+        lineage.as_ref(),
+    )
 }
 
 fn describe_outcome(o: &freshness::FreshnessOutcome, version: &str) -> String {
@@ -252,6 +265,7 @@ fn finish(
     report: sceau_verify::report::Report,
     rec: Option<&record::VerifiedRecord>,
     tree: Option<&sceau_verify::tree::TreeDiff>,
+    lineage: Option<&sceau_verify::lineage::Lineage>,
 ) -> CliResult {
     let ok = report.passed();
     if args.json {
@@ -263,6 +277,7 @@ fn finish(
             "record_id": rec.map(|r| format!("sha256:{}", r.payload_sha256)),
             "signers": rec.map(|r| r.signers.valid.iter().map(|(n, id)| serde_json::json!({"name": n, "key_id": id.to_string()})).collect::<Vec<_>>()),
             "tree": tree,
+            "lineage": lineage,
             "checks": report.checks,
         }))?;
     } else {

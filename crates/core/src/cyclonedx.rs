@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::card::{CardMeta, EvalResult};
-use crate::digest::Sha256Digest;
+use crate::digest::{Blake3Digest, Sha256Digest};
 use crate::kind::ArtifactKind;
 use crate::licence::Licence;
 use crate::release::{Artifact, IgnoreRules, LicenceDetection, Release};
@@ -393,6 +393,13 @@ fn artifact_component(a: &Artifact) -> Component {
         alg: "SHA-256".into(),
         content: a.sha256.to_hex(),
     });
+    if let Some(b) = &a.blake3 {
+        // CycloneDX 1.6 hash-alg `BLAKE3` (spec/hashing.md §2.4).
+        c.hashes.push(Hash {
+            alg: "BLAKE3".into(),
+            content: b.to_hex(),
+        });
+    }
     if let Some(l) = &a.licence {
         c.licenses = licence_choice(l, "declared");
     } else if let Some(d) = &a.detected_licence {
@@ -438,7 +445,8 @@ fn parent_component(parent: &crate::lineage::Parent) -> Value {
     let mut c = Component::new("machine-learning-model", &parent.name);
     c.bom_ref = Some(parent_ref(&parent.record));
     c.version = Some(parent.version.clone());
-    c.properties.push(p("parent.record", format!("sha256:{}", parent.record)));
+    c.properties
+        .push(p("parent.record", format!("sha256:{}", parent.record)));
     c.properties.push(p("parent.relation", parent.relation));
     serde_json::to_value(c).unwrap_or_default()
 }
@@ -535,6 +543,9 @@ impl Release {
         for rule in &self.ignore.0 {
             props.push(p("ignore", rule));
         }
+        if self.tokenizer_changed {
+            props.push(p("tokenizer.changed", "true"));
+        }
         props.push(p("artifacts", self.artifacts.len()));
         props.push(p("bytes", self.total_bytes()));
         props.push(p("parameters", self.parameter_count()));
@@ -595,6 +606,7 @@ impl Release {
             card: rel.model_card.as_ref().map(card_from_model_card),
             ignore,
             parents: parents_from_pedigree(rel)?,
+            tokenizer_changed: prop(&meta.properties, "sceau:tokenizer.changed") == Some("true"),
         })
     }
 }
@@ -613,6 +625,13 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         .content
         .parse()
         .map_err(|e: crate::digest::DigestError| err(e.to_string()))?;
+    let blake3: Option<Blake3Digest> = c
+        .hashes
+        .iter()
+        .find(|h| h.alg == "BLAKE3")
+        .map(|h| h.content.parse())
+        .transpose()
+        .map_err(|e: crate::digest::DigestError| err(format!("BLAKE3: {e}")))?;
     let kind: ArtifactKind = c
         .property("sceau:kind")
         .ok_or_else(|| err("no sceau:kind".into()))?
@@ -675,6 +694,7 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         path,
         size,
         sha256,
+        blake3,
         kind,
         licence,
         detected_licence,
@@ -700,6 +720,7 @@ mod tests {
                     path: RelPath::new("LICENSE").unwrap(),
                     size: 11,
                     sha256: h,
+                    blake3: None,
                     kind: ArtifactKind::Licence,
                     licence: None,
                     detected_licence: Some(LicenceDetection {
@@ -712,6 +733,7 @@ mod tests {
                     path: RelPath::new("model.safetensors").unwrap(),
                     size: 300,
                     sha256: h,
+                    blake3: Some(Blake3Digest([7; 32])),
                     kind: ArtifactKind::Weights,
                     licence: Some(Licence::Named {
                         id: "llama3.1".into(),
@@ -752,6 +774,7 @@ mod tests {
                 version: "0.9".into(),
                 relation: crate::lineage::Relation::Finetune,
             }],
+            tokenizer_changed: true,
         }
     }
 

@@ -21,7 +21,7 @@ pub mod statement;
 pub mod weights;
 
 pub use card::{CardMeta, EvalResult};
-pub use digest::{DigestError, Sha256Digest};
+pub use digest::{Blake3Digest, DigestError, Sha256Digest};
 pub use kind::ArtifactKind;
 pub use licence::{Licence, LicenceError};
 pub use lineage::{Parent, Relation};

@@ -90,3 +90,143 @@ pub struct Parent {
 pub const MAX_PARENTS: usize = 16;
 /// Deepest chain walked (spec/lineage.md §3.4).
 pub const MAX_DEPTH: usize = 64;
+
+/// The card's `base_model` / `base_model_relation` disagree with the parents being recorded
+/// (spec/lineage.md §1.4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the model card says {card}, but the record would say {record}")]
+pub struct CardLineageMismatch {
+    /// What the card declares.
+    pub card: String,
+    /// What the `--parent` arguments declare.
+    pub record: String,
+}
+
+/// Whether a card's `base_model_relation` can describe `r` (spec/lineage.md §1.4): the Hub
+/// knows adapter, merge, quantized and finetune; sceau's distill and continued-pretraining
+/// are kinds of finetune; repackage has no Hub equivalent and needs the field left out.
+pub fn card_relation_allows(card_relation: &str, r: Relation) -> bool {
+    match card_relation.trim().to_ascii_lowercase().as_str() {
+        "finetune" => matches!(
+            r,
+            Relation::Finetune | Relation::Distill | Relation::ContinuedPretraining
+        ),
+        other => other == r.as_str(),
+    }
+}
+
+/// Checks that the card's `base_model` names exactly the parents' names (ignoring ASCII case)
+/// and that `base_model_relation`, when given, fits every parent's relation. A card that
+/// names no `base_model` (or no card) is silent, not contradictory: it agrees with any
+/// parents; a card that names one contradicts a record without parents.
+pub fn check_card_lineage(
+    card: Option<&crate::card::CardMeta>,
+    parents: &[Parent],
+) -> Result<(), CardLineageMismatch> {
+    let empty = Vec::new();
+    let card_bases = card.map_or(&empty, |c| &c.base_model);
+    let mut card_names: Vec<String> = card_bases
+        .iter()
+        .map(|b| b.trim().to_ascii_lowercase())
+        .collect();
+    let mut parent_names: Vec<String> = parents
+        .iter()
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    card_names.sort();
+    card_names.dedup();
+    parent_names.sort();
+    parent_names.dedup();
+    let describe_card = || {
+        let rel = card
+            .and_then(|c| c.base_model_relation.as_deref())
+            .unwrap_or("(no relation)");
+        if card_bases.is_empty() {
+            "no base_model".to_owned()
+        } else {
+            format!(
+                "base_model {} with base_model_relation {rel}",
+                card_bases.join(", ")
+            )
+        }
+    };
+    let describe_record = || {
+        if parents.is_empty() {
+            "no parent (no --parent given)".to_owned()
+        } else {
+            parents
+                .iter()
+                .map(|p| format!("{} {} ({})", p.name, p.version, p.relation))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let relation_ok = match card.and_then(|c| c.base_model_relation.as_deref()) {
+        Some(rel) => parents
+            .iter()
+            .all(|p| card_relation_allows(rel, p.relation)),
+        None => !parents.iter().any(|p| p.relation == Relation::Repackage) || card_bases.is_empty(),
+    };
+    let names_ok = card_names.is_empty() || card_names == parent_names;
+    if !names_ok || !relation_ok {
+        return Err(CardLineageMismatch {
+            card: describe_card(),
+            record: describe_record(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card::CardMeta;
+
+    fn parent(name: &str, relation: Relation) -> Parent {
+        Parent {
+            record: Sha256Digest([7; 32]),
+            name: name.into(),
+            version: "1.0".into(),
+            relation,
+        }
+    }
+
+    fn card(bases: &[&str], rel: Option<&str>) -> CardMeta {
+        CardMeta {
+            base_model: bases.iter().map(|s| (*s).to_owned()).collect(),
+            base_model_relation: rel.map(str::to_owned),
+            ..CardMeta::default()
+        }
+    }
+
+    #[test]
+    fn card_and_parents_must_agree() {
+        let ft = [parent("org-a/base", Relation::Finetune)];
+        assert!(check_card_lineage(Some(&card(&["org-a/base"], Some("finetune"))), &ft).is_ok());
+        assert!(check_card_lineage(Some(&card(&["Org-A/Base"], None)), &ft).is_ok());
+        let e =
+            check_card_lineage(Some(&card(&["org-x/other"], Some("finetune"))), &ft).unwrap_err();
+        assert!(
+            e.card.contains("org-x/other") && e.record.contains("org-a/base"),
+            "{e}"
+        );
+        assert!(check_card_lineage(Some(&card(&["org-a/base"], Some("quantized"))), &ft).is_err());
+        assert!(check_card_lineage(Some(&card(&["org-a/base"], None)), &[]).is_err());
+        assert!(check_card_lineage(None, &ft).is_ok(), "no card is silent");
+        assert!(
+            check_card_lineage(Some(&card(&[], None)), &ft).is_ok(),
+            "no base_model is silent"
+        );
+        assert!(check_card_lineage(None, &[]).is_ok());
+        let distill = [parent("org-a/base", Relation::Distill)];
+        assert!(
+            check_card_lineage(Some(&card(&["org-a/base"], Some("finetune"))), &distill).is_ok()
+        );
+        let merge = [
+            parent("a/x", Relation::Merge),
+            parent("b/y", Relation::Merge),
+        ];
+        assert!(check_card_lineage(Some(&card(&["a/x", "b/y"], Some("merge"))), &merge).is_ok());
+        assert!(check_card_lineage(Some(&card(&["a/x"], Some("merge"))), &merge).is_err());
+    }
+}

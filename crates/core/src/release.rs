@@ -2,7 +2,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::card::CardMeta;
-use crate::digest::Sha256Digest;
+use crate::digest::{Blake3Digest, Sha256Digest};
 use crate::kind::ArtifactKind;
 use crate::licence::Licence;
 use crate::relpath::RelPath;
@@ -26,6 +26,10 @@ pub struct Artifact {
     pub size: u64,
     /// Whole-file SHA-256 (spec/record.md §2.3).
     pub sha256: Sha256Digest,
+    /// Whole-file BLAKE3, the opt-in parallel digest, recorded beside the SHA-256 for large
+    /// files when asked (spec/hashing.md §2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blake3: Option<Blake3Digest>,
     /// What the file is.
     pub kind: ArtifactKind,
     /// The licence that applies to this file, if known.
@@ -42,7 +46,8 @@ pub struct Artifact {
 /// Ignore rules applied by a scan and recorded with it (spec/scan.md §2).
 ///
 /// Each rule is one of: `NAME/` — a directory called NAME at any depth; `*SUFFIX` — a file
-/// whose name ends with SUFFIX at any depth; anything else — one exact relative path.
+/// whose name ends with SUFFIX at any depth; `=PATH` — exactly the relative path PATH, read
+/// literally (used for the record file itself); anything else — one exact relative path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IgnoreRules(pub Vec<String>);
 
@@ -69,7 +74,9 @@ impl IgnoreRules {
     pub fn ignores_file(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         self.0.iter().any(|r| {
-            if let Some(dir) = r.strip_suffix('/') {
+            if let Some(exact) = r.strip_prefix('=') {
+                exact == path
+            } else if let Some(dir) = r.strip_suffix('/') {
                 // A `NAME/` rule also covers a file called NAME at the same place: git
                 // worktrees and submodules have a `.git` file instead of a folder.
                 !dir.contains('/') && name == dir || dir.contains('/') && path == dir
@@ -125,6 +132,10 @@ pub struct Release {
     /// The releases this one derives from (spec/lineage.md §1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parents: Vec<crate::lineage::Parent>,
+    /// A quantized release declares that its tokenizer differs from its parent's on purpose
+    /// (spec/lineage.md, quantized rule).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tokenizer_changed: bool,
 }
 
 impl Release {
@@ -173,5 +184,8 @@ mod tests {
         r.add("out/record.json".into());
         assert!(r.ignores_path("out/record.json"));
         assert!(!r.ignores_path("record.json"));
+        r.add("=*.py".into());
+        assert!(r.ignores_path("*.py"), "an = rule is literal");
+        assert!(!r.ignores_path("evil.py"), "an = rule is not a pattern");
     }
 }

@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::digest::Sha256Digest;
+use crate::digest::{Blake3Digest, Sha256Digest};
 use crate::relpath::RelPath;
 
 /// `_type` of an in-toto Statement v1.
@@ -46,6 +46,8 @@ pub struct FileSubject {
     pub path: RelPath,
     /// Its whole-file SHA-256.
     pub sha256: Sha256Digest,
+    /// Its whole-file BLAKE3, when the record carries one (spec/hashing.md §2.4).
+    pub blake3: Option<Blake3Digest>,
 }
 
 /// Why a payload is not an acceptable Statement.
@@ -81,6 +83,12 @@ pub enum StatementError {
     /// A subject has no `sha256` or a malformed one.
     #[error("subject {name:?} has no valid sha256 digest")]
     SubjectDigest {
+        /// Subject name.
+        name: String,
+    },
+    /// A subject's `blake3` entry is not 64 lower-case hex digits (spec/hashing.md §2.4).
+    #[error("subject {name:?} has a malformed blake3 digest")]
+    SubjectBlake3 {
         /// Subject name.
         name: String,
     },
@@ -132,10 +140,23 @@ impl Statement {
                 .ok_or_else(|| StatementError::SubjectDigest {
                     name: s.name.clone(),
                 })?;
+            let blake3 =
+                match s.digest.get("blake3") {
+                    None => None,
+                    Some(h) => Some(h.parse::<Blake3Digest>().map_err(|_| {
+                        StatementError::SubjectBlake3 {
+                            name: s.name.clone(),
+                        }
+                    })?),
+                };
             if !seen.insert(path.clone()) {
                 return Err(StatementError::DuplicateSubject(s.name.clone()));
             }
-            out.push(FileSubject { path, sha256 });
+            out.push(FileSubject {
+                path,
+                sha256,
+                blake3,
+            });
         }
         Ok(out)
     }
@@ -154,9 +175,16 @@ impl crate::release::Release {
         let subject = self
             .artifacts
             .iter()
-            .map(|a| Subject {
-                name: a.path.as_str().to_owned(),
-                digest: BTreeMap::from([("sha256".to_owned(), a.sha256.to_hex())]),
+            .map(|a| {
+                let mut digest = BTreeMap::from([("sha256".to_owned(), a.sha256.to_hex())]);
+                if let Some(b) = &a.blake3 {
+                    // Beside the SHA-256, never instead of it (spec/hashing.md §2.4).
+                    digest.insert("blake3".to_owned(), b.to_hex());
+                }
+                Subject {
+                    name: a.path.as_str().to_owned(),
+                    digest,
+                }
             })
             .collect();
         let bom = self.to_bom(timestamp);
@@ -193,11 +221,22 @@ mod tests {
         ])))
         .unwrap();
         assert_eq!(ok.file_subjects().unwrap()[0].path.as_str(), "a/b.bin");
+        assert_eq!(ok.file_subjects().unwrap()[0].blake3, None);
+        let b3 = Statement::from_slice(&stmt(serde_json::json!([
+            {"name": "a", "digest": {"sha256": H, "blake3": H}}
+        ])))
+        .unwrap();
+        assert_eq!(
+            b3.file_subjects().unwrap()[0].blake3.map(|b| b.to_hex()),
+            Some(H.to_owned())
+        );
 
         for bad in [
             serde_json::json!([{"name": "../x", "digest": {"sha256": H}}]),
             serde_json::json!([{"name": "x", "digest": {"sha512": H}}]),
             serde_json::json!([{"name": "x", "digest": {"sha256": "00"}}]),
+            serde_json::json!([{"name": "x", "digest": {"sha256": H, "blake3": "00"}}]),
+            serde_json::json!([{"name": "x", "digest": {"sha256": H, "blake3": H.to_uppercase()}}]),
             serde_json::json!([{"name": "x", "digest": {"sha256": H}}, {"name": "x", "digest": {"sha256": H}}]),
         ] {
             let s = Statement::from_slice(&stmt(bad.clone())).unwrap();

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod card;
 pub mod classify;
 pub mod error;
@@ -16,12 +17,15 @@ pub mod walk;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sceau_core::{Artifact, ArtifactKind, IgnoreRules, Licence, Release};
 
+pub use cache::DigestCache;
 pub use card::CardWarning;
 pub use error::ScanError;
-pub use hash::{default_threads, hash_files, NoProgress, Progress};
+pub use hash::{default_threads, hash_files, hash_files_with, Digests, HashOptions, Need};
+pub use hash::{NoProgress, Progress};
 pub use walk::{walk, FileEntry, HfSnapshot, Walk};
 
 /// Version recorded when none is given and none can be derived.
@@ -38,6 +42,11 @@ pub struct ScanOptions {
     pub ignore: IgnoreRules,
     /// Hashing workers.
     pub threads: usize,
+    /// Record a BLAKE3 digest beside the SHA-256 of files of at least
+    /// [`hash::BLAKE3_MIN_SIZE`] bytes (`--parallel-digest`, spec/hashing.md §2).
+    pub parallel_digest: bool,
+    /// Digest cache to consult and fill (`--cache`, spec/hashing.md §4).
+    pub cache: Option<Arc<DigestCache>>,
 }
 
 impl Default for ScanOptions {
@@ -47,6 +56,8 @@ impl Default for ScanOptions {
             version: None,
             ignore: IgnoreRules::default(),
             threads: default_threads(),
+            parallel_digest: false,
+            cache: None,
         }
     }
 }
@@ -100,7 +111,22 @@ pub struct Scan {
 /// Scans `root` (spec/scan.md).
 pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Scan, ScanError> {
     let w = walk(root, &opts.ignore)?;
-    let digests = hash_files(&w.files, opts.threads, progress)?;
+    let needs: Vec<Need> = w
+        .files
+        .iter()
+        .map(|f| {
+            if opts.parallel_digest && f.size >= hash::BLAKE3_MIN_SIZE {
+                Need::Sha256AndBlake3
+            } else {
+                Need::Sha256
+            }
+        })
+        .collect();
+    let hash_opts = HashOptions {
+        threads: opts.threads,
+        cache: opts.cache.as_deref(),
+    };
+    let digests = hash_files_with(&w.files, &needs, &hash_opts, progress)?;
     let mut warnings: Vec<Warning> = w
         .case_twins
         .iter()
@@ -112,7 +138,17 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
 
     let mut card = None;
     let mut artifacts = Vec::with_capacity(w.files.len());
-    for (entry, sha256) in w.files.iter().zip(digests) {
+    for ((entry, digests), need) in w.files.iter().zip(digests).zip(&needs) {
+        let sha256 = digests
+            .sha256
+            .ok_or_else(|| ScanError::ChangedWhileHashing {
+                path: entry.path.clone(),
+                what: "no SHA-256 computed".into(),
+            })?;
+        let blake3 = match need {
+            Need::Sha256AndBlake3 => digests.blake3,
+            _ => None,
+        };
         let rel = entry.rel.as_str();
         let mut kind = classify::classify(rel);
         let mut detected_licence = None;
@@ -156,6 +192,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             path: entry.rel.clone(),
             size: entry.size,
             sha256,
+            blake3,
             kind,
             licence: None,
             detected_licence,
@@ -212,6 +249,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             card,
             ignore: opts.ignore.clone(),
             parents: Vec::new(),
+            tokenizer_changed: false,
         },
         warnings,
         root: w.root,

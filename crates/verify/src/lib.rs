@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod freshness;
+pub mod lineage;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::report::{Outcome, Report, Stage};
 use crate::threshold::{count_signers, SignerCount};
-use crate::tree::{compare_tree, TreeDiff};
+use crate::tree::{compare_tree, TreeDiff, TreeHashing};
 
 /// How far in the future a signing time may lie before it is refused (clock skew).
 pub const MAX_FUTURE_SKEW: time::Duration = time::Duration::minutes(5);
@@ -40,6 +40,10 @@ pub struct TreeCheck<'a> {
     pub threads: usize,
     /// Hashing progress.
     pub progress: &'a dyn Progress,
+    /// Check files by SHA-256 even when the record carries BLAKE3 (spec/hashing.md §2.5).
+    pub full_sha256: bool,
+    /// Digest cache (spec/hashing.md §4).
+    pub cache: Option<&'a sceau_scan::DigestCache>,
 }
 
 /// A record whose signatures met the threshold, with its payload parsed from the verified bytes.
@@ -121,6 +125,13 @@ pub fn parse_payload(
     }
     for s in &subjects {
         match release.artifact(s.path.as_str()) {
+            // The BOM's BLAKE3, if any, is the subject's too (spec/hashing.md §2.4).
+            Some(a) if a.sha256 == s.sha256 && a.blake3 != s.blake3 => {
+                return Err(RecordError::Bom(format!(
+                    "{}: BOM BLAKE3 hash differs from the subject's blake3 digest",
+                    s.path
+                )))
+            }
             Some(a) if a.sha256 == s.sha256 => {}
             Some(a) => {
                 return Err(RecordError::Bom(format!(
@@ -327,7 +338,12 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
     for extra in &tc.extra_ignores {
         ignore.add(extra.clone());
     }
-    match compare_tree(tc.root, &record.subjects, &ignore, tc.threads, tc.progress) {
+    let how = TreeHashing {
+        threads: tc.threads,
+        full_sha256: tc.full_sha256,
+        cache: tc.cache,
+    };
+    match compare_tree(tc.root, &record.subjects, &ignore, &how, tc.progress) {
         Err(e) => {
             report.fail(
                 Stage::Tree,
@@ -346,14 +362,14 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                     Outcome::Fail
                 },
                 if diff.modified.is_empty() {
-                    format!("{} files match their recorded SHA-256", diff.matched)
+                    matched_detail(&diff)
                 } else {
                     diff.modified
                         .iter()
                         .map(|m| {
                             format!(
-                                "{} modified: recorded sha256 {} but file has {}",
-                                m.path, m.expected, m.actual
+                                "{} modified: recorded {} {} but file has {}",
+                                m.path, m.algorithm, m.expected, m.actual
                             )
                         })
                         .collect::<Vec<_>>()
@@ -399,6 +415,29 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
     }
 }
 
+/// Says which files were checked by BLAKE3 instead of SHA-256, and how many came from the
+/// digest cache (spec/hashing.md §2.5, §4).
+fn matched_detail(diff: &TreeDiff) -> String {
+    let mut s = if diff.by_blake3.is_empty() {
+        format!("{} files match their recorded SHA-256", diff.matched)
+    } else {
+        format!(
+            "{} files match their recorded digests: {} by SHA-256, {} by BLAKE3 instead of SHA-256 ({})",
+            diff.matched,
+            diff.matched - diff.by_blake3.len(),
+            diff.by_blake3.len(),
+            join(&diff.by_blake3)
+        )
+    };
+    if diff.from_cache > 0 {
+        s.push_str(&format!(
+            "; {} taken from the digest cache without reading the file",
+            diff.from_cache
+        ));
+    }
+    s
+}
+
 fn join(paths: &[sceau_core::RelPath]) -> String {
     paths
         .iter()
@@ -417,6 +456,7 @@ fn skip_rest(report: &mut Report, tree: bool) {
 }
 
 fn skip_rest_after_payload(report: &mut Report, tree: bool) {
+    report.skip(Stage::Freshness, "signing-time", "not checked: the record did not verify");
     if tree {
         report.skip(
             Stage::Tree,

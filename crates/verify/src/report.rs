@@ -18,6 +18,8 @@ pub enum Stage {
     Freshness,
     /// The files on disk against the record.
     Tree,
+    /// The chain of parent records (spec/lineage.md §7).
+    Lineage,
 }
 
 /// The outcome of one check.

@@ -1,0 +1,141 @@
+//! `sceau-bench`: the measurements behind BENCHMARKS.md, run by scripts/bench.sh.
+//!
+//! - `sceau-bench primitives [MIB]`: in-memory rates of the digest primitives, one thread and
+//!   one per core: OpenSSL SHA-256 (sceau's backend), `sha2`, BLAKE3 (single-threaded SIMD).
+//! - `sceau-bench engine DIR [sha256|blake3|both] [THREADS]`: the hashing engine alone
+//!   (walk excluded) on DIR's files, as `sceau scan` (sha256, both) or `sceau verify` (blake3)
+//!   drive it; prints MB/s (10^6 bytes) and peak RSS.
+//!
+//! Output is one `key=value` line per measurement, easy to grep from a script.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::Path;
+use std::time::Instant;
+
+use sceau_scan::hash::{hash_files_with, HashOptions, Need, NoProgress};
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn rate(bytes: u64, secs: f64) -> f64 {
+    bytes as f64 / 1e6 / secs
+}
+
+fn primitives(mib: usize) {
+    let data: Vec<u8> = (0..mib << 20).map(|i| (i * 7 + (i >> 13)) as u8).collect();
+    let bytes = data.len() as u64;
+    let cores = sceau_scan::default_threads();
+    let time = |f: &(dyn Fn() + Sync), threads: usize| -> f64 {
+        f(); // warm
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(f);
+                }
+            });
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        rate(bytes * threads as u64, best)
+    };
+    let ossl = || {
+        let mut h = sceau_scan::hash::Sha256::new();
+        for c in data.chunks(1 << 20) {
+            h.update(c);
+        }
+        std::hint::black_box(h.finish());
+    };
+    let rust_sha2 = || {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        for c in data.chunks(1 << 20) {
+            h.update(c);
+        }
+        std::hint::black_box(h.finalize());
+    };
+    let b3 = || {
+        let mut h = blake3::Hasher::new();
+        for c in data.chunks(1 << 20) {
+            h.update(c);
+        }
+        std::hint::black_box(h.finalize());
+    };
+    for (name, f) in [
+        ("sha256_openssl", &ossl as &(dyn Fn() + Sync)),
+        ("sha256_sha2", &rust_sha2),
+        ("blake3", &b3),
+    ] {
+        println!(
+            "primitive={name} threads=1 mb_s={:.0} threads={cores} mb_s_all={:.0}",
+            time(f, 1),
+            time(f, cores)
+        );
+    }
+}
+
+fn engine(dir: &Path, need: &str, threads: usize) {
+    let w = match sceau_scan::walk(dir, &sceau_core::IgnoreRules::default()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let need = match need {
+        "sha256" => Need::Sha256,
+        "both" => Need::Sha256AndBlake3,
+        "blake3" => Need::Blake3,
+        other => {
+            eprintln!("unknown need {other}: sha256, both or blake3");
+            std::process::exit(2);
+        }
+    };
+    let needs = vec![need; w.files.len()];
+    let bytes: u64 = w.files.iter().map(|f| f.size).sum();
+    let opts = HashOptions {
+        threads,
+        cache: None,
+    };
+    let t = Instant::now();
+    if let Err(e) = hash_files_with(&w.files, &needs, &opts, &NoProgress) {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "engine need={need:?} threads={threads} files={} bytes={bytes} secs={secs:.4} mb_s={:.0} peak_rss_kib={}",
+        w.files.len(),
+        rate(bytes, secs),
+        peak_rss_kib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("primitives") => primitives(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(256)),
+        Some("engine") if args.len() >= 2 => engine(
+            Path::new(&args[1]),
+            args.get(2).map_or("sha256", String::as_str),
+            args.get(3)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(sceau_scan::default_threads),
+        ),
+        _ => {
+            eprintln!(
+                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS]"
+            );
+            std::process::exit(2);
+        }
+    }
+}

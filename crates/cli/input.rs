@@ -1,0 +1,42 @@
+//! Reading input files that may be hostile: regular files only (a FIFO or device is refused
+//! without blocking), and never more than a size cap.
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::anyhow;
+
+use crate::error::CliError;
+
+/// Reads `path` (a `what`, for messages) if it is a regular file of at most `cap` bytes.
+pub fn read_capped(path: &Path, cap: usize, what: &str) -> Result<Vec<u8>, CliError> {
+    let f = sceau_scan::hash::open_regular(path)
+        .map_err(|e| CliError::input(anyhow!("cannot read {what} {}: {e}", path.display())))?;
+    let mut buf = Vec::new();
+    f.take(cap as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::input(anyhow!("cannot read {what} {}: {e}", path.display())))?;
+    if buf.len() > cap {
+        return Err(CliError::input(anyhow!(
+            "{what} {} is over the size limit of {cap} bytes",
+            path.display()
+        )));
+    }
+    Ok(buf)
+}
+
+/// Makes text from a record, key or policy safe to print on a terminal: control characters
+/// (escape sequences included) are shown escaped.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

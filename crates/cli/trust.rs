@@ -1,0 +1,101 @@
+//! Loading trust for verify and lineage: `--key` files or a policy chain.
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
+use sceau_verify::record::Trust;
+
+use crate::error::CliError;
+use crate::keys::load_public;
+
+/// What the user trusts.
+pub enum Loaded {
+    /// `--key` files, one threshold for every name.
+    Keys(Trust),
+    /// A verified policy (chain walked from the pinned one).
+    Policy(Box<VerifiedPolicy>, usize),
+    /// The policy files were read but did not verify.
+    PolicyFailed(PathBuf, PolicyError),
+}
+
+fn read_policy(p: &Path) -> Result<sceau_core::dsse::Envelope, CliError> {
+    let bytes =
+        crate::input::read_capped(p, sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES, "policy")?;
+    read_policy_envelope(&bytes)
+        .map_err(|e| CliError::input(anyhow::Error::new(e).context(p.display().to_string())))
+}
+
+/// Loads trust. Unreadable files are input errors (exit 2); a policy that does not verify is
+/// returned as [`Loaded::PolicyFailed`] for the report (exit 1).
+pub fn load(
+    keys: &[PathBuf],
+    policy: Option<&Path>,
+    updates: &[PathBuf],
+    threshold: Option<usize>,
+    now: time::OffsetDateTime,
+) -> Result<Loaded, CliError> {
+    if threshold == Some(0) {
+        return Err(CliError::input(anyhow!(
+            "--threshold 0 would accept an unsigned record"
+        )));
+    }
+    if let Some(p) = policy {
+        let pinned = read_policy(p)?;
+        let ups = updates
+            .iter()
+            .map(|u| read_policy(u))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(match verify_chain(&pinned, &ups, now) {
+            Ok(vp) => Loaded::Policy(Box::new(vp), ups.len()),
+            Err(e) => Loaded::PolicyFailed(p.to_owned(), e),
+        });
+    }
+    if keys.is_empty() {
+        return Err(CliError::input(anyhow!("no trust given"))
+            .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
+    }
+    let mut list = Vec::new();
+    for k in keys {
+        let (pk, comment) = load_public(k)?;
+        list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
+    }
+    let threshold = threshold.unwrap_or(1);
+    if threshold > list.len() {
+        return Err(CliError::input(anyhow!(
+            "--threshold {threshold} is more than the {} key(s) given",
+            list.len()
+        )));
+    }
+    Ok(Loaded::Keys(Trust {
+        keys: list,
+        threshold,
+        source: "--key".into(),
+    }))
+}
+
+/// Builds the record source for lineage walks from `--store` and `--with`.
+pub fn sources(
+    ancestry: &crate::args::AncestryArgs,
+) -> Result<
+    (
+        Option<sceau_verify::store::Store>,
+        sceau_verify::store::Loose,
+    ),
+    CliError,
+> {
+    let store = match &ancestry.store {
+        Some(d) => Some(sceau_verify::store::Store::open(d).map_err(|e| {
+            CliError::input(anyhow::Error::new(e))
+                .hint("create it with `sceau store add RECORD… --store DIR`")
+        })?),
+        None => None,
+    };
+    let mut loose = sceau_verify::store::Loose::default();
+    for w in &ancestry.with {
+        let bytes = crate::input::read_capped(w, sceau_core::dsse::MAX_ENVELOPE_BYTES, "record")?;
+        loose.add(&bytes).map_err(|e| {
+            CliError::input(anyhow::Error::new(e).context(format!("--with {}", w.display())))
+        })?;
+    }
+    Ok((store, loose))
+}
