@@ -40,6 +40,19 @@ pub enum Command {
     Store(StoreCommand),
     /// Draw a release's family tree from signed records, each node with its verification status.
     Lineage(LineageArgs),
+    /// Compute the Model Openness Framework class and the OSI Open Source AI Definition items
+    /// a signed record supports; fail (exit 1) on open washing, a claimed openness the record
+    /// does not support.
+    Openness(crate::commands::openness::OpennessArgs),
+    /// Compare a published model card with the verified record, field by field; fail (exit 1)
+    /// on any contradiction.
+    Check(crate::commands::check::CheckArgs),
+    /// A certifier attests that a signed release record meets requirements of a standard
+    /// (a signed in-toto attestation with a CycloneDX 1.6 declarations BOM).
+    Certify(crate::commands::certify::CertifyArgs),
+    /// Report what a record covers of a regulation's documentation duties (e.g. the EU AI
+    /// Act for general-purpose AI models), and what is missing.
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// Where parent records come from, and how strict the walk is.
@@ -387,6 +400,18 @@ pub struct SignArgs {
     #[arg(long)]
     pub tokenizer_changed: bool,
 
+    /// The maintainers' claims, signed with the release (TOML, spec/claims.md): licence per
+    /// openness component, datasets (licence, where to obtain, included or not), intended
+    /// and out-of-scope uses, limitations, evaluation results, energy use, personal data,
+    /// the openness class and "open source" claimed.
+    ///
+    /// Read strictly: an unknown field or a bad value is an error naming its line, and
+    /// nothing is written. The model card's front matter fills the fields the file leaves
+    /// out; where both give a field the file wins, with a warning. Claims are checked, not
+    /// trusted: `sceau openness` computes what the record supports.
+    #[arg(long, value_name = "CLAIMS.toml")]
+    pub claims: Option<PathBuf>,
+
     #[command(flatten)]
     pub pass: PassArgs,
 
@@ -481,6 +506,22 @@ pub struct VerifyArgs {
     /// the file is created if missing.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// Require a certification: STD or STD:REQUIREMENT (repeatable), e.g.
+    /// mof-openness:class-iii.
+    ///
+    /// Passes only if some --attestation is signed by a certifier that the trust policy lists
+    /// for standard STD, names this exact record (the SHA-256 of its signed payload), has not
+    /// expired at the verification time, and attests REQUIREMENT with full conformance (or,
+    /// with STD alone, some requirement of STD). Needs --policy: with --key no certifier is
+    /// trusted. Each requirement is a check of stage `claims`; a failed one names its reason.
+    #[arg(long = "require", value_name = "STD[:REQ]")]
+    pub require: Vec<String>,
+
+    /// A certification attestation written by `sceau certify` (repeatable). Attestations
+    /// only ever add passes for --require; a malformed or altered one is a failed check.
+    #[arg(long = "attestation", value_name = "FILE")]
+    pub attestation: Vec<PathBuf>,
 
     #[command(flatten)]
     pub ancestry: AncestryArgs,

@@ -36,6 +36,10 @@ fn main() -> ExitCode {
         args::Command::Policy(args::PolicyCommand::Show(a)) => commands::policy::show(a),
         args::Command::Store(args::StoreCommand::Add(a)) => commands::store::add(a),
         args::Command::Lineage(a) => commands::lineage::run(a),
+        args::Command::Openness(a) => commands::openness::run(a),
+        args::Command::Check(a) => commands::check::run(a),
+        args::Command::Certify(a) => commands::certify::run(a),
+        args::Command::Report(a) => commands::report::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,8 +1,12 @@
 //! sceau's integration tests: one binary, one module per area (STYLE §12).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+mod attestation;
+mod claims;
 mod common;
+mod hashing;
 mod interop;
 mod keys;
+mod lineage;
 mod policy;
 mod scan;
 mod schema;

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::common::*;
 use crate::sign_verify::{
-    assert_check, assert_line, check, countersign, flip_byte, key_id, keygen, payload_of, sign,
-    verify_json, AT, NAME,
+    assert_check, assert_line, countersign, flip_byte, key_id, keygen, payload_of, sign,
+    verify_json, AT,
 };
 
 /// Three maintainers, a release signed by alice and countersigned by bob, and a 2-of-3 policy
@@ -71,7 +71,8 @@ impl Team {
         self.t.path().join(name)
     }
 
-    /// `verify DIR --record RECORD --policy POLICY --at AT [extra] --json`.
+    /// `verify DIR --record RECORD --policy POLICY --at AT [extra] --json` (AT unless extra
+    /// gives its own --at).
     pub(crate) fn verify(&self, record: &Path, extra: &[&str]) -> (std::process::Output, Value) {
         let mut a = vec![
             s(&self.dir),
@@ -79,9 +80,10 @@ impl Team {
             s(record),
             "--policy",
             s(&self.policy),
-            "--at",
-            AT,
         ];
+        if !extra.contains(&"--at") {
+            a.extend(["--at", AT]);
+        }
         a.extend_from_slice(extra);
         verify_json(&a)
     }
@@ -423,43 +425,71 @@ fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
 
 #[test]
 fn a_key_being_revoked_counts_toward_the_previous_threshold_only() {
-    // spec/policy.md §6.2: bob may approve the update that revokes his own key.
+    // spec/policy.md §6.2: bob may approve the update that revokes his own key (he was trusted
+    // by version 1), but his signature does not count toward version 2's own threshold.
     let team = Team::new();
-    let p2 = team.update(
-        &team.policy,
-        &[
-            "--revoke",
-            s(team.public(1)),
-            "--threshold",
-            "1",
-            "--key",
-            s(team.key(0)),
-            "--key",
-            s(team.key(1)),
-        ],
-        "p2.json",
-    );
-    let (o, _) = team.verify(&team.record, &["--policy-update", s(&p2)]);
+    let approve = |threshold: &str, name: &str| {
+        team.update(
+            &team.policy,
+            &[
+                "--revoke",
+                s(team.public(1)),
+                "--threshold",
+                threshold,
+                "--key",
+                s(team.key(0)),
+                "--key",
+                s(team.key(1)),
+            ],
+            name,
+        )
+    };
+    // Threshold 1 over {alice, carol}: alice meets it, alice + bob meet version 1's 2.
+    let p2 = approve("1", "p2.json");
+    let (o, r) = team.verify(&team.record, &["--policy-update", s(&p2)]);
     assert_exit(&o, 0);
-
-    // Approved by bob and carol: carol gives v2 its own threshold, but bob alone is not enough
-    // of version 1... he is one of two, so with carol this passes too.
-    // Signed by bob only: v1's threshold (2) is not met, and bob does not count for v2.
-    let p2b = team.update(
-        &team.policy,
-        &[
-            "--revoke",
-            s(team.public(1)),
-            "--threshold",
-            "1",
-            "--key",
-            s(team.key(1)),
-        ],
-        "p2b.json",
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "pass",
+        &["policy v2", "1 revoked key(s) excluded"],
     );
+
+    // Threshold 2 over {alice, carol}: only alice counts for version 2 itself.
+    let p2b = approve("2", "p2b.json");
     let (o, r) = team.verify(&team.record, &["--policy-update", s(&p2b)]);
     assert_exit(&o, 1);
-    assert_check(&r, "policy", "policy", "fail", &["version 2"]);
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &["policy version 2 is signed by 1 of its maintainers, 2 needed"],
+    );
+
+    // Signed by bob alone: version 1's threshold is not met.
+    let p2c = team.update(
+        &team.policy,
+        &[
+            "--revoke",
+            s(team.public(1)),
+            "--threshold",
+            "1",
+            "--key",
+            s(team.key(1)),
+        ],
+        "p2c.json",
+    );
+    let (o, r) = team.verify(&team.record, &["--policy-update", s(&p2c)]);
+    assert_exit(&o, 1);
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &["version 2 is signed by 1 of version 1's maintainers, 2 needed"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,14 +639,39 @@ fn a_chain_with_a_missing_or_reordered_version_is_refused() {
     // v1 -> v3 skips v2.
     let (o, r) = team.verify(&team.record, &["--policy-update", s(&p3)]);
     assert_exit(&o, 1);
-    assert_check(&r, "policy", "policy", "fail", &["3"]);
-    // v1 -> v3 -> v2: the second step goes backwards.
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &[
+            "policy version 3 cannot follow version 1",
+            "give version 2 first",
+        ],
+    );
+    // v1 -> v2 -> v3 -> v2: the last step goes backwards.
     let (o, r) = team.verify(
         &team.record,
-        &["--policy-update", s(&p3), "--policy-update", s(&p2)],
+        &[
+            "--policy-update",
+            s(&p2),
+            "--policy-update",
+            s(&p3),
+            "--policy-update",
+            s(&p2),
+        ],
     );
     assert_exit(&o, 1);
-    assert_eq!(check(&r, "policy", "policy")["outcome"], "fail");
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &[
+            "policy version 2 cannot follow version 3",
+            "rollback refused",
+        ],
+    );
     // Pinning v2 and offering v1 as an "update" is a rollback.
     let (o, r) = verify_json(&[
         s(&team.dir),
@@ -630,7 +685,16 @@ fn a_chain_with_a_missing_or_reordered_version_is_refused() {
         AT,
     ]);
     assert_exit(&o, 1);
-    assert_check(&r, "policy", "policy", "fail", &["1"]);
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &[
+            "policy version 1 cannot follow version 2",
+            "rollback refused",
+        ],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,6 +836,11 @@ fn policy_init_refuses_the_same_key_for_two_maintainers() {
         s(&out),
     ]);
     assert_exit(&o, 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("is listed for both maintainer \"a1\" and \"a2\""),
+        "{e}"
+    );
     assert!(!out.exists());
 }
 
@@ -787,8 +856,14 @@ fn a_record_is_not_accepted_as_a_policy_nor_the_reverse() {
         "--at",
         AT,
     ]);
-    assert!(code(&o) != 0, "{}", stdout(&o));
-    let _ = r;
+    assert_exit(&o, 1);
+    assert_check(
+        &r,
+        "policy",
+        "policy",
+        "fail",
+        &["\"application/vnd.in-toto+json\"", "not a policy"],
+    );
     let (o, r) = team.verify(&team.policy, &[]);
     assert_exit(&o, 1);
     assert_check(
@@ -813,6 +888,9 @@ fn policy_show_marks_its_content_as_not_verified() {
     }
     let o = sceau(&["policy", "show", s(&team.policy), "--json"]);
     assert_exit(&o, 0);
-    let _: Value = serde_json::from_str(&stdout(&o)).expect("policy show --json");
-    assert_eq!(NAME, "example-org/tiny-llm");
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("policy show --json");
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["policy"]["version"], 1);
+    assert_eq!(v["policy"]["threshold"], 2);
+    assert_eq!(v["policy"]["maintainers"].as_array().unwrap().len(), 3);
 }

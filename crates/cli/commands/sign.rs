@@ -17,6 +17,11 @@ pub fn run(args: &SignArgs) -> CliResult {
     let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
     let parents = read_parents(&args.parents)?;
+    let file_claims = args
+        .claims
+        .as_deref()
+        .map(crate::commands::claims_file::read)
+        .transpose()?;
     // Unlock the key before the (possibly long) scan: a wrong passphrase fails at once.
     let key = load_secret(
         &args.key,
@@ -34,6 +39,9 @@ pub fn run(args: &SignArgs) -> CliResult {
     let elapsed = started.elapsed();
     scan.release.parents = parents;
     scan.release.tokenizer_changed = args.tokenizer_changed;
+    let (claims, claim_warnings) =
+        crate::commands::claims_file::merge(file_claims, &scan.root, &scan.release)?;
+    scan.release.claims = claims;
     sceau_core::lineage::check_card_lineage(scan.release.card.as_ref(), &scan.release.parents).map_err(|e| {
         CliError::input(anyhow::Error::new(e)).hint(
             "make the card's base_model / base_model_relation and --parent agree; nothing was written",
@@ -80,6 +88,9 @@ pub fn run(args: &SignArgs) -> CliResult {
         );
     }
     render::print_warnings(&scan.warnings);
+    for w in &claim_warnings {
+        eprintln!("warning: {}", crate::input::clean(w));
+    }
     Ok(0)
 }
 

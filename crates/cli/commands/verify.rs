@@ -63,6 +63,8 @@ pub fn run(args: &VerifyArgs) -> CliResult {
     )?;
     let (store, loose) = trust::sources(&args.ancestry)?;
     let bytes = read_record_file(&args.record)?;
+    let requirements =
+        crate::commands::certify::Requirements::load(&args.require, &args.attestation)?;
     let mut pre_report = sceau_verify::report::Report::default();
 
     let trust_source = match loaded {
@@ -190,6 +192,13 @@ pub fn run(args: &VerifyArgs) -> CliResult {
             "not checked: the record did not verify",
         ),
     }
+
+    // Required certifications (spec/attestations.md §3), once the record verified.
+    let policy = match &trust_source {
+        TrustSource::Policy(vp) => Some(&**vp),
+        TrustSource::Keys(_) => None,
+    };
+    requirements.check(v.record.as_ref(), policy, now, &mut report);
 
     // Freshness (spec/policy.md §8), only once everything else passed.
     let mut new_state = None;

@@ -339,6 +339,8 @@ fn card_from_model_card(mc: &Value) -> CardMeta {
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
+                // Datasets with a `bom-ref` are the claims' (spec/claims.md §4).
+                .filter(|d| d.get("bom-ref").is_none())
                 .filter_map(|d| d.get("name").and_then(Value::as_str).map(str::to_owned))
                 .collect()
         })
@@ -349,6 +351,9 @@ fn card_from_model_card(mc: &Value) -> CardMeta {
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
+                // The card's results come first, one `card.eval.task` each; the claims'
+                // follow (spec/claims.md §4).
+                .take(tasks.len())
                 .enumerate()
                 .map(|(i, m)| EvalResult {
                     task: tasks.get(i).cloned().unwrap_or_default(),
@@ -532,6 +537,12 @@ impl Release {
         if let Some(card) = &self.card {
             release.model_card = Some(model_card(card));
         }
+        if let Some(claims) = &self.claims {
+            let mc = release
+                .model_card
+                .get_or_insert_with(|| Value::Object(Map::new()));
+            crate::claims::bom::write(mc, claims, self.card.is_some());
+        }
         if !self.parents.is_empty() {
             let ancestors: Vec<Value> = self.parents.iter().map(parent_component).collect();
             release.pedigree = Some(serde_json::json!({ "ancestors": ancestors }));
@@ -603,10 +614,20 @@ impl Release {
             version: rel.version.clone().unwrap_or_default(),
             artifacts,
             licence: licence_from_choice(&rel.licenses),
-            card: rel.model_card.as_ref().map(card_from_model_card),
+            card: rel
+                .model_card
+                .as_ref()
+                .filter(|mc| !crate::claims::bom::card_absent(mc))
+                .map(card_from_model_card),
             ignore,
             parents: parents_from_pedigree(rel)?,
             tokenizer_changed: prop(&meta.properties, "sceau:tokenizer.changed") == Some("true"),
+            claims: rel
+                .model_card
+                .as_ref()
+                .map(crate::claims::bom::read)
+                .transpose()?
+                .flatten(),
         })
     }
 }
@@ -775,6 +796,7 @@ mod tests {
                 relation: crate::lineage::Relation::Finetune,
             }],
             tokenizer_changed: true,
+            claims: None,
         }
     }
 

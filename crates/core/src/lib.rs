@@ -7,7 +7,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attestation;
 pub mod card;
+pub mod claims;
 pub mod cyclonedx;
 pub mod digest;
 pub mod dsse;
@@ -21,6 +23,7 @@ pub mod statement;
 pub mod weights;
 
 pub use card::{CardMeta, EvalResult};
+pub use claims::{Claims, MofClass, MofComponent};
 pub use digest::{Blake3Digest, DigestError, Sha256Digest};
 pub use kind::ArtifactKind;
 pub use licence::{Licence, LicenceError};

@@ -136,6 +136,10 @@ pub struct Release {
     /// (spec/lineage.md, quantized rule).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tokenizer_changed: bool,
+    /// What the maintainers claim: licences per component, datasets, uses, openness
+    /// (spec/claims.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<crate::claims::Claims>,
 }
 
 impl Release {

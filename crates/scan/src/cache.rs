@@ -218,7 +218,7 @@ impl DigestCache {
             all.sort_by(|a, b| b.1.used.cmp(&a.1.used).then(a.0.cmp(&b.0)));
             all.truncate(MAX_ENTRIES);
         }
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.sort_by_key(|a| a.0);
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let bytes = encode(&all);

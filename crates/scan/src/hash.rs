@@ -475,7 +475,7 @@ pub fn hash_files_with(
         }
     }
     // Largest first; a stable sort keeps a file's pieces in order, for read-ahead.
-    jobs.sort_by(|a, b| b.0.cmp(&a.0));
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.0));
     let results: Vec<Mutex<Option<JobOut>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);

@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod card;
+pub mod card_claims;
 pub mod classify;
 pub mod error;
 pub mod hash;
@@ -250,6 +251,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             ignore: opts.ignore.clone(),
             parents: Vec::new(),
             tokenizer_changed: false,
+            claims: None,
         },
         warnings,
         root: w.root,

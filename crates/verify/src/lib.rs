@@ -5,8 +5,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod ai_act;
+pub mod attestation;
+pub mod card_check;
 pub mod freshness;
 pub mod lineage;
+pub mod openness;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -20,6 +20,8 @@ pub enum Stage {
     Tree,
     /// The chain of parent records (spec/lineage.md §7).
     Lineage,
+    /// Certification attestations required with `--require` (spec/attestations.md §3).
+    Claims,
 }
 
 /// The outcome of one check.

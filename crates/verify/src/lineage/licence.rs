@@ -70,7 +70,9 @@ const NON_COMMERCIAL_NAMED: &[&str] = &[
 ];
 
 /// The Llama community licences.
-const LLAMA: &[&str] = &["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4"];
+const LLAMA: &[&str] = &[
+    "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4",
+];
 
 /// Responsible AI licences with use restrictions.
 const RAIL: &[&str] = &[
@@ -136,7 +138,7 @@ fn known(key: &str) -> bool {
 
 /// A licence as a formula over licence ids (lower case).
 enum Expr {
-    Spdx(spdx::Expression),
+    Spdx(Box<spdx::Expression>),
     Single(String),
 }
 
@@ -152,7 +154,7 @@ impl Expr {
         match l {
             Licence::Named { id, .. } => Expr::Single(id.trim().to_ascii_lowercase()),
             Licence::Spdx { expression } => match spdx::Expression::parse(expression) {
-                Ok(e) => Expr::Spdx(e),
+                Ok(e) => Expr::Spdx(Box::new(e)),
                 Err(_) => Expr::Single(expression.trim().to_ascii_lowercase()),
             },
         }
@@ -201,10 +203,13 @@ fn keeps(child: &Licence, term: LicenceTerm, keys: &BTreeSet<String>) -> bool {
     match term {
         LicenceTerm::NonCommercial | LicenceTerm::NoDerivatives => !e.can_avoid(|k| has(k, term)),
         LicenceTerm::ShareAlike => !e.can_avoid(|k| {
-            keys.iter().any(|a| match (copyleft_family(a), copyleft_family(k)) {
-                (Some(fa), Some(fk)) => fa == fk || (fa == "lgpl" && matches!(fk, "gpl" | "agpl")),
-                _ => a == k,
-            })
+            keys.iter()
+                .any(|a| match (copyleft_family(a), copyleft_family(k)) {
+                    (Some(fa), Some(fk)) => {
+                        fa == fk || (fa == "lgpl" && matches!(fk, "gpl" | "agpl"))
+                    }
+                    _ => a == k,
+                })
         }),
         LicenceTerm::LlamaLicence => !e.can_avoid(|k| k.starts_with("llama")),
         LicenceTerm::GemmaTerms => !e.can_avoid(|k| k.starts_with("gemma")),
@@ -320,7 +325,10 @@ pub(super) fn check(
         releases
             .get(d)
             .and_then(|r| r.licence.as_ref())
-            .map_or_else(|| "no declared licence".to_owned(), |l| l.label().to_owned())
+            .map_or_else(
+                || "no declared licence".to_owned(),
+                |l| l.label().to_owned(),
+            )
     };
     let mut carried: BTreeMap<Sha256Digest, BTreeMap<Key, Obligation>> = BTreeMap::new();
     let mut findings = Vec::new();

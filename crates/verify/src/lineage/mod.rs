@@ -45,10 +45,7 @@ impl TrustResolver for PolicyTrust<'_> {
         Some(Trust {
             keys,
             threshold,
-            source: format!(
-                "policy v{} for release {release_name:?}",
-                self.0.version()
-            ),
+            source: format!("policy v{} for release {release_name:?}", self.0.version()),
         })
     }
 }
@@ -100,8 +97,9 @@ pub struct WalkOptions {
     pub max_depth: usize,
     /// Most parents one record may name.
     pub max_parents: usize,
-    /// The root release declares that it changes the tokenizer: its `quantized` edges skip
-    /// the tokenizer rule (spec/lineage.md §4.3). Ancestors cannot declare it.
+    /// Treat the root as declaring a tokenizer change even if its record does not: its
+    /// `quantized` edges skip the tokenizer rule (spec/lineage.md §4.3). Every record's own
+    /// declaration (`Release::tokenizer_changed`, `sceau:tokenizer.changed`) always counts.
     pub tokenizer_changed: bool,
     /// Licence grants, already verified.
     pub grants: Vec<VerifiedGrant>,
@@ -786,7 +784,7 @@ impl Walker<'_> {
             else {
                 continue;
             };
-            let declared = tokenizer_changed_root == Some(e.child);
+            let declared = c.tokenizer_changed || tokenizer_changed_root == Some(e.child);
             let check = relation::check_edge(c, p, e.relation, declared);
             e.summary = check.summary;
             let prefix = format!(
@@ -867,7 +865,11 @@ pub fn walk(
             status: NodeStatus::Verified,
             signers: root.signers.valid.clone(),
             licence: r.licence.clone(),
-            datasets: r.card.as_ref().map(|c| c.datasets.clone()).unwrap_or_default(),
+            datasets: r
+                .card
+                .as_ref()
+                .map(|c| c.datasets.clone())
+                .unwrap_or_default(),
             depth: 0,
         },
     );
@@ -891,12 +893,10 @@ pub fn walk(
 /// check per non-fatal one, a passed `licence-grant` per grant used, and a `chain` summary.
 pub fn report_findings(lineage: &Lineage, report: &mut Report) {
     for e in &lineage.edges {
-        let (Some(c), Some(p)) = (lineage.nodes.get(&e.child), lineage.nodes.get(&e.parent))
-        else {
+        let (Some(c), Some(p)) = (lineage.nodes.get(&e.child), lineage.nodes.get(&e.parent)) else {
             continue;
         };
-        let verified =
-            c.status == NodeStatus::Verified && p.status == NodeStatus::Verified;
+        let verified = c.status == NodeStatus::Verified && p.status == NodeStatus::Verified;
         let failed = lineage.fatal().any(|f| {
             (f.node == e.child && f.related == Some(e.parent))
                 || (f.node == e.parent && f.related == Some(e.child))

@@ -63,7 +63,11 @@ fn counted(ws: &[&Artifact]) -> Result<u64, String> {
             return Err(format!("no header was read for {}", a.path));
         };
         if w.format == WeightFormat::Safetensors {
-            if let Some(dt) = w.dtypes.keys().find(|k| PACKED_DTYPES.contains(&k.as_str())) {
+            if let Some(dt) = w
+                .dtypes
+                .keys()
+                .find(|k| PACKED_DTYPES.contains(&k.as_str()))
+            {
                 return Err(format!(
                     "{} holds packed integer tensors ({dt}): element counts are not parameter counts",
                     a.path
@@ -170,16 +174,16 @@ pub(super) fn check_edge(
                 if !dropped.is_empty() {
                     detail.push_str(&format!("; parent's not carried: {}", dropped.join(", ")));
                 }
-                out.findings.push((
-                    FindingKind::RelationRepackageWeightsChanged,
-                    detail,
-                    true,
-                ));
+                out.findings
+                    .push((FindingKind::RelationRepackageWeightsChanged, detail, true));
             }
         }
         Relation::Quantized => {
-            let same: Vec<&Artifact> =
-                cw.iter().copied().filter(|a| pd.contains(&a.sha256)).collect();
+            let same: Vec<&Artifact> = cw
+                .iter()
+                .copied()
+                .filter(|a| pd.contains(&a.sha256))
+                .collect();
             if same.is_empty() {
                 facts.push("weights differ".into());
             } else {
@@ -264,7 +268,15 @@ pub(super) fn check_edge(
             let not_adapter: Vec<&Artifact> = own
                 .iter()
                 .copied()
-                .filter(|a| !a.path.as_str().rsplit('/').next().unwrap_or("").to_ascii_lowercase().contains("adapter"))
+                .filter(|a| {
+                    !a.path
+                        .as_str()
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
+                        .contains("adapter")
+                })
                 .collect();
             if !not_adapter.is_empty() {
                 out.findings.push((
@@ -288,7 +300,9 @@ pub(super) fn check_edge(
             } else {
                 match (counted(&own), counted(&pw)) {
                     (Ok(a), Ok(p)) if p > 0 => {
-                        if u128::from(a) * 100 <= u128::from(p) * u128::from(ADAPTER_MAX_PARAMETER_PERCENT) {
+                        if u128::from(a) * 100
+                            <= u128::from(p) * u128::from(ADAPTER_MAX_PARAMETER_PERCENT)
+                        {
                             facts.push(format!(
                                 "adapter weights only ({} file(s), {a} parameters, {} of the parent's)",
                                 own.len(),
@@ -347,8 +361,11 @@ pub(super) fn check_edge(
             }
         }
         Relation::Finetune | Relation::Distill | Relation::ContinuedPretraining => {
-            let same: Vec<&Artifact> =
-                cw.iter().copied().filter(|a| pd.contains(&a.sha256)).collect();
+            let same: Vec<&Artifact> = cw
+                .iter()
+                .copied()
+                .filter(|a| pd.contains(&a.sha256))
+                .collect();
             if same.is_empty() {
                 facts.push("weights differ".into());
             } else {

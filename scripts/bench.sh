@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Benchmarks behind BENCHMARKS.md (issue 6): sceau's hashing against sha256sum, openssl and the
+# OpenSSF model_signing CLI, in one run, alternating, several rounds; medians are reported.
+#
+# Usage: scripts/bench.sh [ROUNDS]      (default 5)
+# Environment:
+#   BENCH_DIR   work folder OUTSIDE the repository (default: a new /tmp/sceau-bench.XXXX);
+#               the synthetic data (≈ 4.1 GiB) is kept there and reused when present.
+#   KEEP=1      keep BENCH_DIR afterwards (default: data kept, venv kept; remove it yourself).
+# Needs: cargo, python3 (venv + pip reaching PyPI), openssl, sha256sum. Linux (reads /proc).
+# Writes: $BENCH_DIR/results.json and a Markdown summary on standard output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+ROUNDS=${1:-5}
+
+echo "== build (release)" >&2
+cargo build --release -q -p sceau -p sceau-bench
+SCEAU=$REPO/target/release/sceau
+BENCH=$REPO/target/release/sceau-bench
+
+BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/sceau-bench.XXXX)}
+case "$(realpath "$BENCH_DIR")/" in
+  "$REPO"/*) echo "BENCH_DIR must lie outside the repository" >&2; exit 2 ;;
+esac
+mkdir -p "$BENCH_DIR"
+cd "$BENCH_DIR"
+echo "== work folder $BENCH_DIR" >&2
+
+# Fast pseudo-random bytes (AES-CTR keystream): incompressible, GB/s.
+gen() { # gen FILE BYTES SEED
+  [ -f "$1" ] && [ "$(stat -c %s "$1")" = "$2" ] && return 0
+  # openssl dies of SIGPIPE when head has enough: not an error here.
+  { openssl enc -aes-128-ctr -nosalt -pass "pass:sceau-$3" -pbkdf2 < /dev/zero 2>/dev/null || true; } \
+    | head -c "$2" > "$1.tmp"
+  [ "$(stat -c %s "$1.tmp")" = "$2" ] || { echo "could not generate $1" >&2; exit 1; }
+  mv "$1.tmp" "$1"
+}
+
+echo "== synthetic data" >&2
+mkdir -p tree/small single empty tiny
+for i in 0 1 2 3; do gen "tree/shard-$i.safetensors" $((512 << 20)) "big$i"; done
+for i in $(seq -w 0 199); do
+  gen "tree/small/f$i.json" $(( (10#$i * 2749 % 65536) + 512 )) "small$i"
+done
+gen single/model.gguf $((2048 << 20)) single
+gen tiny/config.json 1024 tiny
+# Files must have aged RACY_MARGIN (2 s) before a cached run may store them (spec/hashing.md §4.2).
+sleep 3
+
+echo "== model_signing 1.1.1 in a venv" >&2
+if [ ! -x venv/bin/model_signing ]; then
+  python3 -m venv venv
+  venv/bin/pip install -q --disable-pip-version-check 'model-signing==1.1.1' pyopenssl
+fi
+[ -f k.pem ] || openssl ecparam -name prime256v1 -genkey -noout -out k.pem
+
+echo "== sceau keys and records" >&2
+[ -f sk.key ] || "$SCEAU" keygen -o sk --no-passphrase >/dev/null
+"$SCEAU" sign tree --key sk.key -o tree.sceau.json --force -q >/dev/null
+"$SCEAU" sign single --key sk.key -o single.sceau.json --force -q >/dev/null
+"$SCEAU" sign single --key sk.key -o single-b3.sceau.json --force -q --parallel-digest >/dev/null
+
+echo "== warm the page cache" >&2
+cat tree/*.safetensors tree/small/* single/* > /dev/null
+cat tree/*.safetensors tree/small/* single/* > /dev/null
+
+export SCEAU="$SCEAU" BENCH="$BENCH" ROUNDS BENCH_DIR REPO
+exec python3 - <<'PY'
+import json, os, statistics, subprocess, sys, time
+
+S, B, R, D = os.environ["SCEAU"], os.environ["BENCH"], int(os.environ["ROUNDS"]), os.environ["BENCH_DIR"]
+os.chdir(D)
+cores = os.cpu_count() or 2
+MS = os.path.join(D, "venv/bin/model_signing")
+
+def run(cmd, env=None, shell=False):
+    """Wall seconds, peak RSS (KiB, the largest process of the run), stderr."""
+    e = dict(os.environ, **(env or {}))
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, shell=shell, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {cmd}\n{err}")
+    return wall, ru.ru_maxrss, err
+
+def files(d):
+    out = []
+    for root, _, names in os.walk(d):
+        out += [os.path.join(root, n) for n in names]
+    return out
+
+def split(paths, n):
+    """n groups of near-equal bytes, largest file first (what a person would do by hand)."""
+    groups = [[0, []] for _ in range(n)]
+    for p in sorted(paths, key=os.path.getsize, reverse=True):
+        g = min(groups, key=lambda g: g[0])
+        g[0] += os.path.getsize(p)
+        g[1].append(p)
+    return [g[1] for g in groups if g[1]]
+
+def per_core(tool, paths):
+    cmds = " & ".join(f"{tool} {' '.join(map(repr, g))} >/dev/null" for g in split(paths, cores))
+    return f"{cmds} & wait"
+
+tree_files = files("tree")
+tree_bytes = sum(map(os.path.getsize, tree_files))
+single_bytes = os.path.getsize("single/model.gguf")
+
+def timings(err):
+    line = [l for l in err.splitlines() if l.startswith("timings:")][-1]
+    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+
+cache = os.path.join(D, "cache")
+def rm_cache():
+    subprocess.run(["rm", "-rf", cache], check=True)
+
+verify = [S, "verify", "--key", "sk.pub", "-q"]
+cases = {
+    # Tree: 4 x 512 MiB + 200 small files.
+    "tree/sceau scan": lambda: run([S, "scan", "tree", "-q"], env={"SCEAU_TIMINGS": "1"}),
+    "tree/sha256sum x cores": lambda: run(per_core("sha256sum", tree_files), shell=True),
+    "tree/openssl dgst x cores": lambda: run(per_core("openssl dgst -sha256", tree_files), shell=True),
+    "tree/model_signing sign": lambda: run([MS, "sign", "key", "--private_key", "k.pem",
+                                           "--signature", os.path.join(D, "ms.sig"), "tree"]),
+    "tree/sceau engine only": lambda: run([B, "engine", "tree", "sha256"]),
+    # One 2 GiB file.
+    "single/sceau verify, SHA-256": lambda: run(verify + ["--record", "single.sceau.json", "single"]),
+    "single/sceau verify, BLAKE3": lambda: run(verify + ["--record", "single-b3.sceau.json", "single"]),
+    "single/sceau scan --parallel-digest": lambda: run([S, "scan", "single", "-q", "--parallel-digest"]),
+    "single/sceau scan": lambda: run([S, "scan", "single", "-q"]),
+    # Digest cache: cold (empty cache) then warm, on the 2 GiB tree.
+    "cache/verify --cache cold": lambda: (rm_cache(), run(verify + ["--record", "tree.sceau.json", "--cache-dir", cache, "tree"]))[1],
+    "cache/verify --cache warm": lambda: run(verify + ["--record", "tree.sceau.json", "--cache-dir", cache, "tree"]),
+    # Start-up.
+    "startup/sceau --version": lambda: run([S, "--version"]),
+    "startup/sceau scan (empty folder)": lambda: run([S, "scan", "empty", "-q"], env={"SCEAU_TIMINGS": "1"}),
+    "startup/sceau scan (one 1 KiB file)": lambda: run([S, "scan", "tiny", "-q"], env={"SCEAU_TIMINGS": "1"}),
+    "startup/model_signing sign (one 1 KiB file)": lambda: run([MS, "sign", "key", "--private_key", "k.pem",
+                                                     "--signature", os.path.join(D, "ms-tiny.sig"), "tiny"]),
+}
+bytes_of = {"tree": tree_bytes, "single": single_bytes, "cache": tree_bytes}
+
+res = {k: [] for k in cases}
+extra = {"first_byte_ms": [], "hash_ms": [], "hash_mb_s": [], "walk_ms": [], "startup_first_byte_ms": []}
+for r in range(R):
+    names = list(cases)
+    if r % 2:
+        names.reverse()   # alternate the order every round
+    # keep cold before warm whatever the order
+    names.remove("cache/verify --cache warm")
+    names.insert(names.index("cache/verify --cache cold") + 1, "cache/verify --cache warm")
+    for n in names:
+        wall, rss, err = cases[n]()
+        res[n].append((wall, rss))
+        if n == "tree/sceau scan":
+            t = timings(err)
+            for k in ("first_byte_ms", "hash_ms", "hash_mb_s", "walk_ms"):
+                extra[k].append(t[k])
+        if n == "startup/sceau scan (one 1 KiB file)":
+            extra["startup_first_byte_ms"].append(timings(err)["first_byte_ms"])
+    print(f"round {r + 1}/{R} done", file=sys.stderr)
+
+med = lambda xs: statistics.median(xs)
+summary = {}
+for n, xs in res.items():
+    w = med([x[0] for x in xs]); rss = max(x[1] for x in xs)
+    b = bytes_of.get(n.split("/")[0])
+    summary[n] = {"wall_s": w, "min_s": min(x[0] for x in xs), "max_s": max(x[0] for x in xs),
+                  "mb_s": (b / 1e6 / w) if b and not n.startswith("startup") else None,
+                  "peak_rss_mib": rss / 1024}
+for k, xs in extra.items():
+    summary["extra/" + k] = med(xs)
+# model_signing's fixed cost (interpreter, imports, key, signature) from the 1 KiB run.
+ms_fixed = summary["startup/model_signing sign (one 1 KiB file)"]["wall_s"]
+summary["extra/model_signing_hash_only_mb_s"] = tree_bytes / 1e6 / (summary["tree/model_signing sign"]["wall_s"] - ms_fixed)
+prim = subprocess.run([B, "primitives", "256"], capture_output=True, text=True, check=True).stdout
+summary["primitives"] = prim.strip().splitlines()
+load = open("/proc/loadavg").read().split()[:3]
+summary["loadavg_after"] = load
+summary["rounds"] = R
+json.dump(summary, open("results.json", "w"), indent=1)
+
+def cell(n):
+    s = summary[n]
+    mb = f"{s['mb_s']:.0f}" if s["mb_s"] else "–"
+    return f"| {n} | {s['wall_s']*1e3:.1f} | {s['min_s']*1e3:.1f}–{s['max_s']*1e3:.1f} | {mb} | {s['peak_rss_mib']:.1f} |"
+print(f"rounds: {R}, median wall time; tree {tree_bytes} bytes ({len(tree_files)} files), single {single_bytes} bytes; load after: {' '.join(load)}\n")
+print("| case | median ms | range ms | MB/s (10^6) | peak RSS MiB |\n|---|---|---|---|---|")
+for n in cases:
+    print(cell(n))
+print()
+for k in extra:
+    print(f"- {k}: {summary['extra/' + k]:.3f}")
+print(f"- model_signing hash-only estimate (wall − its 1 KiB run): {summary['extra/model_signing_hash_only_mb_s']:.0f} MB/s")
+for l in summary["primitives"]:
+    print(f"- {l}")
+PY

@@ -1,0 +1,765 @@
+//! Certification attestations (`sceau certify`, `sceau verify --require --attestation`) and
+//! the AI Act report (`sceau report --ai-act`): the issue's "Done when" — a valid
+//! certification is accepted, and each bad one is refused with its named reason.
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::*;
+use crate::schema::assert_valid;
+use crate::sign_verify::{
+    assert_check, b64_encode, check, keygen, payload_of, read_json, sign, sign_as, verify_json,
+    write_json, AT,
+};
+
+fn standard(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/standards")
+        .join(name)
+}
+
+fn mof() -> PathBuf {
+    standard("mof-openness.json")
+}
+
+/// A signed release, its maintainer, an auditor and a stranger, and a policy trusting the
+/// auditor for mof-openness.
+struct Setup {
+    t: tempfile::TempDir,
+    dir: PathBuf,
+    alice: (PathBuf, PathBuf),
+    auditor: (PathBuf, PathBuf),
+    stranger: (PathBuf, PathBuf),
+    record: PathBuf,
+    policy: PathBuf,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let (t, dir) = fixture(sceau_fixtures::hf_model);
+        let alice = keygen(t.path(), "alice");
+        let auditor = keygen(t.path(), "auditor");
+        let stranger = keygen(t.path(), "stranger");
+        let record = t.path().join("release.sceau.json");
+        sign(&dir, &alice.0, &record);
+        let s = Setup {
+            t,
+            dir,
+            alice,
+            auditor,
+            stranger,
+            record,
+            policy: PathBuf::new(),
+        };
+        let policy = s.policy_with("p.json", "mof-openness");
+        Setup { policy, ..s }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.t.path().join(name)
+    }
+
+    /// A policy: alice maintains, the auditor certifies `standards`.
+    fn policy_with(&self, name: &str, standards: &str) -> PathBuf {
+        let out = self.path(name);
+        let cert = format!("auditor={}:{standards}", s(&self.auditor.1));
+        let o = sceau(&[
+            "policy",
+            "init",
+            "--maintainer",
+            s(&self.alice.1),
+            "--certifier",
+            &cert,
+            "--expires",
+            "2030-01-01",
+            "--key",
+            s(&self.alice.0),
+            "-o",
+            s(&out),
+        ]);
+        assert_exit(&o, 0);
+        out
+    }
+
+    /// `sceau certify RECORD --key KEY --standard mof --requirement class-iii --expires
+    /// 2027-01-01 -o NAME`.
+    fn certify_with(&self, record: &Path, key: &Path, name: &str) -> PathBuf {
+        let out = self.path(name);
+        let o = sceau(&[
+            "certify",
+            s(record),
+            "--key",
+            s(key),
+            "--standard",
+            s(&mof()),
+            "--requirement",
+            "class-iii",
+            "--expires",
+            "2027-01-01",
+            "-o",
+            s(&out),
+        ]);
+        assert_exit(&o, 0);
+        out
+    }
+
+    fn certify(&self, name: &str) -> PathBuf {
+        self.certify_with(&self.record, &self.auditor.0, name)
+    }
+
+    /// `verify --record R --policy P --at AT --require REQ --attestation A… --json`.
+    fn verify(&self, policy: &Path, at: &str, require: &str, atts: &[&Path]) -> (i32, Value) {
+        let mut a = vec![
+            "--record",
+            s(&self.record),
+            "--policy",
+            s(policy),
+            "--at",
+            at,
+            "--require",
+            require,
+        ];
+        for x in atts {
+            a.extend(["--attestation", s(x)]);
+        }
+        let (o, v) = verify_json(&a);
+        (code(&o), v)
+    }
+}
+
+const REQ: &str = "mof-openness:class-iii";
+const CHECK: &str = "require:mof-openness:class-iii";
+
+/// Asserts a denial with `phrase` in the requirement's check.
+#[track_caller]
+fn assert_denied(got: (i32, Value), phrase: &str) {
+    let (code, v) = got;
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["verified"], false);
+    assert_check(&v, "claims", CHECK, "fail", &[phrase]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Done when: accepted, and each bad one refused with its reason.
+
+#[test]
+fn a_valid_certification_is_accepted() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    let (code, v) = su.verify(&su.policy, AT, REQ, &[&a]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["verified"], true);
+    assert_check(
+        &v,
+        "claims",
+        CHECK,
+        "pass",
+        &[
+            "attested by certifier auditor",
+            "for this record",
+            "2027-01-01",
+        ],
+    );
+    assert_check(
+        &v,
+        "claims",
+        "attestation",
+        "pass",
+        &["a.json", "mof-openness"],
+    );
+    // The standard alone is satisfied by any fully conformant requirement of it.
+    let (code, v) = su.verify(&su.policy, AT, "mof-openness", &[&a]);
+    assert_eq!(code, 0, "{v:#}");
+    // Human output names the stage and the check.
+    let o = sceau(&[
+        "verify",
+        "--record",
+        s(&su.record),
+        "--policy",
+        s(&su.policy),
+        "--at",
+        AT,
+        "--require",
+        REQ,
+        "--attestation",
+        s(&a),
+    ]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("claims    require:mof-openness:class-iii"));
+}
+
+#[test]
+fn an_untrusted_certifier_is_refused() {
+    let su = Setup::new();
+    let a = su.certify_with(&su.record, &su.stranger.0, "stranger.json");
+    assert_denied(
+        su.verify(&su.policy, AT, REQ, &[&a]),
+        "certifier \"stranger\"",
+    );
+    let (_, v) = su.verify(&su.policy, AT, REQ, &[&a]);
+    assert_check(&v, "claims", CHECK, "fail", &["is not trusted"]);
+    assert_check(&v, "claims", "attestation", "skipped", &["not counted"]);
+}
+
+#[test]
+fn key_trust_has_no_certifiers() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    let (o, v) = verify_json(&[
+        "--record",
+        s(&su.record),
+        "--key",
+        s(&su.alice.1),
+        "--at",
+        AT,
+        "--require",
+        REQ,
+        "--attestation",
+        s(&a),
+    ]);
+    assert_exit(&o, 1);
+    assert_check(
+        &v,
+        "claims",
+        CHECK,
+        "fail",
+        &["is not trusted", "--key trusts no certifier"],
+    );
+    // The record itself verified: only the requirement failed.
+    assert_check(&v, "signature", "threshold", "pass", &[]);
+}
+
+#[test]
+fn an_attestation_for_another_record_is_refused() {
+    let su = Setup::new();
+    let other = su.path("v2.sceau.json");
+    sign_as(&su.dir, &su.alice.0, &other, "2.0.0");
+    let a = su.certify_with(&other, &su.auditor.0, "other.json");
+    let other_id = sha256_hex(&payload_of(&other));
+    assert_denied(
+        su.verify(&su.policy, AT, REQ, &[&a]),
+        &format!("attestation is for another record (sha256:{other_id})"),
+    );
+}
+
+#[test]
+fn an_expired_attestation_is_refused() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    assert_denied(
+        su.verify(&su.policy, "2027-06-01T00:00:00Z", REQ, &[&a]),
+        "attestation expired at 2027-01-01T00:00:00Z",
+    );
+    // The instant of expiry no longer counts.
+    assert_denied(
+        su.verify(&su.policy, "2027-01-01T00:00:00Z", REQ, &[&a]),
+        "attestation expired at",
+    );
+}
+
+#[test]
+fn a_standard_outside_the_certifiers_scope_is_refused() {
+    let su = Setup::new();
+    let scoped = su.policy_with("p-eu.json", "eu-ai-act-gpai");
+    let a = su.certify("a.json");
+    assert_denied(
+        su.verify(&scoped, AT, REQ, &[&a]),
+        "certifier auditor is not trusted for standard mof-openness",
+    );
+}
+
+#[test]
+fn an_absent_attestation_is_refused() {
+    let su = Setup::new();
+    assert_denied(su.verify(&su.policy, AT, REQ, &[]), "no attestation");
+    // An attestation of another standard does not stand in.
+    let a = su.certify("a.json");
+    let (code, v) = su.verify(&su.policy, AT, "eu-ai-act-gpai:art-53-1-c", &[&a]);
+    assert_eq!(code, 1);
+    assert_check(
+        &v,
+        "claims",
+        "require:eu-ai-act-gpai:art-53-1-c",
+        "fail",
+        &["no attestation for standard eu-ai-act-gpai"],
+    );
+    // Nor one of another requirement of the same standard.
+    let (code, v) = su.verify(&su.policy, AT, "mof-openness:class-i", &[&a]);
+    assert_eq!(code, 1);
+    assert_check(
+        &v,
+        "claims",
+        "require:mof-openness:class-i",
+        "fail",
+        &["requirement class-i not attested"],
+    );
+}
+
+#[test]
+fn a_tampered_attestation_is_refused() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    let mut env = read_json(&a);
+    let mut payload = payload_of(&a);
+    // Flip one byte of the payload: "class-iii" claims survive, the signature does not.
+    let i = payload.len() / 2;
+    payload[i] ^= 0x01;
+    env["payload"] = b64_encode(&payload).into();
+    write_json(&a, &env);
+    let got = su.verify(&su.policy, AT, REQ, &[&a]);
+    assert_check(&got.1, "claims", "attestation", "fail", &["do not verify"]);
+    assert_denied(got, "altered or corrupted");
+}
+
+#[test]
+fn a_valid_attestation_does_not_rescue_a_record_that_fails() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    // Signed by alice, verified against a policy that trusts only the stranger as maintainer.
+    let out = su.path("p-stranger.json");
+    let cert = format!("auditor={}:mof-openness", s(&su.auditor.1));
+    assert_exit(
+        &sceau(&[
+            "policy",
+            "init",
+            "--maintainer",
+            s(&su.stranger.1),
+            "--certifier",
+            &cert,
+            "--expires",
+            "2030-01-01",
+            "--key",
+            s(&su.stranger.0),
+            "-o",
+            s(&out),
+        ]),
+        0,
+    );
+    let (code, v) = su.verify(&out, AT, REQ, &[&a]);
+    assert_eq!(code, 1);
+    assert_check(&v, "claims", CHECK, "fail", &["the record did not verify"]);
+    // And a folder that no longer matches still fails with a valid certification.
+    std::fs::write(su.dir.join("config.json"), "{}").unwrap();
+    let (o, v) = verify_json(&[
+        s(&su.dir),
+        "--record",
+        s(&su.record),
+        "--policy",
+        s(&su.policy),
+        "--at",
+        AT,
+        "--require",
+        REQ,
+        "--attestation",
+        s(&a),
+    ]);
+    assert_exit(&o, 1);
+    assert_check(&v, "claims", CHECK, "pass", &[]);
+    assert_check(&v, "tree", "modified", "fail", &["config.json"]);
+}
+
+#[test]
+fn verify_refuses_bad_require_and_unreadable_attestations() {
+    let su = Setup::new();
+    let base = [
+        "verify",
+        "--record",
+        s(&su.record),
+        "--policy",
+        s(&su.policy),
+        "--at",
+        AT,
+    ];
+    let missing = su.path("nope.json");
+    for extra in [
+        vec!["--require", "mof openness"],
+        vec!["--require", REQ, "--attestation", s(&missing)],
+    ] {
+        let mut a = base.to_vec();
+        a.extend(extra);
+        assert_exit(&sceau(&a), 2);
+    }
+    // A file that is not an attestation is a failed check, not an input error.
+    let (code, v) = su.verify(&su.policy, AT, REQ, &[&mof()]);
+    assert_eq!(code, 1);
+    assert_check(
+        &v,
+        "claims",
+        "attestation",
+        "fail",
+        &["not a valid attestation"],
+    );
+    // A release record is an in-toto envelope too, but signed by a maintainer: not counted.
+    let (code, v) = su.verify(&su.policy, AT, REQ, &[&su.record]);
+    assert_eq!(code, 1);
+    assert_check(&v, "claims", "attestation", "skipped", &["not counted"]);
+    assert_check(&v, "claims", CHECK, "fail", &["is not trusted"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attestation itself.
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[test]
+fn the_attestation_is_in_toto_over_the_record_digest_with_a_valid_cyclonedx_bom() {
+    let su = Setup::new();
+    let evidence = su.path("audit report.txt");
+    std::fs::write(&evidence, "checked").unwrap();
+    let a = su.path("a.json");
+    let o = sceau(&[
+        "certify",
+        s(&su.record),
+        "--key",
+        s(&su.auditor.0),
+        "--standard",
+        s(&mof()),
+        "--level",
+        "II",
+        "--evidence",
+        s(&evidence),
+        "https://example.org/audits/42",
+        "--expires",
+        "2027-01-01T12:00:00Z",
+        "--certifier-name",
+        "Example Audit GmbH",
+        "-o",
+        s(&a),
+    ]);
+    assert_exit(&o, 0);
+    let record_id = sha256_hex(&payload_of(&su.record));
+    assert!(
+        stdout(&o).contains(&format!("payload sha256:{record_id}")),
+        "{}",
+        stdout(&o)
+    );
+    let env = read_json(&a);
+    assert_eq!(env["payloadType"], "application/vnd.in-toto+json");
+    let st: Value = serde_json::from_slice(&payload_of(&a)).unwrap();
+    assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(st["predicateType"], "https://cyclonedx.org/bom");
+    assert_eq!(
+        st["subject"],
+        serde_json::json!([{"name": "example-org/tiny-llm@1.0.0", "digest": {"sha256": record_id}}])
+    );
+    let bom = &st["predicate"];
+    assert_valid(bom);
+    let d = &bom["declarations"];
+    assert_eq!(d["assessors"][0]["thirdParty"], true);
+    assert_eq!(
+        d["assessors"][0]["organization"]["name"],
+        "Example Audit GmbH"
+    );
+    let mapped: Vec<&str> = d["attestations"][0]["map"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["requirement"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mapped,
+        ["requirement:class-iii", "requirement:class-ii"],
+        "level II is cumulative"
+    );
+    assert_eq!(d["claims"][0]["target"], "release");
+    assert_eq!(
+        d["claims"][0]["externalReferences"][0]["hashes"][0]["content"],
+        sha256_file(&evidence)
+    );
+    assert_eq!(d["evidence"].as_array().unwrap().len(), 2);
+    assert!(d["affirmation"]["statement"]
+        .as_str()
+        .unwrap()
+        .contains(&record_id));
+    let std = &bom["definitions"]["standards"][0];
+    assert_eq!(std["bom-ref"], "standard:mof-openness");
+    assert_eq!(std["levels"].as_array().unwrap().len(), 3);
+    assert_eq!(bom["metadata"]["component"]["name"], "example-org/tiny-llm");
+    let props = bom["metadata"]["properties"].as_array().unwrap();
+    let prop = |n: &str| {
+        props
+            .iter()
+            .find(|p| p["name"] == n)
+            .map(|p| p["value"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        prop("sceau:attestation.expires").as_deref(),
+        Some("2027-01-01T12:00:00Z")
+    );
+    assert_eq!(
+        prop("sceau:attestation.standard").as_deref(),
+        Some("mof-openness")
+    );
+    assert_eq!(
+        prop("sceau:attestation.record"),
+        Some(format!("sha256:{record_id}"))
+    );
+    assert_eq!(
+        prop("sceau:attestation.standard.sha256"),
+        Some(sha256_file(&mof()))
+    );
+    // Both requirements of level II verify.
+    for req in ["mof-openness:class-iii", "mof-openness:class-ii"] {
+        let (code, v) = su.verify(&su.policy, AT, req, &[&a]);
+        assert_eq!(code, 0, "{req}: {v:#}");
+        assert_check(
+            &v,
+            "claims",
+            &format!("require:{req}"),
+            "pass",
+            &["level II"],
+        );
+    }
+}
+
+#[test]
+fn both_shipped_standards_certify_into_valid_boms() {
+    let su = Setup::new();
+    for (std, req) in [
+        ("mof-openness.json", "class-i"),
+        ("eu-ai-act-gpai.json", "art-53-1-c"),
+    ] {
+        let a = su.path(&format!("{std}.att"));
+        let o = sceau(&[
+            "certify",
+            s(&su.record),
+            "--key",
+            s(&su.auditor.0),
+            "--standard",
+            s(&standard(std)),
+            "--requirement",
+            req,
+            "--expires",
+            "2027-01-01",
+            "-o",
+            s(&a),
+            "--json",
+        ]);
+        assert_exit(&o, 0);
+        let st: Value = serde_json::from_slice(&payload_of(&a)).unwrap();
+        assert_valid(&st["predicate"]);
+    }
+}
+
+#[test]
+fn certify_refuses_bad_input() {
+    let su = Setup::new();
+    let a = su.certify("a.json");
+    let bad_std = su.path("bad-std.json");
+    std::fs::write(&bad_std, r#"{"id": "x", "name": "x"}"#).unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--requirement", "class-zero"], "has no requirement"),
+        (vec!["--level", "IV"], "has no level"),
+        (vec![], "no requirement to attest"),
+        (
+            vec![
+                "--requirement",
+                "class-iii",
+                "--evidence",
+                "file:///etc/passwd",
+            ],
+            "http(s) URL",
+        ),
+    ];
+    let out = su.path("new.json");
+    let mof = mof();
+    for (extra, phrase) in cases {
+        let mut args = vec![
+            "certify",
+            s(&su.record),
+            "--key",
+            s(&su.auditor.0),
+            "--standard",
+            s(&mof),
+            "--expires",
+            "2027-01-01",
+            "-o",
+            s(&out),
+        ];
+        args.extend(extra);
+        let o = sceau(&args);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(phrase), "{phrase}: {}", stderr(&o));
+        assert!(!out.exists());
+    }
+    let base = |record: &Path, std: &Path, expires: &'static str, out: &Path, force: bool| {
+        let mut v = vec![
+            "certify".to_owned(),
+            s(record).to_owned(),
+            "--key".into(),
+            s(&su.auditor.0).to_owned(),
+            "--standard".into(),
+            s(std).to_owned(),
+            "--requirement".into(),
+            "class-iii".into(),
+            "--expires".into(),
+            expires.into(),
+            "-o".into(),
+            s(out).to_owned(),
+        ];
+        if force {
+            v.push("--force".into());
+        }
+        let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+        sceau(&refs)
+    };
+    // Expiry not after the certification time (SOURCE_DATE_EPOCH = 2026-01-01).
+    assert_exit(&base(&su.record, &mof, "2025-12-31", &out, false), 2);
+    // Not a record; a bad standard file.
+    assert_exit(&base(&mof, &mof, "2027-01-01", &out, false), 2);
+    assert_exit(&base(&su.record, &bad_std, "2027-01-01", &out, false), 2);
+    // No overwrite without --force.
+    let before = std::fs::read(&a).unwrap();
+    let o = base(&su.record, &mof, "2027-01-01", &a, false);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--force"));
+    assert_eq!(std::fs::read(&a).unwrap(), before);
+    assert_exit(&base(&su.record, &mof, "2027-01-01", &a, true), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The AI Act report.
+
+fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["items"].as_array().unwrap())
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+fn obligation<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .unwrap_or_else(|| panic!("no obligation {id}"))
+}
+
+#[test]
+fn ai_act_report_json_lists_items_with_statuses() {
+    let su = Setup::new();
+    let o = sceau(&["report", s(&su.record), "--ai-act", "--format", "json"]);
+    assert_exit(&o, 0);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["report"], "eu-ai-act-gpai");
+    assert_eq!(r["verified"], false);
+    assert_eq!(r["verification"]["status"], "not-verified");
+    for id in ["art-53-1-a", "art-53-1-b", "art-53-1-c", "art-53-1-d"] {
+        let ob = obligation(&r, id);
+        assert!(["covered", "partial", "missing"].contains(&ob["status"].as_str().unwrap()));
+    }
+    // Every item has a status; every item id is a requirement of the shipped standard.
+    let std = read_json(&standard("eu-ai-act-gpai.json"));
+    let ids: Vec<&str> = std["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for o in r["obligations"].as_array().unwrap() {
+        for i in o["items"].as_array().unwrap() {
+            assert!(["covered", "partial", "missing"].contains(&i["status"].as_str().unwrap()));
+            assert!(ids.contains(&i["id"].as_str().unwrap()), "{}", i["id"]);
+        }
+    }
+    // The fixture: Apache-2.0 weights, config and card in the release.
+    assert_eq!(item(&r, "annex-xi-1-1-d")["status"], "covered");
+    assert_eq!(item(&r, "annex-xi-1-1-f")["status"], "covered");
+    assert_eq!(item(&r, "annex-xi-1-2-d")["status"], "missing");
+    assert_eq!(item(&r, "copyright-policy")["status"], "missing");
+    assert_eq!(item(&r, "tcs-document")["status"], "missing");
+    // Open weights: (a) and (b) waived, never (c) or (d).
+    assert_eq!(r["open_source_exemption"]["applies"], true);
+    assert_eq!(obligation(&r, "art-53-1-a")["waived"], true);
+    assert_eq!(obligation(&r, "art-53-1-b")["waived"], true);
+    assert_eq!(obligation(&r, "art-53-1-c")["waived"], false);
+    assert_eq!(obligation(&r, "art-53-1-d")["waived"], false);
+    let gaps: Vec<&str> = r["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert!(gaps.contains(&"copyright-policy") && gaps.contains(&"tcs-document"));
+    assert!(!gaps.iter().any(|g| g.starts_with("annex-")), "{gaps:?}");
+
+    // Systemic risk: nothing waived, Annex XI Section 2 appears.
+    let o = sceau(&[
+        "report",
+        s(&su.record),
+        "--ai-act",
+        "--format",
+        "json",
+        "--systemic-risk",
+    ]);
+    assert_exit(&o, 0);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["open_source_exemption"]["applies"], false);
+    assert_eq!(obligation(&r, "art-53-1-a")["waived"], false);
+    assert_eq!(item(&r, "annex-xi-2-2")["status"], "missing");
+}
+
+#[test]
+fn ai_act_report_renders_md_and_html_and_verifies_first_when_asked() {
+    let su = Setup::new();
+    let o = sceau(&["report", s(&su.record), "--ai-act"]);
+    assert_exit(&o, 0);
+    let md = stdout(&o);
+    assert!(md.contains("record NOT VERIFIED"), "{md}");
+    assert!(md.contains("## Art. 53(1)(c): missing"), "{md}");
+    assert!(md.contains("| Annex XI 1.1(d) |"), "{md}");
+    assert!(md.contains("## What is missing"), "{md}");
+
+    let page = su.path("report.html");
+    let o = sceau(&[
+        "report",
+        s(&su.record),
+        "--ai-act",
+        "--format",
+        "html",
+        "--policy",
+        s(&su.policy),
+        "--at",
+        AT,
+        "-o",
+        s(&page),
+    ]);
+    assert_exit(&o, 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("record verified under policy v1"), "{html}");
+    assert!(!html.contains("NOT VERIFIED"));
+    assert!(html.contains("id=\"annex-xii-2-b\""));
+    assert!(!html.contains("<script"));
+    // No overwrite without --force.
+    let o = sceau(&["report", s(&su.record), "--ai-act", "-o", s(&page)]);
+    assert_exit(&o, 2);
+
+    // A record that does not verify under the trust given gets no report.
+    let o = sceau(&[
+        "report",
+        s(&su.record),
+        "--ai-act",
+        "--key",
+        s(&su.stranger.1),
+    ]);
+    assert_exit(&o, 1);
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("no report written"));
+    // --ai-act is required.
+    assert_exit(&sceau(&["report", s(&su.record)]), 2);
+}
+
+#[test]
+fn verify_json_report_keeps_the_stage_name() {
+    let su = Setup::new();
+    let (_, v) = su.verify(&su.policy, AT, REQ, &[]);
+    assert_eq!(check(&v, "claims", CHECK)["stage"], "claims");
+}

@@ -1,0 +1,1475 @@
+//! Fork lineage (issue 4), through the CLI, on the `sceau_fixtures::lineage` family: org A's
+//! base, org B's fine-tunes, org C's quantisation, org D's merge and org E's adapter, each
+//! signed by its own organisation's key under a policy whose release scopes say who signs what.
+//!
+//! The "Done when": the quantisation verifies with A, B and C trusted and fails with
+//! `unverified-ancestor` when A is not; every forgery fails with its own named reason; the HTML
+//! lineage shows every node and edge. Findings that the CLI cannot produce from honest records
+//! (a child claiming another name or version than its parent record's) are made by editing a
+//! payload and re-signing it with `sceau countersign`.
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+use sceau_fixtures::lineage as fx;
+use sceau_fixtures::Generator;
+
+use crate::common::*;
+use crate::sign_verify::{b64_decode, b64_encode, check, read_json, run, write_json, AT};
+
+/// The organisations, each with a key `ORG.key` and a release scope `org-ORG/*`.
+const ORGS: [&str; 5] = ["a", "b", "c", "d", "e"];
+
+/// Version every release is signed as.
+const V: &str = "1.0";
+
+/// A temp dir with one key per organisation, a policy trusting each for its own scope, and
+/// helpers to generate, sign, store and verify releases.
+struct Lab {
+    t: tempfile::TempDir,
+    /// Every organisation trusted, `org-X/*` signed by X alone.
+    policy: PathBuf,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        let t = tempfile::tempdir().expect("tempdir");
+        for org in ORGS {
+            let o = sceau(&["keygen", "-o", s(&t.path().join(org)), "--no-passphrase"]);
+            assert_exit(&o, 0);
+        }
+        let mut lab = Lab {
+            t,
+            policy: PathBuf::new(),
+        };
+        lab.policy = lab.make_policy("policy.json", &ORGS, &[]);
+        lab
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.t.path().join(name)
+    }
+
+    fn key(&self, org: &str) -> PathBuf {
+        self.path(&format!("{org}.key"))
+    }
+
+    /// A policy with maintainers `orgs` (named by their letter), threshold 1, each trusted
+    /// for `org-X/*` unless `extra` scopes that pattern itself, plus the `extra` release scopes
+    /// (`PATTERN=NAMES:K`); signed by the first.
+    fn make_policy(&self, file: &str, orgs: &[&str], extra: &[&str]) -> PathBuf {
+        let out = self.path(file);
+        let mut args: Vec<String> = vec!["policy".into(), "init".into()];
+        for org in orgs {
+            args.push("--maintainer".into());
+            args.push(format!("{org}={}", s(&self.path(&format!("{org}.pub")))));
+            let scope = format!("org-{org}/*=");
+            if !extra.iter().any(|e| e.starts_with(&scope)) {
+                args.push("--release".into());
+                args.push(format!("{scope}{org}:1"));
+            }
+        }
+        for e in extra {
+            args.push("--release".into());
+            args.push((*e).to_owned());
+        }
+        args.extend([
+            "--threshold".into(),
+            "1".into(),
+            "--expires".into(),
+            "2030-01-01".into(),
+            "--key".into(),
+            s(&self.key(orgs[0])).to_owned(),
+            "-o".into(),
+            s(&out).to_owned(),
+        ]);
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_exit(&sceau(&a), 0);
+        out
+    }
+
+    /// Generates a release folder `t/<label>/`.
+    fn folder(&self, label: &str, gen: Generator) -> PathBuf {
+        let d = self.path(label);
+        std::fs::create_dir(&d).expect("mkdir");
+        gen(&d).expect("generate fixture");
+        d
+    }
+
+    /// `sceau sign DIR --key ORG.key --name NAME --version 1.0 -o t/RECORD --parent P:REL…`.
+    fn sign_output(
+        &self,
+        dir: &Path,
+        org: &str,
+        name: &str,
+        record: &str,
+        parents: &[(&Path, &str)],
+    ) -> (Output, PathBuf) {
+        let out = self.path(record);
+        let key = self.key(org);
+        let specs: Vec<String> = parents
+            .iter()
+            .map(|(p, rel)| format!("{}:{rel}", s(p)))
+            .collect();
+        let mut a = vec![
+            "sign",
+            s(dir),
+            "--key",
+            s(&key),
+            "--name",
+            name,
+            "--version",
+            V,
+            "-o",
+            s(&out),
+            "-q",
+        ];
+        for p in &specs {
+            a.push("--parent");
+            a.push(p);
+        }
+        (sceau(&a), out)
+    }
+
+    /// Like [`Lab::sign_output`], expecting success.
+    #[track_caller]
+    fn sign(
+        &self,
+        dir: &Path,
+        org: &str,
+        name: &str,
+        record: &str,
+        parents: &[(&Path, &str)],
+    ) -> PathBuf {
+        let (o, out) = self.sign_output(dir, org, name, record, parents);
+        assert_exit(&o, 0);
+        out
+    }
+
+    /// Generates a release and signs it: (folder, record).
+    #[track_caller]
+    fn release(
+        &self,
+        gen: Generator,
+        org: &str,
+        name: &str,
+        parents: &[(&Path, &str)],
+    ) -> (PathBuf, PathBuf) {
+        let label = name.replace('/', "_");
+        let dir = self.folder(&label, gen);
+        let rec = self.sign(&dir, org, name, &format!("{label}.sceau.json"), parents);
+        (dir, rec)
+    }
+
+    /// `sceau store add --store t/STORE RECORDS…`, expecting success; returns the store.
+    #[track_caller]
+    fn store(&self, store: &str, records: &[&Path]) -> PathBuf {
+        let dir = self.path(store);
+        let mut a = vec!["store", "add", "--store", s(&dir)];
+        a.extend(records.iter().map(|r| s(r)));
+        let o = sceau(&a);
+        assert_exit(&o, 0);
+        dir
+    }
+
+    /// `sceau verify DIR --record R --store S --policy P --at AT [extra] --json`.
+    fn verify(
+        &self,
+        dir: &Path,
+        record: &Path,
+        store: &Path,
+        policy: &Path,
+        extra: &[&str],
+    ) -> (Output, Value) {
+        let mut a = vec![
+            "verify",
+            s(dir),
+            "--record",
+            s(record),
+            "--store",
+            s(store),
+            "--policy",
+            s(policy),
+            "--at",
+            AT,
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        let o = sceau(&a);
+        let e = stderr(&o);
+        assert!(!e.contains("panicked"), "sceau panicked:\n{e}");
+        let v: Value = serde_json::from_str(&stdout(&o))
+            .unwrap_or_else(|err| panic!("verify --json: {err}\n{}\n{e}", stdout(&o)));
+        (o, v)
+    }
+
+    /// `sceau lineage RECORD --store S --policy P --at AT --format F [extra]`.
+    fn lineage(
+        &self,
+        record: &Path,
+        store: &Path,
+        policy: &Path,
+        format: &str,
+        extra: &[&str],
+    ) -> Output {
+        let mut a = vec![
+            "lineage",
+            s(record),
+            "--store",
+            s(store),
+            "--policy",
+            s(policy),
+            "--at",
+            AT,
+            "--format",
+            format,
+        ];
+        a.extend_from_slice(extra);
+        sceau(&a)
+    }
+}
+
+/// The base, the fine-tune and its quantisation, signed by A, B and C, all in `store/`.
+struct Quant {
+    lab: Lab,
+    base: (PathBuf, PathBuf),
+    ft: (PathBuf, PathBuf),
+    quant: (PathBuf, PathBuf),
+    store: PathBuf,
+}
+
+fn quant_family() -> Quant {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let quant = lab.release(fx::quant_c, "c", fx::QUANT_C_NAME, &[(&ft.1, "quantized")]);
+    let store = lab.store("store", &[&base.1, &ft.1, &quant.1]);
+    Quant {
+        lab,
+        base,
+        ft,
+        quant,
+        store,
+    }
+}
+
+/// The lineage checks of a report, as (name, outcome).
+fn lineage_checks(report: &Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["stage"] == "lineage")
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or("").to_owned(),
+                c["outcome"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts verification failed (exit 1, `verified: false`) with lineage check `name` failed,
+/// its detail containing every phrase, and returns the detail.
+#[track_caller]
+fn assert_fails_with(o: &Output, report: &Value, name: &str, phrases: &[&str]) -> String {
+    assert_exit(o, 1);
+    assert_eq!(report["verified"], false, "{report:#}");
+    let c = check(report, "lineage", name);
+    assert_eq!(c["outcome"], "fail", "lineage/{name} in {report:#}");
+    let d = c["detail"].as_str().expect("detail").to_owned();
+    for p in phrases {
+        assert!(d.contains(p), "lineage/{name} detail {d:?} lacks {p:?}");
+    }
+    assert_eq!(
+        check(report, "lineage", "chain")["outcome"],
+        "fail",
+        "{report:#}"
+    );
+    d
+}
+
+/// The payload digest (record id) of a record, as hex.
+fn digest_of(record: &Path) -> String {
+    use sha2::Digest as _;
+    let payload = b64_decode(read_json(record)["payload"].as_str().expect("payload"));
+    hex::encode(sha2::Sha256::digest(payload))
+}
+
+/// The node of `digest` in a report's or lineage JSON's `lineage.nodes`.
+fn node<'a>(lineage: &'a Value, digest: &str) -> &'a Value {
+    let n = &lineage["nodes"][digest];
+    assert!(n.is_object(), "no node {digest} in {lineage:#}");
+    n
+}
+
+// ---------------------------------------------------------------------------------------------
+// Done when: the quantisation of the fine-tune, with and without A trusted.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn quantisation_verifies_with_a_b_and_c_trusted() {
+    let q = quant_family();
+    let (o, r) = q
+        .lab
+        .verify(&q.quant.0, &q.quant.1, &q.store, &q.lab.policy, &[]);
+    assert_exit(&o, 0);
+    assert_eq!(r["verified"], true, "{r:#}");
+    let checks = lineage_checks(&r);
+    let edges: Vec<&(String, String)> = checks.iter().filter(|(n, _)| n == "edge").collect();
+    assert_eq!(edges.len(), 2, "{checks:?}");
+    assert!(edges.iter().all(|(_, o)| o == "pass"), "{checks:?}");
+    assert!(
+        checks.iter().all(|(_, o)| o == "pass"),
+        "every lineage check passes (nothing skipped either): {checks:?}"
+    );
+    let edge_details: Vec<&str> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["stage"] == "lineage" && c["name"] == "edge")
+        .map(|c| c["detail"].as_str().unwrap())
+        .collect();
+    let quant_edge = edge_details
+        .iter()
+        .find(|d| d.contains("—quantized→"))
+        .expect("quantized edge");
+    let p = fx::LINEAGE_PARAMETERS.to_string();
+    for phrase in [
+        fx::QUANT_C_NAME,
+        fx::FINETUNE_B_NAME,
+        "weights differ",
+        p.as_str(),
+        "tokenizer identical",
+    ] {
+        assert!(
+            quant_edge.contains(phrase),
+            "{quant_edge:?} lacks {phrase:?}"
+        );
+    }
+    let ft_edge = edge_details
+        .iter()
+        .find(|d| d.contains("—finetune→"))
+        .expect("finetune edge");
+    assert!(
+        ft_edge.contains(fx::BASE_A_NAME) && ft_edge.contains("signed by a ("),
+        "{ft_edge:?}"
+    );
+    let chain = check(&r, "lineage", "chain");
+    assert!(
+        chain["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2 ancestor record(s), 2 verified"),
+        "{chain:#}"
+    );
+    let l = &r["lineage"];
+    assert_eq!(l["root"], digest_of(&q.quant.1));
+    assert_eq!(l["nodes"].as_object().unwrap().len(), 3, "{l:#}");
+    for (rec, name, signer) in [
+        (&q.base.1, fx::BASE_A_NAME, "a"),
+        (&q.ft.1, fx::FINETUNE_B_NAME, "b"),
+        (&q.quant.1, fx::QUANT_C_NAME, "c"),
+    ] {
+        let n = node(l, &digest_of(rec));
+        assert_eq!(n["name"], name);
+        assert_eq!(n["status"]["state"], "verified", "{n:#}");
+        assert_eq!(n["signers"][0]["name"], signer, "{n:#}");
+    }
+    assert_eq!(l["edges"].as_array().unwrap().len(), 2);
+    assert!(
+        l["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        l["findings"]
+    );
+}
+
+#[test]
+fn quantisation_fails_with_unverified_ancestor_when_a_is_not_trusted() {
+    let q = quant_family();
+    // A is not a maintainer at all.
+    let without_a = q.lab.make_policy("no-a.json", &["b", "c"], &[]);
+    // A is a maintainer, but org A's releases may only be signed by B.
+    let a_scoped_out = q
+        .lab
+        .make_policy("a-scoped-out.json", &["b", "c", "a"], &["org-a/*=b:1"]);
+    for policy in [&without_a, &a_scoped_out] {
+        let (o, r) = q.lab.verify(&q.quant.0, &q.quant.1, &q.store, policy, &[]);
+        assert_fails_with(
+            &o,
+            &r,
+            "unverified-ancestor",
+            &[
+                "unverified ancestor",
+                fx::BASE_A_NAME,
+                fx::FINETUNE_B_NAME,
+                "org-a/base",
+            ],
+        );
+        let base = node(&r["lineage"], &digest_of(&q.base.1));
+        assert_eq!(base["status"]["state"], "unverified", "{base:#}");
+        assert!(base["signers"].as_array().unwrap().is_empty());
+        // B and C are still verified: only the ancestor A signed is reported.
+        let ft = node(&r["lineage"], &digest_of(&q.ft.1));
+        assert_eq!(ft["status"]["state"], "verified", "{ft:#}");
+        let failed: Vec<(String, String)> = lineage_checks(&r)
+            .into_iter()
+            .filter(|(_, o)| o == "fail")
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                ("unverified-ancestor".to_owned(), "fail".to_owned()),
+                ("chain".to_owned(), "fail".to_owned())
+            ],
+            "{policy:?}"
+        );
+        // The human report names it too.
+        let o = sceau(&[
+            "verify",
+            s(&q.quant.0),
+            "--record",
+            s(&q.quant.1),
+            "--store",
+            s(&q.store),
+            "--policy",
+            s(policy),
+            "--at",
+            AT,
+        ]);
+        assert_exit(&o, 1);
+        let out = stdout(&o);
+        assert!(out.starts_with("FAILED"), "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.contains("FAIL") && l.contains("unverified-ancestor")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn allow_unverified_ancestors_passes_and_still_lists_the_finding() {
+    let q = quant_family();
+    let without_a = q.lab.make_policy("no-a.json", &["b", "c"], &[]);
+    let (o, r) = q.lab.verify(
+        &q.quant.0,
+        &q.quant.1,
+        &q.store,
+        &without_a,
+        &["--allow-unverified-ancestors"],
+    );
+    assert_exit(&o, 0);
+    assert_eq!(r["verified"], true, "{r:#}");
+    let c = check(&r, "lineage", "unverified-ancestor");
+    assert_eq!(c["outcome"], "skipped", "{c:#}");
+    let d = c["detail"].as_str().unwrap();
+    assert!(
+        d.contains(fx::BASE_A_NAME) && d.contains("--allow-unverified-ancestors"),
+        "{d}"
+    );
+    assert_eq!(check(&r, "lineage", "chain")["outcome"], "pass");
+    assert!(check(&r, "lineage", "chain")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("1 verified"));
+    let base = node(&r["lineage"], &digest_of(&q.base.1));
+    assert_eq!(base["status"]["state"], "unverified");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the family: merge, adapter, parents given with --with.
+// ---------------------------------------------------------------------------------------------
+
+/// Base, two fine-tunes, their merge and its quantisation: five records, five edges.
+struct Merge {
+    lab: Lab,
+    records: Vec<PathBuf>,
+    merge: (PathBuf, PathBuf),
+    merge_gguf: (PathBuf, PathBuf),
+    store: PathBuf,
+}
+
+fn merge_family() -> Merge {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let ft2 = lab.release(
+        fx::finetune_b2,
+        "b",
+        fx::FINETUNE_B2_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let merge = lab.release(
+        fx::merge_d,
+        "d",
+        fx::MERGE_D_NAME,
+        &[(&ft.1, "merge"), (&ft2.1, "merge")],
+    );
+    let merge_gguf = lab.release(
+        fx::merge_gguf,
+        "d",
+        fx::MERGE_GGUF_NAME,
+        &[(&merge.1, "quantized")],
+    );
+    let records = vec![
+        base.1.clone(),
+        ft.1.clone(),
+        ft2.1.clone(),
+        merge.1.clone(),
+        merge_gguf.1.clone(),
+    ];
+    let refs: Vec<&Path> = records.iter().map(PathBuf::as_path).collect();
+    let store = lab.store("store", &refs);
+    Merge {
+        lab,
+        records,
+        merge,
+        merge_gguf,
+        store,
+    }
+}
+
+#[test]
+fn merge_of_two_finetunes_and_its_quantisation_verify() {
+    let m = merge_family();
+    let (o, r) = m
+        .lab
+        .verify(&m.merge.0, &m.merge.1, &m.store, &m.lab.policy, &[]);
+    assert_exit(&o, 0);
+    let checks = lineage_checks(&r);
+    assert_eq!(
+        checks
+            .iter()
+            .filter(|(n, o)| n == "edge" && o == "pass")
+            .count(),
+        4,
+        "{checks:?}"
+    );
+    let (o, r) = m.lab.verify(
+        &m.merge_gguf.0,
+        &m.merge_gguf.1,
+        &m.store,
+        &m.lab.policy,
+        &[],
+    );
+    assert_exit(&o, 0);
+    assert_eq!(r["lineage"]["nodes"].as_object().unwrap().len(), 5);
+    assert_eq!(r["lineage"]["edges"].as_array().unwrap().len(), 5);
+    assert!(check(&r, "lineage", "chain")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("4 ancestor record(s), 4 verified, walked to the root(s): org-a/base 1.0"));
+}
+
+#[test]
+fn merge_with_a_single_parent_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    // The card names two parents: drop the second from it so that signing agrees.
+    let dir = lab.folder("merge", fx::merge_d);
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let card = card.replace("- org-b/finetune-2\n", "");
+    std::fs::write(dir.join("README.md"), card).unwrap();
+    let rec = lab.sign(&dir, "d", fx::MERGE_D_NAME, "m.json", &[(&ft.1, "merge")]);
+    let store = lab.store("store", &[&base.1, &ft.1]);
+    let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "relation-merge-single-parent",
+        &[fx::MERGE_D_NAME, "at least two parents"],
+    );
+}
+
+#[test]
+fn adapter_verifies() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let adapter = lab.release(
+        fx::adapter_e,
+        "e",
+        fx::ADAPTER_E_NAME,
+        &[(&base.1, "adapter")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&adapter.0, &adapter.1, &store, &lab.policy, &[]);
+    assert_exit(&o, 0);
+    let edge = check(&r, "lineage", "edge");
+    let d = edge["detail"].as_str().unwrap();
+    let params = format!("{} parameters", fx::ADAPTER_PARAMETERS);
+    assert!(
+        d.contains("—adapter→") && d.contains("adapter weights only") && d.contains(&params),
+        "{d}"
+    );
+}
+
+#[test]
+fn missing_parent_fails_and_with_supplies_it() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    // The base is not added: the store holds only the fine-tune.
+    let store = lab.store("store", &[&ft.1]);
+    let (o, r) = lab.verify(&ft.0, &ft.1, &store, &lab.policy, &[]);
+    let base_digest = digest_of(&base.1);
+    assert_fails_with(
+        &o,
+        &r,
+        "missing-parent",
+        &[
+            fx::FINETUNE_B_NAME,
+            fx::BASE_A_NAME,
+            &base_digest[..12],
+            "no record with that digest",
+        ],
+    );
+    assert_eq!(
+        node(&r["lineage"], &base_digest)["status"]["state"],
+        "missing"
+    );
+    // `--allow-unverified-ancestors` does not excuse a missing parent.
+    let (o, r) = lab.verify(
+        &ft.0,
+        &ft.1,
+        &store,
+        &lab.policy,
+        &["--allow-unverified-ancestors"],
+    );
+    assert_fails_with(&o, &r, "missing-parent", &[fx::BASE_A_NAME]);
+    // Given directly, the parent is found.
+    let (o, r) = lab.verify(&ft.0, &ft.1, &store, &lab.policy, &["--with", s(&base.1)]);
+    assert_exit(&o, 0);
+    assert_eq!(r["verified"], true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forgeries: each fails with its own named reason.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn forged_repackage_of_unrelated_weights_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let forged = lab.release(
+        fx::forged_unrelated,
+        "b",
+        fx::FORGED_UNRELATED_NAME,
+        &[(&base.1, "repackage")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&forged.0, &forged.1, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "relation-repackage-weights-changed",
+        &[
+            fx::FORGED_UNRELATED_NAME,
+            "—repackage→",
+            fx::BASE_A_NAME,
+            "not the parent's: model.safetensors",
+        ],
+    );
+}
+
+#[test]
+fn repackage_with_one_weight_byte_changed_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let repack = lab.release(
+        fx::repackage_changed,
+        "b",
+        fx::REPACKAGE_CHANGED_NAME,
+        &[(&base.1, "repackage")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&repack.0, &repack.1, &store, &lab.policy, &[]);
+    let parent_sha = sha256_file(&base.0.join(fx::SAFETENSORS_FILE));
+    let child_sha = sha256_file(&repack.0.join(fx::SAFETENSORS_FILE));
+    assert_ne!(parent_sha, child_sha);
+    assert_fails_with(
+        &o,
+        &r,
+        "relation-repackage-weights-changed",
+        &[
+            fx::REPACKAGE_CHANGED_NAME,
+            &child_sha[..12],
+            &parent_sha[..12],
+        ],
+    );
+    // The same folder with base's weights put back is an honest repackage.
+    let honest = lab.folder("honest", fx::repackage_changed);
+    std::fs::copy(
+        base.0.join(fx::SAFETENSORS_FILE),
+        honest.join(fx::SAFETENSORS_FILE),
+    )
+    .unwrap();
+    let rec = lab.sign(
+        &honest,
+        "b",
+        fx::REPACKAGE_CHANGED_NAME,
+        "honest.json",
+        &[(&base.1, "repackage")],
+    );
+    let (o, r) = lab.verify(&honest, &rec, &store, &lab.policy, &[]);
+    assert_exit(&o, 0);
+    assert!(check(&r, "lineage", "edge")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("weights identical"));
+}
+
+#[test]
+fn quantisation_with_another_parameter_count_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let q = lab.release(
+        fx::forged_quantized,
+        "c",
+        fx::FORGED_QUANTIZED_NAME,
+        &[(&ft.1, "quantized")],
+    );
+    let store = lab.store("store", &[&base.1, &ft.1]);
+    let (o, r) = lab.verify(&q.0, &q.1, &store, &lab.policy, &[]);
+    let here = fx::FORGED_QUANTIZED_PARAMETERS.to_string();
+    let there = fx::LINEAGE_PARAMETERS.to_string();
+    assert_fails_with(
+        &o,
+        &r,
+        "relation-quantized-parameters",
+        &[fx::FORGED_QUANTIZED_NAME, &here, &there, "tolerance"],
+    );
+}
+
+#[test]
+fn quantisation_with_another_tokenizer_fails_unless_declared() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1, &ft.1]);
+    let dir = lab.folder("quant", fx::quant_c);
+    let tok = dir.join("tokenizer.json");
+    let text = std::fs::read_to_string(&tok).unwrap();
+    std::fs::write(&tok, text.replace("\"<unk>\"", "\"[UNK]\"")).unwrap();
+    let rec = lab.sign(
+        &dir,
+        "c",
+        fx::QUANT_C_NAME,
+        "q.json",
+        &[(&ft.1, "quantized")],
+    );
+    let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "relation-quantized-tokenizer-changed",
+        &["tokenizer.json", "declares a change"],
+    );
+    // Declared at signing, the change is recorded and not held against the release.
+    let out = lab.path("q-declared.json");
+    let o = sceau(&[
+        "sign",
+        s(&dir),
+        "--key",
+        s(&lab.key("c")),
+        "--name",
+        fx::QUANT_C_NAME,
+        "--version",
+        V,
+        "-o",
+        s(&out),
+        "-q",
+        "--parent",
+        &format!("{}:quantized", s(&ft.1)),
+        "--tokenizer-changed",
+    ]);
+    assert_exit(&o, 0);
+    let (o, r) = lab.verify(&dir, &out, &store, &lab.policy, &[]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        check(&r, "lineage", "relation-quantized-tokenizer-changed")["outcome"],
+        "skipped"
+    );
+}
+
+/// B signs org A's base itself. With the same signing time the payload is A's, byte for
+/// byte: the record has A's digest but only B's signature. With another time it is a record
+/// of its own, which B's fine-tune then names as its parent.
+#[test]
+fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+
+    // 1. Same payload, B's signature only.
+    let resigned = lab.sign(&base.0, "b", fx::BASE_A_NAME, "resigned.json", &[]);
+    assert_eq!(digest_of(&resigned), digest_of(&base.1), "same payload");
+    assert_ne!(
+        read_json(&resigned)["signatures"],
+        read_json(&base.1)["signatures"]
+    );
+    let store = lab.store("store", &[&resigned, &ft.1]);
+    let (o, r) = lab.verify(&ft.0, &ft.1, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "unverified-ancestor",
+        &[fx::BASE_A_NAME, "untrusted"],
+    );
+    // A's own signature, added to the store later, is merged in: the parent verifies.
+    let o = sceau(&["store", "add", "--store", s(&store), s(&base.1)]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("1 new signature(s) merged"),
+        "{}",
+        stdout(&o)
+    );
+    let (o, _) = lab.verify(&ft.0, &ft.1, &store, &lab.policy, &[]);
+    assert_exit(&o, 0);
+
+    // 2. A re-signed record of its own (another time), named by B's fork, next to A's genuine
+    //    record in the store.
+    let forged_base = lab.path("forged-base.json");
+    let o = run(
+        &[
+            "sign",
+            s(&base.0),
+            "--key",
+            s(&lab.key("b")),
+            "--name",
+            fx::BASE_A_NAME,
+            "--version",
+            V,
+            "-o",
+            s(&forged_base),
+            "-q",
+        ],
+        &[("SOURCE_DATE_EPOCH", "1767312000")],
+    );
+    assert_exit(&o, 0);
+    assert_ne!(digest_of(&forged_base), digest_of(&base.1));
+    let fork = lab.sign(
+        &ft.0,
+        "b",
+        fx::FINETUNE_B_NAME,
+        "fork.json",
+        &[(&forged_base, "finetune")],
+    );
+    let store2 = lab.store("store2", &[&base.1, &forged_base]);
+    let (o, r) = lab.verify(&ft.0, &fork, &store2, &lab.policy, &[]);
+    let d = assert_fails_with(
+        &o,
+        &r,
+        "unverified-ancestor",
+        &[fx::BASE_A_NAME, &digest_of(&forged_base)[..12]],
+    );
+    assert!(d.contains("policy v1 for release \"org-a/base\""), "{d}");
+    let n = node(&r["lineage"], &digest_of(&forged_base));
+    assert_eq!(n["status"]["state"], "unverified");
+}
+
+#[test]
+fn self_parent_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    // A fine-tune released under its parent's own name and version.
+    let dir = lab.folder("ft", fx::finetune_b);
+    let rec = lab.sign(
+        &dir,
+        "a",
+        fx::BASE_A_NAME,
+        "self.json",
+        &[(&base.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
+    assert_fails_with(&o, &r, "self-parent", &["names itself", "org-a/base 1.0"]);
+}
+
+/// org-a/base 1.0 re-signed naming its own fine-tune as its parent: base → finetune → base.
+#[test]
+fn cycle_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let looped = lab.sign(
+        &base.0,
+        "a",
+        fx::BASE_A_NAME,
+        "looped.json",
+        &[(&ft.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1, &ft.1]);
+    let (o, r) = lab.verify(&base.0, &looped, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "cycle",
+        &["org-a/base 1.0 → org-b/finetune 1.0 → org-a/base 1.0"],
+    );
+}
+
+/// A child record whose claim about its parent (name or version) is not what the parent
+/// record says. `sceau sign` copies both from the parent record, so the payload is edited and
+/// signed again with `sceau countersign` by the forker.
+#[test]
+fn parent_name_or_version_differing_from_the_claim_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let envelope = read_json(&ft.1);
+    let payload =
+        String::from_utf8(b64_decode(envelope["payload"].as_str().unwrap())).expect("utf-8");
+    let claim = format!("\"name\":\"{}\",\"version\":\"{V}\"", fx::BASE_A_NAME);
+    assert_eq!(payload.matches(&claim).count(), 1, "{payload}");
+    for (file, replacement, kind, phrase) in [
+        (
+            "renamed.json",
+            "\"name\":\"org-a/basis\",\"version\":\"1.0\"",
+            "name-mismatch",
+            "\"org-a/basis\", but that record is release \"org-a/base\"",
+        ),
+        (
+            "reversioned.json",
+            "\"name\":\"org-a/base\",\"version\":\"0.9\"",
+            "version-mismatch",
+            "version \"0.9\", but that record is version \"1.0\"",
+        ),
+    ] {
+        let forged = lab.path(file);
+        let edited = payload.replace(&claim, replacement);
+        write_json(
+            &forged,
+            &serde_json::json!({
+                "payloadType": envelope["payloadType"],
+                "payload": b64_encode(edited.as_bytes()),
+                "signatures": [],
+            }),
+        );
+        assert_exit(
+            &sceau(&["countersign", s(&forged), "--key", s(&lab.key("b"))]),
+            0,
+        );
+        let (o, r) = lab.verify(&ft.0, &forged, &store, &lab.policy, &[]);
+        assert_fails_with(&o, &r, kind, &[fx::FINETUNE_B_NAME, phrase]);
+    }
+}
+
+#[test]
+fn store_file_holding_another_record_is_an_invalid_record() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let ft = lab.release(
+        fx::finetune_b,
+        "b",
+        fx::FINETUNE_B_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let other = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
+    let store = lab.store("store", &[&ft.1]);
+    // Put another (validly signed) record where base's should be.
+    let base_digest = digest_of(&base.1);
+    std::fs::copy(&other.1, store.join(format!("{base_digest}.json"))).unwrap();
+    let (o, r) = lab.verify(&ft.0, &ft.1, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "invalid-record",
+        &[&base_digest[..12], "does not match the file name"],
+    );
+    assert_eq!(
+        node(&r["lineage"], &base_digest)["status"]["state"],
+        "rejected"
+    );
+}
+
+#[test]
+fn store_refuses_what_is_not_a_record_and_is_idempotent() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let store = lab.path("store");
+    let junk = lab.path("junk.json");
+    std::fs::write(
+        &junk,
+        b"{\"payloadType\":\"x\",\"payload\":\"\",\"signatures\":[]}",
+    )
+    .unwrap();
+    let o = sceau(&["store", "add", "--store", s(&store), s(&base.1), s(&junk)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("junk.json"), "{}", stderr(&o));
+    assert!(
+        listing(&store).is_empty(),
+        "nothing stored: {:?}",
+        listing(&store)
+    );
+    lab.store("store", &[&base.1]);
+    let o = sceau(&["store", "add", "--store", s(&store), s(&base.1)]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("already present"), "{}", stdout(&o));
+    let files = listing(&store);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].ends_with(&format!("{}.json", digest_of(&base.1))),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn licence_laundering_nc_to_apache_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
+    let child = lab.release(
+        fx::laundering_nc,
+        "b",
+        fx::LAUNDERING_NC_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&child.0, &child.1, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "licence-laundering",
+        &[
+            fx::LAUNDERING_NC_NAME,
+            "Apache-2.0",
+            "non-commercial",
+            fx::NC_BASE_NAME,
+            "CC-BY-NC-4.0",
+        ],
+    );
+    let failed: BTreeSet<String> = lineage_checks(&r)
+        .into_iter()
+        .filter(|(_, o)| o == "fail")
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        failed,
+        BTreeSet::from(["licence-laundering".to_owned(), "chain".to_owned()])
+    );
+}
+
+#[test]
+fn licence_laundering_llama_to_mit_fails() {
+    let lab = Lab::new();
+    let base = lab.release(fx::llama_base, "a", fx::LLAMA_BASE_NAME, &[]);
+    let child = lab.release(
+        fx::laundering_llama,
+        "b",
+        fx::LAUNDERING_LLAMA_NAME,
+        &[(&base.1, "finetune")],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&child.0, &child.1, &store, &lab.policy, &[]);
+    assert_fails_with(
+        &o,
+        &r,
+        "licence-laundering",
+        &[
+            fx::LAUNDERING_LLAMA_NAME,
+            "MIT",
+            "llama-licence",
+            fx::LLAMA_BASE_NAME,
+            "llama3.1",
+        ],
+    );
+}
+
+/// Licence terms flow down the whole chain, not just from the parent: an Apache-2.0
+/// quantisation of a CC-BY-NC-4.0 fine-tune's parent… here, a quantisation of the laundering
+/// fine-tune is caught for the base's term too.
+#[test]
+fn licence_terms_flow_through_grandparents() {
+    let lab = Lab::new();
+    let base = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
+    let ft = lab.release(
+        fx::laundering_nc,
+        "b",
+        fx::LAUNDERING_NC_NAME,
+        &[(&base.1, "finetune")],
+    );
+    // A quantisation of the laundering fine-tune (its card names it).
+    let dir = lab.folder("q", fx::quant_c);
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    std::fs::write(
+        dir.join("README.md"),
+        card.replace(fx::FINETUNE_B_NAME, fx::LAUNDERING_NC_NAME),
+    )
+    .unwrap();
+    let rec = lab.sign(
+        &dir,
+        "c",
+        fx::QUANT_C_NAME,
+        "q.json",
+        &[(&ft.1, "quantized")],
+    );
+    let store = lab.store("store", &[&base.1, &ft.1]);
+    let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
+    assert_exit(&o, 1);
+    let launderings: Vec<&str> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["stage"] == "lineage" && c["name"] == "licence-laundering")
+        .map(|c| c["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        launderings
+            .iter()
+            .any(|d| d.contains(fx::QUANT_C_NAME) && d.contains(fx::NC_BASE_NAME)),
+        "the grandchild is caught too: {launderings:#?}"
+    );
+}
+
+#[test]
+fn card_base_model_disagreeing_with_parent_is_refused_at_sign() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let dir = lab.folder("mismatch", fx::card_mismatch);
+    let before = listing(lab.t.path());
+    let (o, out) = lab.sign_output(
+        &dir,
+        "b",
+        fx::CARD_MISMATCH_NAME,
+        "mismatch.json",
+        &[(&base.1, "finetune")],
+    );
+    assert_exit(&o, 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains(fx::CARD_MISMATCH_BASE_MODEL) && e.contains(fx::BASE_A_NAME),
+        "both values shown: {e}"
+    );
+    assert!(e.contains("nothing was written"), "{e}");
+    assert!(!out.exists());
+    assert_eq!(listing(lab.t.path()), before, "nothing written");
+    // The relation must agree too: the card says finetune.
+    let (o, _) = lab.sign_output(
+        &dir,
+        "b",
+        fx::CARD_MISMATCH_NAME,
+        "mismatch.json",
+        &[(&base.1, "quantized")],
+    );
+    assert_exit(&o, 2);
+    // And a card naming a base_model cannot be signed without a parent.
+    let (o, _) = lab.sign_output(&dir, "b", fx::CARD_MISMATCH_NAME, "mismatch.json", &[]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(fx::CARD_MISMATCH_BASE_MODEL),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pictures.
+// ---------------------------------------------------------------------------------------------
+
+/// The values of attribute `attr` in every start tag that begins with `prefix`.
+fn tags<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
+    html.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &html[i..];
+            &rest[..rest.find('>').expect("tag closes")]
+        })
+        .collect()
+}
+
+/// The value of `attr="…"` in a tag.
+fn attr<'a>(tag: &'a str, attr: &str) -> &'a str {
+    let key = format!(" {attr}=\"");
+    let start = tag
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {attr} in {tag}"))
+        + key.len();
+    let len = tag[start..].find('"').expect("attribute closes");
+    &tag[start..start + len]
+}
+
+#[test]
+fn lineage_html_shows_every_node_and_edge() {
+    let m = merge_family();
+    let html_path = m.lab.path("lineage.html");
+    let o = m.lab.lineage(
+        &m.merge_gguf.1,
+        &m.store,
+        &m.lab.policy,
+        "html",
+        &["-o", s(&html_path)],
+    );
+    assert_exit(&o, 0);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(html.contains("<svg"), "inline SVG");
+    // Self-contained: nothing fetched.
+    for bad in ["<script", "src=\"http", "href=\"http", "@import", "<link"] {
+        assert!(!html.contains(bad), "{bad} in the page");
+    }
+
+    let digests: BTreeSet<String> = m.records.iter().map(|r| digest_of(r)).collect();
+    let nodes = tags(&html, "<g class=\"node");
+    let node_digests: BTreeSet<String> = nodes
+        .iter()
+        .map(|t| attr(t, "data-digest").to_owned())
+        .collect();
+    assert_eq!(nodes.len(), 5, "{nodes:#?}");
+    assert_eq!(node_digests, digests);
+    for t in &nodes {
+        assert!(t.starts_with("<g class=\"node verified\""), "{t}");
+    }
+
+    let digest = |r: &PathBuf| digest_of(r);
+    let [base, ft, ft2, merge, gguf] = [0, 1, 2, 3, 4].map(|i| digest(&m.records[i]));
+    let want: BTreeSet<(String, String, String)> = [
+        (gguf.clone(), merge.clone(), "quantized"),
+        (merge.clone(), ft.clone(), "merge"),
+        (merge.clone(), ft2.clone(), "merge"),
+        (ft.clone(), base.clone(), "finetune"),
+        (ft2.clone(), base.clone(), "finetune"),
+    ]
+    .into_iter()
+    .map(|(c, p, r)| (c, p, r.to_owned()))
+    .collect();
+    let edges: BTreeSet<(String, String, String)> = tags(&html, "<g class=\"edge\"")
+        .iter()
+        .map(|t| {
+            (
+                attr(t, "data-child").to_owned(),
+                attr(t, "data-parent").to_owned(),
+                attr(t, "data-relation").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(edges, want);
+
+    // Every release's name and version is written on the page.
+    for name in [
+        fx::BASE_A_NAME,
+        fx::FINETUNE_B_NAME,
+        fx::FINETUNE_B2_NAME,
+        fx::MERGE_D_NAME,
+        fx::MERGE_GGUF_NAME,
+    ] {
+        assert!(html.contains(&format!("{name} {V}")), "{name}");
+    }
+    assert!(html.contains("lineage verified"));
+
+    // `-o` never replaces a file without --force.
+    let o = m.lab.lineage(
+        &m.merge_gguf.1,
+        &m.store,
+        &m.lab.policy,
+        "html",
+        &["-o", s(&html_path)],
+    );
+    assert_exit(&o, 2);
+    let o = m.lab.lineage(
+        &m.merge_gguf.1,
+        &m.store,
+        &m.lab.policy,
+        "html",
+        &["-o", s(&html_path), "--force"],
+    );
+    assert_exit(&o, 0);
+}
+
+#[test]
+fn lineage_html_colours_nodes_by_status() {
+    let q = quant_family();
+    let without_a = q.lab.make_policy("no-a.json", &["b", "c"], &[]);
+    let o = q.lab.lineage(&q.quant.1, &q.store, &without_a, "html", &[]);
+    assert_exit(&o, 1);
+    let html = stdout(&o);
+    let status = |rec: &Path| -> String {
+        let d = digest_of(rec);
+        let t = tags(&html, "<g class=\"node")
+            .into_iter()
+            .find(|t| attr(t, "data-digest") == d)
+            .unwrap_or_else(|| panic!("no node {d}"));
+        attr(t, "data-status").to_owned()
+    };
+    assert_eq!(status(&q.base.1), "unverified");
+    assert_eq!(status(&q.ft.1), "verified");
+    assert_eq!(status(&q.quant.1), "verified");
+    assert!(html.contains("lineage FAILED"));
+    assert!(html.contains("unverified-ancestor"));
+
+    // A parent missing from the store is drawn, as missing.
+    let store = q.lab.store("partial", &[&q.ft.1]);
+    let o = q
+        .lab
+        .lineage(&q.quant.1, &store, &q.lab.policy, "html", &[]);
+    assert_exit(&o, 1);
+    let html = stdout(&o);
+    let d = digest_of(&q.base.1);
+    let t = tags(&html, "<g class=\"node")
+        .into_iter()
+        .find(|t| attr(t, "data-digest") == d)
+        .expect("missing node drawn");
+    assert_eq!(attr(t, "data-status"), "missing");
+    assert_eq!(tags(&html, "<g class=\"edge\"").len(), 2);
+}
+
+#[test]
+fn lineage_formats_list_every_node() {
+    let m = merge_family();
+    let names = [
+        fx::BASE_A_NAME,
+        fx::FINETUNE_B_NAME,
+        fx::FINETUNE_B2_NAME,
+        fx::MERGE_D_NAME,
+        fx::MERGE_GGUF_NAME,
+    ];
+    let digests: BTreeSet<String> = m.records.iter().map(|r| digest_of(r)).collect();
+
+    // json
+    let o = m
+        .lab
+        .lineage(&m.merge_gguf.1, &m.store, &m.lab.policy, "json", &[]);
+    assert_exit(&o, 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["verified"], true);
+    let nodes = v["lineage"]["nodes"].as_object().unwrap();
+    assert_eq!(nodes.len(), 5);
+    assert_eq!(nodes.keys().cloned().collect::<BTreeSet<String>>(), digests);
+    assert_eq!(v["lineage"]["edges"].as_array().unwrap().len(), 5);
+    assert_eq!(v["lineage"]["root"], digest_of(&m.merge_gguf.1));
+    assert!(nodes.values().all(|n| n["status"]["state"] == "verified"));
+    // The base's dataset flows down to the quantised merge.
+    assert!(
+        v["inherited_datasets"][fx::BASE_A_DATASET].is_array(),
+        "{:#}",
+        v["inherited_datasets"]
+    );
+
+    // dot
+    let o = m
+        .lab
+        .lineage(&m.merge_gguf.1, &m.store, &m.lab.policy, "dot", &[]);
+    assert_exit(&o, 0);
+    let dot = stdout(&o);
+    assert!(dot.starts_with("digraph"), "{dot}");
+    assert_eq!(
+        dot.lines().filter(|l| l.contains(" -> ")).count(),
+        5,
+        "{dot}"
+    );
+    for d in &digests {
+        assert!(dot.contains(d.as_str()), "{d} in {dot}");
+    }
+    for n in names {
+        assert!(dot.contains(n), "{n} in {dot}");
+    }
+
+    // mermaid
+    let o = m
+        .lab
+        .lineage(&m.merge_gguf.1, &m.store, &m.lab.policy, "mermaid", &[]);
+    assert_exit(&o, 0);
+    let mm = stdout(&o);
+    assert!(mm.starts_with("flowchart"), "{mm}");
+    assert_eq!(
+        mm.lines().filter(|l| l.contains(" -->|")).count(),
+        5,
+        "{mm}"
+    );
+    for n in names {
+        assert!(mm.contains(n), "{n} in {mm}");
+    }
+
+    // tree, the default
+    let o = m
+        .lab
+        .lineage(&m.merge_gguf.1, &m.store, &m.lab.policy, "tree", &[]);
+    assert_exit(&o, 0);
+    let tree = stdout(&o);
+    let mut a = vec![
+        "lineage",
+        s(&m.merge_gguf.1),
+        "--store",
+        s(&m.store),
+        "--policy",
+        s(&m.lab.policy),
+        "--at",
+        AT,
+    ];
+    let o = sceau(&a);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), tree, "tree is the default");
+    assert!(
+        tree.lines()
+            .next()
+            .unwrap()
+            .starts_with(&format!("{} {V}", fx::MERGE_GGUF_NAME)),
+        "{tree}"
+    );
+    for n in names {
+        assert!(tree.contains(n), "{n} in {tree}");
+    }
+    for rel in ["quantized of", "merge of", "finetune of"] {
+        assert!(tree.contains(rel), "{rel} in {tree}");
+    }
+    // Parents given with --with instead of a store.
+    a.truncate(2);
+    let with: Vec<String> = m.records[..4]
+        .iter()
+        .flat_map(|r| ["--with".to_owned(), s(r).to_owned()])
+        .collect();
+    a.extend(with.iter().map(String::as_str));
+    a.extend(["--policy", s(&m.lab.policy), "--at", AT]);
+    let o = sceau(&a);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), tree, "--with finds the same family");
+}
