@@ -14,6 +14,12 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 ROUNDS=${1:-5}
 
+if [ ! -x /usr/bin/time ]; then
+  # GNU time reports the peak RSS of the command it runs (and of its children).
+  echo "== installing GNU time" >&2
+  (apt-get update -qq && apt-get install -y -qq time) >/dev/null
+fi
+
 echo "== build (release)" >&2
 cargo build --release -q -p sceau -p sceau-bench
 SCEAU=$REPO/target/release/sceau
@@ -74,17 +80,20 @@ os.chdir(D)
 cores = os.cpu_count() or 2
 MS = os.path.join(D, "venv/bin/model_signing")
 
+RSS = os.path.join(D, "rss.txt")
 def run(cmd, env=None, shell=False):
-    """Wall seconds, peak RSS (KiB, the largest process of the run), stderr."""
+    """Wall seconds, peak RSS (KiB, the largest process of the run, from GNU time: the
+    rusage this Python process would get is polluted by its own RSS, inherited at fork),
+    stderr. The wall time includes GNU time's own fork and exec (≈ 1 ms), for every tool."""
     e = dict(os.environ, **(env or {}))
+    argv = ["/usr/bin/time", "-f", "%M", "-o", RSS] + (["bash", "-c", cmd] if shell else cmd)
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, shell=shell, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = p.stderr.read().decode(errors="replace")
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run(argv, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) != 0:
+    err = p.stderr.decode(errors="replace")
+    if p.returncode != 0:
         sys.exit(f"failed: {cmd}\n{err}")
-    return wall, ru.ru_maxrss, err
+    return wall, int(open(RSS).read().split()[-1]), err
 
 def files(d):
     out = []
@@ -118,6 +127,15 @@ def rm_cache():
     subprocess.run(["rm", "-rf", cache], check=True)
 
 verify = [S, "verify", "--key", "sk.pub", "-q"]
+PY_READ = """import hashlib, sys
+h = hashlib.sha256(); f = open(sys.argv[1], 'rb', buffering=0); b = bytearray(1 << 20); m = memoryview(b)
+while (n := f.readinto(b)):
+    h.update(m[:n])
+"""
+PY_MMAP = """import hashlib, mmap, sys
+f = open(sys.argv[1], 'rb'); m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+m.madvise(mmap.MADV_SEQUENTIAL); hashlib.sha256(m)
+"""
 cases = {
     # Tree: 4 x 512 MiB + 200 small files.
     "tree/sceau scan": lambda: run([S, "scan", "tree", "-q"], env={"SCEAU_TIMINGS": "1"}),
@@ -131,6 +149,10 @@ cases = {
     "single/sceau verify, BLAKE3": lambda: run(verify + ["--record", "single-b3.sceau.json", "single"]),
     "single/sceau scan --parallel-digest": lambda: run([S, "scan", "single", "-q", "--parallel-digest"]),
     "single/sceau scan": lambda: run([S, "scan", "single", "-q"]),
+    # What read()'s copy out of the page cache costs one core: OpenSSL SHA-256 through
+    # Python's hashlib, 1 MiB read() calls against one mmap (what sceau refuses: SIGBUS).
+    "single/hashlib sha256 read() 1 MiB": lambda: run(["python3", "-c", PY_READ, "single/model.gguf"]),
+    "single/hashlib sha256 mmap": lambda: run(["python3", "-c", PY_MMAP, "single/model.gguf"]),
     # Digest cache: cold (empty cache) then warm, on the 2 GiB tree.
     "cache/verify --cache cold": lambda: (rm_cache(), run(verify + ["--record", "tree.sceau.json", "--cache-dir", cache, "tree"]))[1],
     "cache/verify --cache warm": lambda: run(verify + ["--record", "tree.sceau.json", "--cache-dir", cache, "tree"]),
@@ -143,6 +165,20 @@ cases = {
 }
 bytes_of = {"tree": tree_bytes, "single": single_bytes, "cache": tree_bytes}
 
+def sh(c):
+    return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip()
+flags = open("/proc/cpuinfo").read().split()
+machine = {
+    "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
+    "cores": cores,
+    "sha_ni": "sha_ni" in flags, "avx2": "avx2" in flags, "avx512f": "avx512f" in flags,
+    "ram_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    "kernel": os.uname().release,
+    "rustc": sh("rustc --version"), "openssl": sh("openssl version"),
+    "sha256sum": sh("sha256sum --version | head -1"),
+    "model_signing": sh(f"{D}/venv/bin/pip show model-signing | sed -n 's/^Version: //p'"),
+    "loadavg_before": open("/proc/loadavg").read().split()[:3],
+}
 res = {k: [] for k in cases}
 extra = {"first_byte_ms": [], "hash_ms": [], "hash_mb_s": [], "walk_ms": [], "startup_first_byte_ms": []}
 for r in range(R):
@@ -181,12 +217,14 @@ summary["primitives"] = prim.strip().splitlines()
 load = open("/proc/loadavg").read().split()[:3]
 summary["loadavg_after"] = load
 summary["rounds"] = R
+summary["machine"] = machine
 json.dump(summary, open("results.json", "w"), indent=1)
 
 def cell(n):
     s = summary[n]
     mb = f"{s['mb_s']:.0f}" if s["mb_s"] else "–"
     return f"| {n} | {s['wall_s']*1e3:.1f} | {s['min_s']*1e3:.1f}–{s['max_s']*1e3:.1f} | {mb} | {s['peak_rss_mib']:.1f} |"
+print("machine: " + json.dumps(machine) + "\n")
 print(f"rounds: {R}, median wall time; tree {tree_bytes} bytes ({len(tree_files)} files), single {single_bytes} bytes; load after: {' '.join(load)}\n")
 print("| case | median ms | range ms | MB/s (10^6) | peak RSS MiB |\n|---|---|---|---|---|")
 for n in cases:

@@ -158,7 +158,7 @@ pub enum PolicyCommand {
     Update(PolicyUpdateArgs),
     /// Add a signature to a policy (for co-signing an update by several maintainers).
     Sign(PolicySignArgs),
-    /// Print a policy's content (verifying it when --at or nothing else is asked).
+    /// Print a policy's content, marked NOT verified (`sceau verify --policy` verifies it).
     Show(PolicyShowArgs),
 }
 

@@ -113,7 +113,6 @@ pub fn load_public(path: &Path) -> Result<(PublicKey, Option<String>), CliError>
 /// Reads a secret key file, asking for a passphrase only when it is encrypted. Warns when a
 /// secret key file is readable by others.
 pub fn load_secret(path: &Path, pass: &PassphraseSource) -> Result<SecretKey, CliError> {
-    warn_if_world_readable(path);
     let text = Zeroizing::new(read_key_text(path)?);
     let what = path.display().to_string();
     let mut prompt_err = None;
@@ -126,7 +125,10 @@ pub fn load_secret(path: &Path, pass: &PassphraseSource) -> Result<SecretKey, Cl
         }
     });
     match res {
-        Ok((k, _)) => Ok(k),
+        Ok((k, _)) => {
+            warn_if_world_readable(path);
+            Ok(k)
+        }
         Err(e) => Err(prompt_err.unwrap_or_else(|| key_error(path, e))),
     }
 }

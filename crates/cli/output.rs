@@ -37,12 +37,24 @@ pub fn check_writable(path: &Path, force: bool) -> Result<(), CliError> {
     }
     let parent = parent_of(path);
     if !parent.is_dir() {
+        let what = if parent.exists() { "is not a folder" } else { "does not exist" };
         return Err(CliError::input(anyhow::anyhow!(
-            "{}: folder {} does not exist",
+            "{}: {} {what}",
             path.display(),
             parent.display()
         )));
     }
+    // Probe now that the folder is writable, before any long scan (the probe is removed).
+    tempfile::Builder::new()
+        .prefix(".sceau-probe-")
+        .tempfile_in(&parent)
+        .map_err(|e| {
+            CliError::input(anyhow::anyhow!(
+                "{}: cannot create a temporary file in {}: {e}",
+                path.display(),
+                parent.display()
+            ))
+        })?;
     Ok(())
 }
 

@@ -45,10 +45,20 @@ pub fn load(
             .iter()
             .map(|u| read_policy(u))
             .collect::<Result<Vec<_>, _>>()?;
-        return Ok(match verify_chain(&pinned, &ups, now) {
-            Ok(vp) => Loaded::Policy(Box::new(vp), ups.len()),
-            Err(e) => Loaded::PolicyFailed(p.to_owned(), e),
-        });
+        return match verify_chain(&pinned, &ups, now) {
+            Ok(vp) => Ok(Loaded::Policy(Box::new(vp), ups.len())),
+            // A policy that is well formed but does not verify is a verification failure
+            // (exit 1); one that is not a policy at all is an input error (exit 2).
+            Err(e) if verification_failure(&e) => {
+                let named = match &e {
+                    PolicyError::Update { position, .. } => updates.get(position - 1).cloned(),
+                    _ => None,
+                };
+                Ok(Loaded::PolicyFailed(named.unwrap_or_else(|| p.to_owned()), e))
+            }
+            Err(e) => Err(CliError::input(anyhow::Error::new(e).context(p.display().to_string()))
+                .hint("--policy takes a policy written by `sceau policy init` or `update`")),
+        };
     }
     if keys.is_empty() {
         return Err(CliError::input(anyhow!("no trust given"))
@@ -98,4 +108,17 @@ pub fn sources(
         })?;
     }
     Ok((store, loose))
+}
+
+fn verification_failure(e: &PolicyError) -> bool {
+    match e {
+        PolicyError::Update { source, .. } => verification_failure(source),
+        PolicyError::BelowThreshold { .. }
+        | PolicyError::RotationNotSignedByPrevious { .. }
+        | PolicyError::Rollback { .. }
+        | PolicyError::VersionGap { .. }
+        | PolicyError::RevocationDropped { .. }
+        | PolicyError::Expired { .. } => true,
+        _ => false,
+    }
 }

@@ -763,3 +763,100 @@ fn verify_json_report_keeps_the_stage_name() {
     let (_, v) = su.verify(&su.policy, AT, REQ, &[]);
     assert_eq!(check(&v, "claims", CHECK)["stage"], "claims");
 }
+
+#[test]
+fn ai_act_report_reads_claims_and_documents_from_the_record() {
+    let su = Setup::new();
+    for (name, text) in [
+        (
+            "COPYRIGHT_POLICY.md",
+            "We honour robots.txt and TDM opt-outs.\n",
+        ),
+        (
+            "TRAINING_CONTENT_SUMMARY.md",
+            "Public summary of training content.\n",
+        ),
+        ("USE_POLICY.md", "Acceptable use policy.\n"),
+    ] {
+        std::fs::write(su.dir.join(name), text).unwrap();
+    }
+    let claims = su.path("CLAIMS.toml");
+    std::fs::write(
+        &claims,
+        r#"intended_use = ["text generation in chat assistants"]
+out_of_scope_use = ["medical advice"]
+personal_data = "no"
+
+[energy]
+kwh = 12.5
+
+[components.technical-report]
+url = "https://example.org/tiny-llm-report.pdf"
+
+[[datasets]]
+name = "HuggingFaceFW/fineweb"
+licence = "ODC-By-1.0"
+url = "https://huggingface.co/datasets/HuggingFaceFW/fineweb"
+description = "Deduplicated, filtered CommonCrawl web text"
+
+[[datasets]]
+name = "allenai/c4"
+licence = "ODC-By-1.0"
+url = "https://huggingface.co/datasets/allenai/c4"
+description = "Colossal Clean Crawled Corpus"
+"#,
+    )
+    .unwrap();
+    let rec = su.path("claimed.sceau.json");
+    let o = sceau(&[
+        "sign",
+        s(&su.dir),
+        "--key",
+        s(&su.alice.0),
+        "-o",
+        s(&rec),
+        "--name",
+        "example-org/tiny-llm",
+        "--version",
+        "1.1.0",
+        "--claims",
+        s(&claims),
+        "-q",
+    ]);
+    assert_exit(&o, 0);
+    let o = sceau(&[
+        "report",
+        s(&rec),
+        "--ai-act",
+        "--format",
+        "json",
+        "--key",
+        s(&su.alice.1),
+    ]);
+    assert_exit(&o, 0);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["verified"], true);
+    for id in [
+        "annex-xi-1-1-a",
+        "annex-xi-1-1-b",
+        "annex-xi-1-2-b",
+        "annex-xi-1-2-c",
+        "annex-xi-1-2-e",
+        "copyright-policy",
+        "tcs-document",
+        "tcs-2",
+    ] {
+        assert_eq!(
+            item(&r, id)["status"],
+            "covered",
+            "{id}: {:#}",
+            item(&r, id)
+        );
+    }
+    assert_eq!(obligation(&r, "art-53-1-c")["status"], "covered");
+    let ev = item(&r, "annex-xi-1-2-c")["evidence"].to_string();
+    assert!(
+        ev.contains("HuggingFaceFW/fineweb") && ev.contains("personal_data: no"),
+        "{ev}"
+    );
+}

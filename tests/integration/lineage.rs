@@ -1126,8 +1126,8 @@ fn licence_laundering_llama_to_mit_fails() {
 }
 
 /// Licence terms flow down the whole chain, not just from the parent: an Apache-2.0
-/// quantisation of a CC-BY-NC-4.0 fine-tune's parent… here, a quantisation of the laundering
-/// fine-tune is caught for the base's term too.
+/// quantisation of the laundering fine-tune is caught for its grandparent's non-commercial
+/// term too.
 #[test]
 fn licence_terms_flow_through_grandparents() {
     let lab = Lab::new();
@@ -1211,6 +1211,56 @@ fn card_base_model_disagreeing_with_parent_is_refused_at_sign() {
         stderr(&o)
     );
     assert!(!out.exists());
+}
+
+/// spec/lineage.md §1.4: "`repackage` has no Hub equivalent, so a card naming a `base_model`
+/// for a repackage must leave `base_model_relation` out."
+#[test]
+fn repackage_card_names_its_base_without_a_relation() {
+    let lab = Lab::new();
+    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
+    let dir = lab.folder("repack", fx::repackage_changed);
+    std::fs::copy(
+        base.0.join(fx::SAFETENSORS_FILE),
+        dir.join(fx::SAFETENSORS_FILE),
+    )
+    .unwrap();
+    let card_path = dir.join("README.md");
+    let card = std::fs::read_to_string(&card_path).unwrap();
+    let with_base = card.replacen(
+        "license: apache-2.0\n",
+        "license: apache-2.0\nbase_model: org-a/base\n",
+        1,
+    );
+    assert_ne!(with_base, card);
+    let with_relation = with_base.replacen(
+        "base_model: org-a/base\n",
+        "base_model: org-a/base\nbase_model_relation: repackage\n",
+        1,
+    );
+    let mut wrong = Vec::new();
+    for (file, text, want) in [
+        ("no-relation.json", &with_base, 0),
+        ("relation.json", &with_relation, 2),
+    ] {
+        std::fs::write(&card_path, text).unwrap();
+        let (o, _) = lab.sign_output(
+            &dir,
+            "b",
+            fx::REPACKAGE_CHANGED_NAME,
+            file,
+            &[(&base.1, "repackage")],
+        );
+        if code(&o) != want {
+            wrong.push(format!(
+                "card {:?}: exit {} (want {want}): {}",
+                text.lines().take(4).collect::<Vec<_>>(),
+                code(&o),
+                stderr(&o).trim()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 //! - `sceau-bench engine DIR [sha256|blake3|both] [THREADS]`: the hashing engine alone
 //!   (walk excluded) on DIR's files, as `sceau scan` (sha256, both) or `sceau verify` (blake3)
 //!   drive it; prints MB/s (10^6 bytes) and peak RSS.
+//! - `sceau-bench readsize FILE`: one thread, `read()` with 64 KiB–4 MiB buffers + SHA-256.
 //!
 //! Output is one `key=value` line per measurement, easy to grep from a script.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -120,10 +121,50 @@ fn engine(dir: &Path, need: &str, threads: usize) {
     );
 }
 
+/// One thread, `read()` into buffers of several sizes, OpenSSL SHA-256: what the buffer size
+/// and the copy out of the page cache cost against the in-memory rate.
+fn read_sizes(file: &Path) {
+    use std::io::Read as _;
+    for kib in [64usize, 256, 1024, 4096] {
+        let mut best = f64::MAX;
+        let mut bytes = 0u64;
+        for _ in 0..3 {
+            let mut f = match std::fs::File::open(file) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    std::process::exit(2);
+                }
+            };
+            let mut buf = vec![0u8; kib << 10];
+            let mut h = sceau_scan::hash::Sha256::new();
+            let t = Instant::now();
+            bytes = 0;
+            loop {
+                match f.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        h.update(&buf[..n]);
+                        bytes += n as u64;
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        std::process::exit(1);
+                    }
+                }
+            }
+            std::hint::black_box(h.finish());
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("read_size_kib={kib} sha256_mb_s={:.0}", rate(bytes, best));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("primitives") => primitives(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(256)),
+        Some("readsize") if args.len() >= 2 => read_sizes(Path::new(&args[1])),
         Some("engine") if args.len() >= 2 => engine(
             Path::new(&args[1]),
             args.get(2).map_or("sha256", String::as_str),
@@ -133,7 +174,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS]"
+                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE"
             );
             std::process::exit(2);
         }

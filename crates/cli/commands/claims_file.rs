@@ -49,32 +49,34 @@ pub fn merge(
         }
     };
     // Paths the claims name that are not in the release are kept (they are claims) but said.
+    let has = |p: &str| release_has(release, p);
     for (id, c) in &claims.components {
-        for p in &c.paths {
-            if !release
-                .artifacts
-                .iter()
-                .any(|a| sceau_core::claims::path_covered(p.as_str(), a.path.as_str()))
-            {
-                warnings.push(format!(
-                    "claims: components.{id}.paths: no file {p} in the release"
-                ));
-            }
+        for p in c.paths.iter().filter(|p| !has(p.as_str())) {
+            warnings.push(format!(
+                "claims: components.{id}.paths: no file {p} in the release"
+            ));
         }
     }
     for d in &claims.datasets {
-        for p in &d.paths {
-            if !release
-                .artifacts
-                .iter()
-                .any(|a| sceau_core::claims::path_covered(p.as_str(), a.path.as_str()))
-            {
-                warnings.push(format!(
-                    "claims: dataset {:?}: no file {p} in the release",
-                    d.name
-                ));
-            }
+        for p in d.paths.iter().filter(|p| !has(p.as_str())) {
+            warnings.push(format!(
+                "claims: dataset {:?}: no file {p} in the release",
+                d.name
+            ));
         }
     }
     Ok((Some(claims), warnings))
+}
+
+/// True when the release has the file `p` or a file under the folder `p` (artifacts are
+/// sorted by path: two binary searches).
+fn release_has(release: &sceau_core::Release, p: &str) -> bool {
+    let arts = &release.artifacts;
+    if release.artifact(p).is_some() {
+        return true;
+    }
+    let folder = format!("{p}/");
+    let i = arts.partition_point(|a| a.path.as_str() < folder.as_str());
+    arts.get(i)
+        .is_some_and(|a| a.path.as_str().starts_with(&folder))
 }

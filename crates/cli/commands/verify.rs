@@ -54,6 +54,12 @@ pub fn run(args: &VerifyArgs) -> CliResult {
     if args.threads == Some(0) {
         return Err(CliError::input(anyhow!("--threads must be at least 1")));
     }
+    if let Some(d) = &args.dir {
+        if !d.is_dir() {
+            return Err(CliError::input(anyhow!("{}: not a folder", d.display()))
+                .hint("give the release folder to check, or leave DIR out to check the record alone"));
+        }
+    }
     let loaded = trust::load(
         &args.key,
         args.policy.as_deref(),
@@ -147,6 +153,9 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         cache: cache.as_deref(),
     });
     let mut v = record::verify_record(&bytes, &trust, now, tree);
+    if let TrustSource::Policy(vp) = &trust_source {
+        revoked_signers(vp, &bytes, &mut v.report);
+    }
     bar.finish();
     settings::save_cache(cache.as_deref());
     pre_report.checks.append(&mut v.report.checks);
@@ -297,4 +306,36 @@ fn finish(
         );
     }
     Ok(if ok { 0 } else { EXIT_FAILED })
+}
+
+/// Names signatures by revoked maintainer keys, which count nowhere (spec/policy.md §6.3).
+fn revoked_signers(
+    vp: &sceau_verify::policy::VerifiedPolicy,
+    bytes: &[u8],
+    report: &mut sceau_verify::report::Report,
+) {
+    let revoked: Vec<(String, sceau_sign::PublicKey)> = vp
+        .document()
+        .parts()
+        .maintainers
+        .iter()
+        .filter(|m| vp.is_revoked(&m.key))
+        .map(|m| (m.name.clone(), m.key))
+        .collect();
+    if revoked.is_empty() {
+        return;
+    }
+    let Ok(env) = sceau_core::dsse::Envelope::from_json(bytes) else {
+        return;
+    };
+    let found = sceau_verify::threshold::count_signers(&env, &revoked);
+    if found.distinct() > 0 {
+        let names: Vec<String> = found.valid.iter().map(|(n, id)| format!("{n} ({id})")).collect();
+        report.push(
+            Stage::Policy,
+            "revoked",
+            sceau_verify::report::Outcome::Skipped,
+            format!("signature(s) by revoked key(s) not counted: {}", names.join(", ")),
+        );
+    }
 }

@@ -19,7 +19,7 @@ use crate::statement::{Statement, StatementError, PREDICATE_CYCLONEDX, STATEMENT
 /// Largest standard file accepted, checked before parsing (spec/attestations.md §1.3).
 pub const MAX_STANDARD_BYTES: usize = 1024 * 1024;
 /// Largest attestation file (DSSE envelope) accepted, checked before parsing
-/// (spec/attestations.md §3.4).
+/// (spec/attestations.md §3.1).
 pub const MAX_ATTESTATION_BYTES: usize = 4 * 1024 * 1024;
 /// Most requirements one standard may list.
 pub const MAX_REQUIREMENTS: usize = 1024;

@@ -9,8 +9,10 @@
 use std::fmt::Write as _;
 
 use sceau_core::claims::{Claims, DatasetPurpose, MofComponent};
-use sceau_core::{ArtifactKind, Licence, Release, Sha256Digest};
+use sceau_core::{ArtifactKind, Release, Sha256Digest};
 use serde::Serialize;
+
+use crate::openness::OpennessReport;
 
 /// What the report covers, for people.
 pub const REGULATION: &str = "Regulation (EU) 2024/1689 (AI Act), Art. 53 and Annexes XI and XII: documentation duties of providers of general-purpose AI models";
@@ -222,7 +224,10 @@ pub struct AiActReport {
 
 struct View<'a> {
     r: &'a Release,
+    /// The effective claims: the record's over its signed card's (spec/claims.md §2.3).
     claims: Option<&'a Claims>,
+    /// The MOF components as `sceau openness` finds them (spec/claims.md §3.2).
+    openness: &'a OpennessReport,
     signed_at: Option<&'a str>,
 }
 
@@ -266,28 +271,23 @@ impl View<'_> {
         self.claims.map(|c| f(c).clone()).unwrap_or_default()
     }
 
-    /// A component the claims locate (paths in the release or a URL), described.
+    /// A MOF component the record has (its files, a claimed location), described as
+    /// `sceau openness` finds it (spec/claims.md §3.2).
     fn component(&self, c: MofComponent) -> Option<String> {
-        let cc = self.claims?.component(c)?;
-        if !cc.paths.is_empty() {
-            let present: Vec<&str> = cc
-                .paths
-                .iter()
-                .map(|p| p.as_str())
-                .filter(|p| {
-                    self.r
-                        .artifacts
-                        .iter()
-                        .any(|a| sceau_core::claims::path_covered(p, a.path.as_str()))
-                })
-                .collect();
-            if !present.is_empty() {
-                return Some(format!("claims: {} at {}", c.label(), present.join(", ")));
-            }
+        let st = self.openness.component(c);
+        if !st.present {
+            return None;
         }
-        cc.url
-            .as_ref()
-            .map(|u| format!("claims: {} published at {u}", c.label()))
+        const SHOW: usize = 5;
+        let mut ev = st.evidence[..st.evidence.len().min(SHOW)].join(", ");
+        if st.evidence.len() > SHOW {
+            let _ = write!(ev, " and {} more", st.evidence.len() - SHOW);
+        }
+        Some(if ev.is_empty() {
+            c.label().to_owned()
+        } else {
+            format!("{}: {ev}", c.label())
+        })
     }
 
     fn weights(&self) -> Vec<&str> {
@@ -308,19 +308,6 @@ impl View<'_> {
 
     fn model_cards(&self) -> Vec<&str> {
         self.files_of(ArtifactKind::ModelCard)
-    }
-
-    fn code_named(&self, needles: &[&str]) -> Vec<&str> {
-        self.r
-            .artifacts
-            .iter()
-            .filter(|a| a.kind == ArtifactKind::Code)
-            .filter(|a| {
-                let p = lower(a.path.as_str());
-                needles.iter().any(|n| p.contains(n))
-            })
-            .map(|a| a.path.as_str())
-            .collect()
     }
 }
 
@@ -513,12 +500,7 @@ fn licence_item(v: &View<'_>, (id, reference): Ids) -> Item {
 fn integration(v: &View<'_>, (id, reference): Ids) -> Item {
     let cards = v.model_cards();
     let lib = v.card_library();
-    let inference = v.component(MofComponent::InferenceCode).or_else(|| {
-        files(
-            "code",
-            &v.code_named(&["infer", "generate", "serve", "predict", "run"]),
-        )
-    });
+    let inference = v.component(MofComponent::InferenceCode);
     let docs = v.files_of(ArtifactKind::Docs);
     item(
         id,
@@ -542,9 +524,7 @@ fn design(v: &View<'_>, (id, reference): Ids) -> Item {
     let report = v
         .component(MofComponent::TechnicalReport)
         .or_else(|| v.component(MofComponent::ResearchPaper));
-    let training = v
-        .component(MofComponent::TrainingCode)
-        .or_else(|| files("code", &v.code_named(&["train"])));
+    let training = v.component(MofComponent::TrainingCode);
     item(
         id,
         reference,
@@ -599,6 +579,11 @@ fn data(v: &View<'_>, (id, reference): Ids) -> Item {
     }
     ev.push(data_card.clone());
     ev.push(files("dataset files", &v.files_of(ArtifactKind::Dataset)));
+    ev.push(
+        v.claims
+            .and_then(|c| c.personal_data)
+            .map(|p| format!("claims personal_data: {}", p.as_str())),
+    );
     item(
         id,
         reference,
@@ -897,88 +882,15 @@ fn tcs_processing(v: &View<'_>) -> Item {
 
 // ----- Exemption -----------------------------------------------------------------------------------
 
-/// Licences in the MOF open-data list (spec/ai-act.md §3), which are not OSI/FSF licences
-/// but are free and open licences for parameters and data.
-const OPEN_DATA_LICENCES: &[&str] = &[
-    "CC0-1.0",
-    "CC-BY-1.0",
-    "CC-BY-2.0",
-    "CC-BY-2.5",
-    "CC-BY-3.0",
-    "CC-BY-4.0",
-    "CC-BY-SA-1.0",
-    "CC-BY-SA-2.0",
-    "CC-BY-SA-2.5",
-    "CC-BY-SA-3.0",
-    "CC-BY-SA-4.0",
-    "CDLA-Permissive-1.0",
-    "CDLA-Permissive-2.0",
-    "CDLA-Sharing-1.0",
-    "ODC-PDDL-1.0",
-    "PDDL-1.0",
-    "ODC-By-1.0",
-    "ODbL-1.0",
-    "OGL-Canada-2.0",
-    "OGL-UK-2.0",
-    "OGL-UK-3.0",
-];
-
-/// Whether a licence is a free and open-source licence in the sense of Art. 53(2) and
-/// Recital 102 (spec/ai-act.md §3): an SPDX expression a licensee can satisfy with
-/// OSI-approved, FSF-libre or open-data licences only, or OpenMDW.
-pub fn is_free_open_licence(l: &Licence) -> bool {
-    match l {
-        Licence::Named { id, .. } => matches!(lower(id).as_str(), "openmdw-1.0" | "openmdw-1.1"),
-        Licence::Spdx { expression } => match spdx::Expression::parse(expression) {
-            Ok(e) => e.evaluate(|req| match &req.license {
-                spdx::LicenseItem::Spdx { id, .. } => {
-                    id.is_osi_approved()
-                        || id.is_fsf_free_libre()
-                        || OPEN_DATA_LICENCES
-                            .iter()
-                            .any(|o| o.eq_ignore_ascii_case(id.name))
-                }
-                spdx::LicenseItem::Other(r) => {
-                    matches!(lower(&r.lic_ref).as_str(), "openmdw-1.0" | "openmdw-1.1")
-                }
-            }),
-            Err(_) => false,
-        },
-    }
-}
-
-/// The licence that applies to the parameters: the claims' model-parameters licence, else
-/// the licences of the weight files (all of them), else the release licence.
-fn weights_licences(v: &View<'_>) -> (Vec<Licence>, String) {
-    if let Some(l) = v
-        .claims
-        .and_then(|c| c.component(MofComponent::ModelParameters))
-        .and_then(|c| c.licence.clone())
-    {
-        return (vec![l], "the claims' model-parameters licence".into());
-    }
-    let weight_lics: Vec<Option<Licence>> =
-        v.r.artifacts
-            .iter()
-            .filter(|a| a.kind == ArtifactKind::Weights)
-            .map(|a| a.licence.clone())
-            .collect();
-    if !weight_lics.is_empty() && weight_lics.iter().all(Option::is_some) {
-        return (
-            weight_lics.into_iter().flatten().collect(),
-            "the weight files' licences".into(),
-        );
-    }
-    match &v.r.licence {
-        Some(l) => (vec![l.clone()], "the release licence".into()),
-        None => (Vec::new(), "no licence".into()),
-    }
-}
-
 fn exemption(v: &View<'_>, systemic: SystemicRisk) -> Exemption {
-    let (lics, from) = weights_licences(v);
-    let open = !lics.is_empty() && lics.iter().all(is_free_open_licence);
-    let labels: Vec<&str> = lics.iter().map(Licence::label).collect();
+    // The parameters' licences, judged as `sceau openness` judges them (spec/claims.md §3.3-§3.4):
+    // OSI-approved, FSF-libre, open-data or open-content licences, or OpenMDW.
+    let params = v.openness.component(MofComponent::ModelParameters);
+    let labels: Vec<&str> = params.licences.iter().map(|l| l.licence.as_str()).collect();
+    let open =
+        params.present && !params.licences.is_empty() && params.licences.iter().all(|l| l.open);
+    let from = "the model parameters' licence";
+    let lics = &params.licences;
     let weights = v.weights();
     let params_claim = v.component(MofComponent::ModelParameters);
     let arch = !v.architecture_names().is_empty()
@@ -991,7 +903,7 @@ fn exemption(v: &View<'_>, systemic: SystemicRisk) -> Exemption {
             id: "licence",
             text: "The model is released under a free and open-source licence that allows access, usage, modification and distribution (Art. 53(2), Recital 102)",
             met: open,
-            evidence: if lics.is_empty() {
+            evidence: if lics.is_empty() || labels == ["none"] {
                 "no licence for the parameters in the record".into()
             } else if open {
                 format!("{from}: {} (free and open-source)", labels.join(", "))
@@ -1087,9 +999,12 @@ fn obligation(
 /// Builds the report (spec/ai-act.md).
 pub fn ai_act_report(input: &Input<'_>) -> AiActReport {
     let r = input.release;
+    let claims = Claims::effective(r);
+    let openness = crate::openness::evaluate(r, &[]);
     let v = View {
         r,
-        claims: r.claims.as_ref(),
+        claims: Some(&claims),
+        openness: &openness,
         signed_at: input.signed_at.as_deref(),
     };
     let ex = exemption(&v, input.systemic_risk);
@@ -1506,7 +1421,7 @@ impl AiActReport {
 mod tests {
     use super::*;
     use sceau_core::release::{Artifact, IgnoreRules};
-    use sceau_core::{RelPath, WeightFormat, WeightInfo};
+    use sceau_core::{Licence, RelPath, WeightFormat, WeightInfo};
 
     fn art(path: &str, kind: ArtifactKind) -> Artifact {
         Artifact {
@@ -1595,17 +1510,26 @@ mod tests {
             assert!(!rep.open_source_exemption.applies, "{lic}");
             assert!(!rep.open_source_exemption.conditions[0].met, "{lic}");
         }
-        assert!(is_free_open_licence(&Licence::Spdx {
-            expression: "CDLA-Permissive-2.0 OR CC-BY-NC-4.0".into()
-        }));
-        assert!(!is_free_open_licence(&Licence::Spdx {
-            expression: "MIT AND CC-BY-NC-4.0".into()
-        }));
-        assert!(!is_free_open_licence(&Licence::Named {
+        let mut r = release("MIT", OPEN);
+        let w = r
+            .artifacts
+            .iter()
+            .position(|a| a.kind == ArtifactKind::Weights)
+            .unwrap();
+        r.artifacts[w].licence = Some(Licence::Named {
             id: "llama3.1".into(),
             url: None,
-            file: None
-        }));
+            file: None,
+        });
+        let rep = report(&r, SystemicRisk::NotDeclared);
+        assert!(!rep.open_source_exemption.applies);
+        assert!(
+            rep.open_source_exemption.conditions[0]
+                .evidence
+                .contains("llama3.1"),
+            "{:?}",
+            rep.open_source_exemption.conditions[0]
+        );
     }
 
     #[test]

@@ -37,6 +37,9 @@ use crate::threshold::count_signers;
 pub const MAX_ATTESTATION_FILES: usize = 256;
 /// Most `--require` entries one verification checks.
 pub const MAX_REQUIRED: usize = 256;
+/// Most signatures one attestation may carry: each is tried against every certifier key, so
+/// this bounds the work an attestation file can cause (spec/attestations.md §3.2).
+pub const MAX_ATTESTATION_SIGNATURES: usize = 16;
 
 /// A `--require STD[:REQ]`: a standard, and optionally one of its requirements.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -233,6 +236,17 @@ pub fn open_attestation(
                 reason: format!(
                     "payloadType is {:?}, expected {PAYLOAD_TYPE_INTOTO:?}",
                     env.payload_type.chars().take(100).collect::<String>()
+                ),
+            },
+            None,
+        );
+    }
+    if env.signatures.len() > MAX_ATTESTATION_SIGNATURES {
+        return out(
+            FileStatus::Malformed {
+                reason: format!(
+                    "{} signatures, over the limit of {MAX_ATTESTATION_SIGNATURES}",
+                    env.signatures.len()
                 ),
             },
             None,
@@ -754,12 +768,15 @@ mod tests {
         assert!(one(&a, Some(&c), "mof-openness", NOW).passed);
     }
 
+    /// (attestation, certifiers, --require, verification time, expected phrase).
+    type Case<'a> = (Vec<u8>, Option<&'a [Certifier]>, &'a str, &'a str, &'a str);
+
     #[test]
     fn each_bad_attestation_is_refused_with_its_reason() {
         let k = key(1);
         let c = [certifier(&k, &["mof-openness"])];
         let good = attestation(&k, record(), EXP);
-        let cases: Vec<(Vec<u8>, Option<&[Certifier]>, &str, &str, &str)> = vec![
+        let cases: Vec<Case<'_>> = vec![
             (
                 attestation(&key(2), record(), EXP),
                 Some(&c),

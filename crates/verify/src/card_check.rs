@@ -4,7 +4,7 @@
 //! verdict: `same`, `contradiction` (the card says something the record does not, or drops
 //! something the record's signed card said), `card silent` (the record says it, the card never
 //! did) or `record silent`. Any contradiction fails the check.
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use sceau_core::claims::Claims;
@@ -406,29 +406,36 @@ fn evaluation_row(rows: &mut Rows, card: &CardMeta, record: &Claims, signed: &Ca
         .iter()
         .map(|r| format!("{} = {}", key(&r.metric, &r.dataset), r.value))
         .collect();
+    let lower = |m: &str, d: &str| (m.trim().to_ascii_lowercase(), d.trim().to_ascii_lowercase());
+    let mut in_record: HashMap<(String, String), &str> = HashMap::new();
+    for r in &record.evaluation {
+        in_record
+            .entry(lower(&r.metric, &r.dataset))
+            .or_insert(r.value.as_str());
+    }
+    let in_card: HashSet<(String, String)> = card
+        .eval_results
+        .iter()
+        .map(|c| lower(&c.metric, &c.dataset))
+        .collect();
     let mut why = Vec::new();
     for c in &card.eval_results {
-        match record.evaluation.iter().find(|r| {
-            r.metric.eq_ignore_ascii_case(&c.metric) && r.dataset.eq_ignore_ascii_case(&c.dataset)
-        }) {
+        match in_record.get(&lower(&c.metric, &c.dataset)) {
             None => why.push(format!(
                 "{} is not in the record",
                 key(&c.metric, &c.dataset)
             )),
-            Some(r) if r.value.trim() != c.value.trim() => why.push(format!(
+            Some(r) if r.trim() != c.value.trim() => why.push(format!(
                 "{}: the card says {}, the record says {}",
                 key(&c.metric, &c.dataset),
                 c.value,
-                r.value
+                r
             )),
             Some(_) => {}
         }
     }
     for s in &signed.eval_results {
-        let kept = card.eval_results.iter().any(|c| {
-            c.metric.eq_ignore_ascii_case(&s.metric) && c.dataset.eq_ignore_ascii_case(&s.dataset)
-        });
-        if !kept {
+        if !in_card.contains(&lower(&s.metric, &s.dataset)) {
             why.push(format!(
                 "{} is in the signed card but not in this card",
                 key(&s.metric, &s.dataset)

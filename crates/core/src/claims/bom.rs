@@ -233,14 +233,20 @@ pub(crate) fn read(mc: &Value) -> Result<Option<Claims>, BomError> {
             let (id, field) = rest
                 .rsplit_once('.')
                 .ok_or_else(|| bad(format!("property {n:?}")))?;
-            let id: MofComponent = id.parse().map_err(bad)?;
+            // Components and fields this version does not know are left out, so that a
+            // record written by a later sceau still reads (spec/claims.md §4).
+            let Ok(id) = id.parse::<MofComponent>() else {
+                continue;
+            };
+            if !matches!(field, "licence" | "path" | "url" | "declared") {
+                continue;
+            }
             let cc: &mut ComponentClaim = c.components.entry(id).or_default();
             match field {
                 "licence" => cc.licence = Some(licence(v, n)?),
                 "path" => cc.paths.push(path(v, n)?),
                 "url" => cc.url = Some(v.clone()),
-                "declared" => {}
-                _ => return Err(bad(format!("unknown property {n:?}"))),
+                _ => {}
             }
             continue;
         }

@@ -526,12 +526,13 @@ impl Claims {
                 format!("more than {MAX_ENTRIES} datasets"),
             );
         }
+        let mut names = std::collections::HashSet::new();
         for (i, d) in raw.datasets.into_iter().enumerate() {
             let span = d.span();
             let d = d.into_inner();
             let f = |k: &str| format!("datasets[{i}].{k}");
             let name = cx.text(&d.name, &f("name"))?;
-            if c.dataset(&name).is_some() {
+            if !names.insert(name.to_ascii_lowercase()) {
                 return cx.err(
                     Some(d.name.span()),
                     &f("name"),

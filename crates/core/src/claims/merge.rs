@@ -1,4 +1,5 @@
 //! Merging two sources of claims: the claims file over the model card (spec/claims.md §2.3).
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -84,8 +85,11 @@ fn dataset(p: &DatasetClaim, b: &DatasetClaim, conflicts: &mut Vec<ClaimConflict
     }
 }
 
-fn same_result(a: &EvalClaim, b: &EvalClaim) -> bool {
-    a.metric.eq_ignore_ascii_case(&b.metric) && a.dataset.eq_ignore_ascii_case(&b.dataset)
+fn result_key(e: &EvalClaim) -> (String, String) {
+    (
+        e.metric.to_ascii_lowercase(),
+        e.dataset.to_ascii_lowercase(),
+    )
 }
 
 impl Claims {
@@ -99,22 +103,36 @@ impl Claims {
         for (k, v) in &base.components {
             components.entry(*k).or_insert_with(|| v.clone());
         }
+        // Indexes by lower-case key: merging stays linear however long the lists are.
+        let mut base_by_name: HashMap<String, &DatasetClaim> = HashMap::new();
+        for b in &base.datasets {
+            base_by_name.entry(b.name.to_ascii_lowercase()).or_insert(b);
+        }
+        let self_names: HashSet<String> = self
+            .datasets
+            .iter()
+            .map(|d| d.name.to_ascii_lowercase())
+            .collect();
         let mut datasets: Vec<DatasetClaim> = self
             .datasets
             .iter()
-            .map(|p| match base.dataset(&p.name) {
+            .map(|p| match base_by_name.get(&p.name.to_ascii_lowercase()) {
                 Some(b) => dataset(p, b, &mut conflicts),
                 None => p.clone(),
             })
             .collect();
         for b in &base.datasets {
-            if self.dataset(&b.name).is_none() {
+            if !self_names.contains(&b.name.to_ascii_lowercase()) {
                 datasets.push(b.clone());
             }
         }
         let mut evaluation = self.evaluation.clone();
+        let mut self_results: HashMap<(String, String), &EvalClaim> = HashMap::new();
+        for p in &self.evaluation {
+            self_results.entry(result_key(p)).or_insert(p);
+        }
         for b in &base.evaluation {
-            match self.evaluation.iter().find(|p| same_result(p, b)) {
+            match self_results.get(&result_key(b)).copied() {
                 Some(p) if p.value != b.value => conflicts.push(ClaimConflict {
                     field: format!("evaluation[{} on {}]", p.metric, p.dataset),
                     kept: p.value.clone(),

@@ -439,6 +439,57 @@ pub fn path_covered(pattern: &str, path: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Path patterns (files or folders, as in [`ComponentClaim::paths`]) looked up by a path: a
+/// path is covered by a pattern equal to it or to one of its folders. Lookups cost the path's
+/// depth, however many patterns there are.
+#[derive(Debug, Default)]
+pub struct PathIndex<'a> {
+    map: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> PathIndex<'a> {
+    /// An index of `(pattern, owner)` pairs.
+    pub fn new(items: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+        let mut map: std::collections::HashMap<&'a str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (p, i) in items {
+            let owners = map.entry(p).or_default();
+            if !owners.contains(&i) {
+                owners.push(i);
+            }
+        }
+        PathIndex { map }
+    }
+
+    /// The owners of every pattern that covers `path`, in increasing order, each once.
+    pub fn owners(&self, path: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut add = |k: &str| {
+            if let Some(v) = self.map.get(k) {
+                out.extend(v);
+            }
+        };
+        add(path);
+        for (i, b) in path.bytes().enumerate() {
+            if b == b'/' {
+                add(&path[..i]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// True when some pattern covers `path`.
+    pub fn covers(&self, path: &str) -> bool {
+        self.map.contains_key(path)
+            || path
+                .bytes()
+                .enumerate()
+                .any(|(i, b)| b == b'/' && self.map.contains_key(&path[..i]))
+    }
+}
+
 /// A dataset the release was trained or evaluated on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatasetClaim {

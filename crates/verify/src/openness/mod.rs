@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 
 use sceau_core::claims::{
-    Claims, ContentType, DatasetClaim, DatasetPurpose, MofClass, MofComponent,
+    Claims, ComponentClaim, ContentType, DatasetClaim, DatasetPurpose, MofClass, MofComponent,
+    PathIndex,
 };
 use sceau_core::{Artifact, ArtifactKind, Licence, Release};
 use serde::Serialize;
@@ -301,11 +302,12 @@ impl Builder<'_> {
         let mut problems = Vec::new();
         let files: Vec<&Artifact> = match claim.filter(|cl| !cl.paths.is_empty()) {
             Some(cl) => {
+                let index = PathIndex::new(cl.paths.iter().map(|p| (p.as_str(), 0)));
                 let files: Vec<&Artifact> = self
                     .release
                     .artifacts
                     .iter()
-                    .filter(|a| cl.covers(a.path.as_str()))
+                    .filter(|a| index.covers(a.path.as_str()))
                     .collect();
                 if files.is_empty() {
                     let paths: Vec<&str> = cl.paths.iter().map(|p| p.as_str()).collect();
@@ -384,44 +386,52 @@ impl Builder<'_> {
         };
         let claim = self.claims.component(c);
         let other_claim = self.claims.component(other);
-        let mine: Vec<&DatasetClaim> = self
-            .claims
-            .datasets
-            .iter()
-            .filter(|d| d.purpose == purpose)
-            .collect();
-        let data_files: Vec<&Artifact> = self
+        let (mine_paths, other_paths) = (index_of(claim), index_of(other_claim));
+        let claimed_paths = claim.is_some_and(|cl| !cl.paths.is_empty());
+        // Each data file goes to the dataset claims whose paths cover it, or is loose.
+        let datasets = &self.claims.datasets;
+        let ds_index = PathIndex::new(
+            datasets
+                .iter()
+                .enumerate()
+                .flat_map(|(i, d)| d.paths.iter().map(move |p| (p.as_str(), i))),
+        );
+        let mut per_dataset: Vec<Vec<&Artifact>> = vec![Vec::new(); datasets.len()];
+        let mut loose: Vec<&Artifact> = Vec::new();
+        for a in self
             .release
             .artifacts
             .iter()
             .filter(|a| detect::is_data_file(a))
-            .collect();
-        let in_any_dataset = |a: &Artifact| {
-            self.claims
-                .datasets
-                .iter()
-                .any(|d| d.covers(a.path.as_str()))
-        };
-        let loose: Vec<&Artifact> = data_files
+        {
+            let owners = ds_index.owners(a.path.as_str());
+            if owners.is_empty() {
+                let p = a.path.as_str();
+                let belongs = if claimed_paths {
+                    mine_paths.covers(p)
+                } else {
+                    !other_paths.covers(p) && by_convention(c, a)
+                };
+                if belongs {
+                    loose.push(a);
+                }
+            }
+            for i in owners {
+                per_dataset[i].push(a);
+            }
+        }
+        let mine: Vec<(&DatasetClaim, &[&Artifact])> = datasets
             .iter()
-            .copied()
-            .filter(|a| !in_any_dataset(a))
-            .filter(|a| match (claim, other_claim) {
-                (Some(cl), _) if !cl.paths.is_empty() => cl.covers(a.path.as_str()),
-                (_, Some(oc)) if oc.covers(a.path.as_str()) => false,
-                _ => by_convention(c, a),
-            })
+            .zip(&per_dataset)
+            .filter(|(d, _)| d.purpose == purpose)
+            .map(|(d, f)| (d, f.as_slice()))
             .collect();
 
         let comp_licence = claim.and_then(|cl| cl.licence.clone());
         let mut evidence = Vec::new();
         let mut problems = Vec::new();
         let mut licences = Vec::new();
-        for d in &mine {
-            let files: Vec<&&Artifact> = data_files
-                .iter()
-                .filter(|a| d.covers(a.path.as_str()))
-                .collect();
+        for (d, files) in &mine {
             let mut e = format!("dataset {:?}", d.name);
             if d.included {
                 e.push_str(&format!(", included ({} file(s))", files.len()));
@@ -465,6 +475,13 @@ impl Builder<'_> {
         let present = !mine.is_empty() || !loose.is_empty();
         self.finish(c, present, evidence, distinct(licences), problems)
     }
+}
+
+fn index_of(cl: Option<&ComponentClaim>) -> PathIndex<'_> {
+    PathIndex::new(
+        cl.into_iter()
+            .flat_map(|cl| cl.paths.iter().map(|p| (p.as_str(), 0))),
+    )
 }
 
 fn missing_for(components: &[ComponentStatus], target: MofClass) -> Vec<Missing> {
