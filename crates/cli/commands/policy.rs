@@ -97,8 +97,18 @@ fn apply_content(parts: &mut PolicyParts, c: &PolicyContentArgs) -> Result<(), C
         parts.certifiers.retain(|x| x.name != cert.name);
         parts.certifiers.push(cert);
     }
+    let mut given: Vec<String> = Vec::new();
     for spec in &c.releases {
         let sc = scope(spec)?;
+        let key = sc.pattern.as_str().to_ascii_lowercase();
+        if given.contains(&key) {
+            return Err(CliError::input(anyhow!(
+                "--release {spec:?}: pattern {} given twice",
+                sc.pattern.as_str()
+            )));
+        }
+        given.push(key);
+        // An update may replace a scope of the previous version.
         parts.releases.retain(|x| x.pattern != sc.pattern);
         parts.releases.push(sc);
     }

@@ -111,7 +111,11 @@ pub fn card_relation_allows(card_relation: &str, r: Relation) -> bool {
             r,
             Relation::Finetune | Relation::Distill | Relation::ContinuedPretraining
         ),
-        other => other == r.as_str(),
+        "adapter" => r == Relation::Adapter,
+        "merge" => r == Relation::Merge,
+        "quantized" => r == Relation::Quantized,
+        // Not a Hub value (repackage included): never agrees.
+        _ => false,
     }
 }
 
@@ -165,7 +169,8 @@ pub fn check_card_lineage(
         Some(rel) => parents
             .iter()
             .all(|p| card_relation_allows(rel, p.relation)),
-        None => !parents.iter().any(|p| p.relation == Relation::Repackage) || card_bases.is_empty(),
+        // A card silent on the relation agrees with any (the Hub infers it).
+        None => true,
     };
     let names_ok = card_names.is_empty() || card_names == parent_names;
     if !names_ok || !relation_ok {

@@ -212,3 +212,35 @@ fn claimed_paths_that_are_not_there_do_not_count() {
     assert!(!t.present && !t.satisfied);
     assert!(t.reason().contains("no such file"), "{}", t.reason());
 }
+
+#[test]
+fn many_datasets_and_files_stay_linear() {
+    // 4000 claimed datasets over 20 000 data files: evaluation indexes paths instead of
+    // comparing every pair (a hostile record must not make `sceau openness` hang).
+    let mut arts = Vec::new();
+    let mut datasets = Vec::new();
+    for i in 0..4000 {
+        datasets.push(sceau_core::claims::DatasetClaim {
+            licence: Some(Licence::spdx("CC0-1.0").unwrap()),
+            included: true,
+            paths: vec![RelPath::new(&format!("data/d{i}")).unwrap()],
+            ..sceau_core::claims::DatasetClaim::named(&format!("d{i}"))
+        });
+        for j in 0..5 {
+            arts.push(art(&format!("data/d{i}/part{j}.jsonl"), Dataset, None));
+        }
+    }
+    let mut rel = release(arts, "cc0-1.0", None);
+    rel.claims = Some(Claims {
+        datasets,
+        ..Claims::default()
+    });
+    let start = std::time::Instant::now();
+    let r = evaluate(&rel, &[]);
+    assert!(r.component(MofComponent::Datasets).satisfied);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
