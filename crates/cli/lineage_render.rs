@@ -205,7 +205,7 @@ fn esc_html(s: &str) -> String {
 /// `<g class="edge" data-child=… data-parent=… data-relation=…>`.
 pub fn html(l: &Lineage) -> String {
     const W: i64 = 300;
-    const H: i64 = 86;
+    const H: i64 = 104;
     const GAP_X: i64 = 40;
     const GAP_Y: i64 = 70;
     let mut rows: BTreeMap<usize, Vec<Sha256Digest>> = BTreeMap::new();
@@ -262,6 +262,7 @@ pub fn html(l: &Lineage) -> String {
 <text x=\"{}\" y=\"{}\" font-size=\"15\" font-weight=\"bold\">{}</text>\
 <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>\
 <text x=\"{}\" y=\"{}\" font-size=\"12\">licence {}</text>\
+<text x=\"{}\" y=\"{}\" font-size=\"12\">signed by {}</text>\
 <text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#555\">sha256:{}</text></g>",
             esc_html(&signers(n)),
             x + 12,
@@ -274,7 +275,10 @@ pub fn html(l: &Lineage) -> String {
             y + 60,
             esc_html(&truncate(&licence(n), 36)),
             x + 12,
-            y + 77,
+            y + 78,
+            esc_html(&truncate(&signers(n), 36)),
+            x + 12,
+            y + 96,
             short(d)
         );
     }
@@ -316,7 +320,7 @@ pub fn html(l: &Lineage) -> String {
 <title>Lineage of {title}</title><style>\
 body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}\
 h1{{font-size:1.4em}} .ok{{color:#2e7d32}} .bad{{color:#c62828}}\
-table{{border-collapse:collapse;margin-top:1em}} td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}\
+table{{border-collapse:collapse;margin-top:1em}} td:first-child{{white-space:nowrap}} td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}}\
 tr.fail td{{background:#ffd6d6}} tr.note td{{background:#fff1c2}}\
 tr.verified td:nth-child(2){{color:#2e7d32}} tr.unverified td:nth-child(2){{color:#b26a00}} tr.missing td:nth-child(2),tr.rejected td:nth-child(2){{color:#c62828}}\
 .legend span{{display:inline-block;padding:2px 8px;margin-right:8px;border-radius:4px}}\

@@ -20,6 +20,10 @@ use crate::trust::{self, Loaded};
 #[derive(Args, Debug, Clone, Default)]
 pub struct ClaimsTrustArgs {
     /// Trust these public keys for every release name (repeatable).
+    ///
+    /// The record is verified first. Without --key or --policy, `sceau openness` computes
+    /// from the record as it describes itself and marks the result NOT VERIFIED; `sceau
+    /// check` refuses to run (exit 2).
     #[arg(long, value_name = "PUB", conflicts_with = "policy")]
     pub key: Vec<PathBuf>,
 
