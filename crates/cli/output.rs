@@ -37,7 +37,11 @@ pub fn check_writable(path: &Path, force: bool) -> Result<(), CliError> {
     }
     let parent = parent_of(path);
     if !parent.is_dir() {
-        let what = if parent.exists() { "is not a folder" } else { "does not exist" };
+        let what = if parent.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(CliError::input(anyhow::anyhow!(
             "{}: {} {what}",
             path.display(),

@@ -54,10 +54,15 @@ pub fn load(
                     PolicyError::Update { position, .. } => updates.get(position - 1).cloned(),
                     _ => None,
                 };
-                Ok(Loaded::PolicyFailed(named.unwrap_or_else(|| p.to_owned()), e))
+                Ok(Loaded::PolicyFailed(
+                    named.unwrap_or_else(|| p.to_owned()),
+                    e,
+                ))
             }
-            Err(e) => Err(CliError::input(anyhow::Error::new(e).context(p.display().to_string()))
-                .hint("--policy takes a policy written by `sceau policy init` or `update`")),
+            Err(e) => Err(
+                CliError::input(anyhow::Error::new(e).context(p.display().to_string()))
+                    .hint("--policy takes a policy written by `sceau policy init` or `update`"),
+            ),
         };
     }
     if keys.is_empty() {

@@ -565,3 +565,56 @@ fn malformed_claims_are_refused_naming_the_field_and_nothing_is_written() {
     ]);
     assert_exit(&o, 2);
 }
+
+#[test]
+fn verify_fails_an_open_washed_record_and_passes_an_open_one() {
+    let e = env();
+    let check = |dir: &Path, rec: &Path, want: i32| -> Value {
+        let o = sceau(&[
+            "verify",
+            s(dir),
+            "--record",
+            s(rec),
+            "--key",
+            s(&e.public),
+            "--json",
+        ]);
+        assert_exit(&o, want);
+        let v: Value = serde_json::from_str(&stdout(&o)).expect("verify --json");
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["stage"] == "claims" && c["name"] == "openness")
+            .cloned()
+            .unwrap_or_else(|| panic!("no claims/openness check in {v:#}"))
+    };
+    let washed = e.fixture("washed", sceau_fixtures::open_washed);
+    let rec = e.sign(
+        &washed,
+        "example-org/washed",
+        "washed.sceau.json",
+        &["--claims", &claims_path(&washed)],
+    );
+    let c = check(&washed, &rec, 1);
+    assert_eq!(c["outcome"], "fail");
+    let d = c["detail"].as_str().unwrap();
+    assert!(
+        d.contains("open washing") && d.contains("training-code"),
+        "{d}"
+    );
+
+    let open = e.fixture("open", sceau_fixtures::open_science);
+    let rec = e.sign(
+        &open,
+        "example-org/open",
+        "open.sceau.json",
+        &["--claims", &claims_path(&open)],
+    );
+    let c = check(&open, &rec, 0);
+    assert_eq!(c["outcome"], "pass", "{c}");
+
+    let plain = e.fixture("plain", sceau_fixtures::hf_model);
+    let rec = e.sign(&plain, "example-org/plain", "plain.sceau.json", &[]);
+    assert_eq!(check(&plain, &rec, 0)["outcome"], "skipped");
+}

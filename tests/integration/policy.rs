@@ -419,7 +419,13 @@ fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
     let (o, r) = team.verify(&by_bob, &["--policy-update", s(&p2)]);
     assert_exit(&o, 1);
     assert_check(&r, "signature", "threshold", "fail", &["below threshold"]);
-    assert_check(&r, "policy", "revoked", "skipped", &["revoked key(s) not counted"]);
+    assert_check(
+        &r,
+        "policy",
+        "revoked",
+        "skipped",
+        &["revoked key(s) not counted"],
+    );
 }
 
 #[test]
@@ -859,7 +865,10 @@ fn a_record_is_not_accepted_as_a_policy_nor_the_reverse() {
     ]);
     assert_exit(&o, 2);
     let e = stderr(&o);
-    assert!(e.contains("not a policy") && e.contains("application/vnd.in-toto+json"), "{e}");
+    assert!(
+        e.contains("not a policy") && e.contains("application/vnd.in-toto+json"),
+        "{e}"
+    );
     let (o, r) = team.verify(&team.policy, &[]);
     assert_exit(&o, 1);
     assert_check(

@@ -56,8 +56,11 @@ pub fn run(args: &VerifyArgs) -> CliResult {
     }
     if let Some(d) = &args.dir {
         if !d.is_dir() {
-            return Err(CliError::input(anyhow!("{}: not a folder", d.display()))
-                .hint("give the release folder to check, or leave DIR out to check the record alone"));
+            return Err(
+                CliError::input(anyhow!("{}: not a folder", d.display())).hint(
+                    "give the release folder to check, or leave DIR out to check the record alone",
+                ),
+            );
         }
     }
     let loaded = trust::load(
@@ -209,6 +212,50 @@ pub fn run(args: &VerifyArgs) -> CliResult {
     };
     requirements.check(v.record.as_ref(), policy, now, &mut report);
 
+    // Openness claims (spec/claims.md): a record that claims a class or "open source" it
+    // does not reach fails as open washing.
+    match &v.record {
+        Some(rec) => {
+            let inherited = lineage
+                .as_ref()
+                .map(sceau_verify::openness::inherited_datasets)
+                .unwrap_or_default();
+            let o = sceau_verify::openness::evaluate(&rec.release, &inherited);
+            let reached = o
+                .class
+                .map_or("no MOF class".to_owned(), |c| format!("MOF class {c}"));
+            if o.claimed_class.is_none() && o.claimed_open_source != Some(true) {
+                report.skip(
+                    Stage::Claims,
+                    "openness",
+                    format!("the record claims no openness class and not \"open source\" (it reaches {reached}; see `sceau openness`)"),
+                );
+            } else if o.passed() {
+                report.pass(
+                    Stage::Claims,
+                    "openness",
+                    format!("openness claims hold: reaches {reached}"),
+                );
+            } else {
+                let why: Vec<String> = o
+                    .open_washing
+                    .iter()
+                    .map(|w| format!("claims {} but lacks {}", w.claim, w.missing.join(", ")))
+                    .collect();
+                report.fail(
+                    Stage::Claims,
+                    "openness",
+                    format!("open washing: {}", why.join("; ")),
+                );
+            }
+        }
+        None => report.skip(
+            Stage::Claims,
+            "openness",
+            "not checked: the record did not verify",
+        ),
+    }
+
     // Freshness (spec/policy.md §8), only once everything else passed.
     let mut new_state = None;
     match (&args.state, &v.record) {
@@ -330,12 +377,19 @@ fn revoked_signers(
     };
     let found = sceau_verify::threshold::count_signers(&env, &revoked);
     if found.distinct() > 0 {
-        let names: Vec<String> = found.valid.iter().map(|(n, id)| format!("{n} ({id})")).collect();
+        let names: Vec<String> = found
+            .valid
+            .iter()
+            .map(|(n, id)| format!("{n} ({id})"))
+            .collect();
         report.push(
             Stage::Policy,
             "revoked",
             sceau_verify::report::Outcome::Skipped,
-            format!("signature(s) by revoked key(s) not counted: {}", names.join(", ")),
+            format!(
+                "signature(s) by revoked key(s) not counted: {}",
+                names.join(", ")
+            ),
         );
     }
 }

@@ -456,7 +456,11 @@ fn skip_rest(report: &mut Report, tree: bool) {
 }
 
 fn skip_rest_after_payload(report: &mut Report, tree: bool) {
-    report.skip(Stage::Freshness, "signing-time", "not checked: the record did not verify");
+    report.skip(
+        Stage::Freshness,
+        "signing-time",
+        "not checked: the record did not verify",
+    );
     if tree {
         report.skip(
             Stage::Tree,

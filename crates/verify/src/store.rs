@@ -80,7 +80,9 @@ impl Store {
         if !dir.is_dir() {
             return Err(StoreError::NotAFolder(dir.to_owned()));
         }
-        Ok(Store { dir: dir.to_owned() })
+        Ok(Store {
+            dir: dir.to_owned(),
+        })
     }
 
     /// Opens a store folder, creating it when missing.

@@ -562,11 +562,7 @@ impl Walker<'_> {
         node.name = release.name.clone();
         node.version = release.version.clone();
         node.licence = release.licence.clone();
-        node.datasets = release
-            .card
-            .as_ref()
-            .map(|c| c.datasets.clone())
-            .unwrap_or_default();
+        node.datasets = declared_datasets(&release);
         self.nodes.insert(digest, node);
         self.releases.insert(digest, release);
     }
@@ -865,11 +861,7 @@ pub fn walk(
             status: NodeStatus::Verified,
             signers: root.signers.valid.clone(),
             licence: r.licence.clone(),
-            datasets: r
-                .card
-                .as_ref()
-                .map(|c| c.datasets.clone())
-                .unwrap_or_default(),
+            datasets: declared_datasets(r),
             depth: 0,
         },
     );
@@ -977,3 +969,19 @@ pub fn report_findings(lineage: &Lineage, report: &mut Report) {
 
 #[cfg(test)]
 mod tests;
+
+/// The datasets a release declares: its card's, and those of its signed claims
+/// (spec/lineage.md §6).
+fn declared_datasets(release: &sceau_core::Release) -> Vec<String> {
+    let mut out: Vec<String> = release
+        .card
+        .as_ref()
+        .map(|c| c.datasets.clone())
+        .unwrap_or_default();
+    for d in sceau_core::claims::Claims::effective(release).datasets {
+        if !out.contains(&d.name) {
+            out.push(d.name);
+        }
+    }
+    out
+}
