@@ -41,7 +41,7 @@ pub enum Outcome {
 pub struct Check {
     /// Pipeline stage.
     pub stage: Stage,
-    /// Short stable name, e.g. `threshold`, `tree.modified`.
+    /// Short stable name within its stage, e.g. `threshold`, `modified`.
     pub name: String,
     /// Outcome.
     pub outcome: Outcome,
