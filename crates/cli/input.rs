@@ -9,8 +9,15 @@ use crate::error::CliError;
 
 /// Reads `path` (a `what`, for messages) if it is a regular file of at most `cap` bytes.
 pub fn read_capped(path: &Path, cap: usize, what: &str) -> Result<Vec<u8>, CliError> {
-    let f = sceau_scan::hash::open_regular(path)
-        .map_err(|e| CliError::input(anyhow!("cannot read {what} {}: {e}", path.display())))?;
+    let f = sceau_scan::hash::open_regular(path).map_err(|e| match e {
+        // open_regular words this for a file swapped during a scan; here the input simply is
+        // a FIFO, socket or device, opened without blocking and never read.
+        sceau_scan::ScanError::ChangedWhileHashing { .. } => CliError::input(anyhow!(
+            "cannot read {what} {}: not a regular file (FIFOs, sockets and devices are not read)",
+            path.display()
+        )),
+        e => CliError::input(anyhow!("cannot read {what} {}: {e}", path.display())),
+    })?;
     let mut buf = Vec::new();
     f.take(cap as u64 + 1)
         .read_to_end(&mut buf)

@@ -306,8 +306,8 @@ pub fn print_report(
     match rec {
         Some(r) => outln!(
             "{verdict}: {} {} (record sha256:{})",
-            r.release.name,
-            r.release.version,
+            crate::input::clean(&r.release.name),
+            crate::input::clean(&r.release.version),
             r.payload_sha256
         ),
         None => outln!("{verdict}"),

@@ -1,6 +1,7 @@
 //! sceau's integration tests: one binary, one module per area (STYLE §12).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 mod attestation;
+mod catalogue;
 mod claims;
 mod common;
 mod hashing;

@@ -6,6 +6,8 @@
 //!   (walk excluded) on DIR's files, as `sceau scan` (sha256, both) or `sceau verify` (blake3)
 //!   drive it; prints MB/s (10^6 bytes) and peak RSS.
 //! - `sceau-bench readsize FILE`: one thread, `read()` with 64 KiB–4 MiB buffers + SHA-256.
+//! - `sceau-bench warm DIR CACHE_DIR`: phases of a warm cached check (walk, load, lookups, save).
+//! - `sceau-bench fillcache CACHE_DIR N`: adds N made-up entries to a cache (a full cache's cost).
 //!
 //! Output is one `key=value` line per measurement, easy to grep from a script.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -160,11 +162,82 @@ fn read_sizes(file: &Path) {
     }
 }
 
+/// The phases of a warm cached check of DIR with the cache in CACHE_DIR: walk, cache load,
+/// lookups (every file a hit when warm), save. Microseconds, best of 20.
+fn warm(dir: &Path, cache_dir: &Path) {
+    let mut best = [f64::MAX; 4];
+    let mut first = [0f64; 4];
+    let mut hits = 0;
+    for round in 0..20 {
+        let t0 = Instant::now();
+        let w = match sceau_scan::walk(dir, &sceau_core::IgnoreRules::default()) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+        };
+        let t1 = Instant::now();
+        let cache = sceau_scan::DigestCache::open(cache_dir);
+        let t2 = Instant::now();
+        let needs = vec![Need::Sha256; w.files.len()];
+        let opts = HashOptions {
+            threads: 2,
+            cache: Some(&cache),
+        };
+        let d = hash_files_with(&w.files, &needs, &opts, &NoProgress).unwrap_or_default();
+        hits = d.iter().filter(|d| d.cached).count();
+        let t3 = Instant::now();
+        let _ = cache.save();
+        let t4 = Instant::now();
+        for (i, (a, z)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4)].iter().enumerate() {
+            let us = (*z - *a).as_secs_f64() * 1e6;
+            best[i] = best[i].min(us);
+            if round == 0 {
+                first[i] = us;
+            }
+        }
+    }
+    println!(
+        "warm first run: walk_us={:.0} cache_open_us={:.0} lookup_us={:.0} save_us={:.0}; best of 20: {:.0} {:.0} {:.0} {:.0}; hits={hits}",
+        first[0], first[1], first[2], first[3], best[0], best[1], best[2], best[3]
+    );
+}
+
+/// Fills the cache in CACHE_DIR with N made-up entries (for measuring a full cache's cost).
+fn fill_cache(cache_dir: &Path, n: u64) {
+    let cache = sceau_scan::DigestCache::open(cache_dir);
+    let d = sceau_scan::Digests {
+        sha256: Some(sceau_core::Sha256Digest([7; 32])),
+        blake3: None,
+        cached: false,
+    };
+    for i in 0..n {
+        let st = sceau_scan::hash::Stamp {
+            dev: 1,
+            ino: i,
+            len: 1,
+            mtime: (1, 0),
+            ctime: (1, 0),
+        };
+        cache.insert(&st, &d, std::time::SystemTime::now());
+    }
+    if let Err(e) = cache.save() {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+    println!("fillcache entries={}", cache.len());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("primitives") => primitives(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(256)),
         Some("readsize") if args.len() >= 2 => read_sizes(Path::new(&args[1])),
+        Some("warm") if args.len() >= 3 => warm(Path::new(&args[1]), Path::new(&args[2])),
+        Some("fillcache") if args.len() >= 3 => {
+            fill_cache(Path::new(&args[1]), args[2].parse().unwrap_or(0))
+        }
         Some("engine") if args.len() >= 2 => engine(
             Path::new(&args[1]),
             args.get(2).map_or("sha256", String::as_str),
@@ -174,7 +247,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE"
+                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE | warm DIR CACHE_DIR | fillcache CACHE_DIR N"
             );
             std::process::exit(2);
         }

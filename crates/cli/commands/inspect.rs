@@ -59,7 +59,7 @@ pub fn run(args: &InspectArgs) -> CliResult {
         if keyids.is_empty() {
             "-".into()
         } else {
-            keyids.join(", ")
+            c(&keyids.join(", "))
         }
     );
     if let Some(l) = &r.licence {
@@ -75,10 +75,12 @@ pub fn run(args: &InspectArgs) -> CliResult {
         if !c.base_model.is_empty() {
             outln!(
                 "base model: {} ({})",
-                c.base_model.join(", "),
-                c.base_model_relation
-                    .as_deref()
-                    .unwrap_or("relation not stated")
+                crate::input::clean(&c.base_model.join(", ")),
+                crate::input::clean(
+                    c.base_model_relation
+                        .as_deref()
+                        .unwrap_or("relation not stated")
+                )
             );
         }
     }

@@ -9,7 +9,10 @@ use crate::render;
 
 /// Runs `sceau key show`.
 pub fn show(args: &KeyShowArgs) -> CliResult {
-    let text = std::fs::read_to_string(&args.file).unwrap_or_default();
+    // Read as any key is: a regular file of bounded size (a FIFO would block, a device never
+    // end); only to tell a secret key from a public one, both loaders check it again.
+    let bytes = crate::input::read_capped(&args.file, sceau_sign::MAX_KEY_TEXT_BYTES, "key")?;
+    let text = String::from_utf8_lossy(&bytes);
     let is_secret = KeyFormat::sniff(&text).is_some_and(KeyFormat::is_secret);
     let (pk, comment): (PublicKey, Option<String>) = if is_secret {
         let src = PassphraseSource {
@@ -31,7 +34,7 @@ pub fn show(args: &KeyShowArgs) -> CliResult {
     } else {
         outln!("key id: {}", pk.key_id());
         if let Some(c) = &comment {
-            outln!("comment: {c}");
+            outln!("comment: {}", crate::input::clean(c));
         }
         outln!("sceau:   {}", pk.to_sceau_line(comment.as_deref()));
         outln!("openssh: {}", pk.to_openssh());

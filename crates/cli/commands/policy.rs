@@ -20,6 +20,11 @@ fn policy_err(e: PolicyError) -> CliError {
     CliError::input(anyhow::Error::new(e))
 }
 
+/// A policy error about the file `path`, naming it.
+fn policy_err_in(path: &Path, e: PolicyError) -> CliError {
+    CliError::input(anyhow::Error::new(e).context(path.display().to_string()))
+}
+
 /// `[NAME=]PUB` → maintainer.
 fn maintainer(spec: &str) -> Result<Maintainer, CliError> {
     let (name, path) = match spec.split_once('=') {
@@ -175,13 +180,23 @@ fn key_id_of(spec: &str) -> Result<KeyId, CliError> {
     Ok(k.key_id())
 }
 
+/// Reads a policy file: a regular file of at most `MAX_POLICY_ENVELOPE_BYTES`, refused unread
+/// otherwise (spec/policy.md §1.2), so that a FIFO or a device never blocks.
+fn read_policy_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    crate::input::read_capped(
+        path,
+        sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES,
+        "policy",
+    )
+}
+
 /// Runs `sceau policy update`.
 pub fn update(args: &PolicyUpdateArgs) -> CliResult {
     check_writable(&args.output, args.force)?;
-    let bytes = std::fs::read(&args.policy)
-        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
-    let env = read_policy_envelope(&bytes).map_err(policy_err)?;
-    let old = PolicyDocument::from_payload(&env.payload).map_err(policy_err)?;
+    let bytes = read_policy_file(&args.policy)?;
+    let env = read_policy_envelope(&bytes).map_err(|e| policy_err_in(&args.policy, e))?;
+    let old =
+        PolicyDocument::from_payload(&env.payload).map_err(|e| policy_err_in(&args.policy, e))?;
     let mut parts = old.into_parts();
     parts.version = parts
         .version
@@ -230,9 +245,8 @@ pub fn sign(args: &PolicySignArgs) -> CliResult {
     if let Some(o) = &args.output {
         check_writable(o, args.force)?;
     }
-    let bytes = std::fs::read(&args.policy)
-        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
-    let mut env = read_policy_envelope(&bytes).map_err(policy_err)?;
+    let bytes = read_policy_file(&args.policy)?;
+    let mut env = read_policy_envelope(&bytes).map_err(|e| policy_err_in(&args.policy, e))?;
     let key = load_secret(
         &args.key,
         &PassphraseSource {
@@ -258,10 +272,10 @@ pub fn sign(args: &PolicySignArgs) -> CliResult {
 
 /// Runs `sceau policy show` (content only; `sceau verify --policy` verifies).
 pub fn show(args: &PolicyShowArgs) -> CliResult {
-    let bytes = std::fs::read(&args.policy)
-        .map_err(|e| CliError::input(anyhow!("{}: {e}", args.policy.display())))?;
-    let env = read_policy_envelope(&bytes).map_err(policy_err)?;
-    let doc = PolicyDocument::from_payload(&env.payload).map_err(policy_err)?;
+    let bytes = read_policy_file(&args.policy)?;
+    let env = read_policy_envelope(&bytes).map_err(|e| policy_err_in(&args.policy, e))?;
+    let doc =
+        PolicyDocument::from_payload(&env.payload).map_err(|e| policy_err_in(&args.policy, e))?;
     if args.json {
         let v: serde_json::Value =
             serde_json::from_slice(&doc.to_payload()).map_err(anyhow::Error::from)?;

@@ -19,7 +19,7 @@ use sceau_core::{Blake3Digest, Sha256Digest};
 use crate::hash::{Digests, Stamp};
 
 /// Most entries kept; beyond it the least recently used are dropped (spec/hashing.md §4.4).
-pub const MAX_ENTRIES: usize = 131_072;
+pub const MAX_ENTRIES: usize = 65_536;
 
 /// File name of the cache inside its directory.
 pub const FILE_NAME: &str = "digests-v1.bin";
@@ -28,6 +28,10 @@ pub const FILE_NAME: &str = "digests-v1.bin";
 /// a later change within the file system's timestamp granularity could leave its stamp
 /// unchanged (spec/hashing.md §4.2).
 pub const RACY_MARGIN: Duration = Duration::from_secs(2);
+
+/// A hit refreshes an entry's last use only when it is older than this: a warm run that finds
+/// everything in the cache then writes nothing (spec/hashing.md §4.4).
+pub const USE_REFRESH_SECS: u64 = 24 * 3600;
 
 const MAGIC: &[u8; 8] = b"SCEAUDC1";
 const HEADER: usize = 16;
@@ -52,11 +56,54 @@ impl Entry {
     }
 }
 
+/// The entries: those loaded, kept as the file holds them (sorted by key, looked up by binary
+/// search, so that loading is one pass with no hashing), and those added by this run.
+#[derive(Default)]
+struct Table {
+    base: Vec<(Stamp, Entry)>,
+    added: HashMap<Stamp, Entry>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.base.len() + self.added.len()
+    }
+
+    fn get_mut(&mut self, k: &Stamp) -> Option<&mut Entry> {
+        match self.base.binary_search_by(|(s, _)| s.cmp(k)) {
+            Ok(i) => Some(&mut self.base[i].1),
+            Err(_) => self.added.get_mut(k),
+        }
+    }
+
+    fn merge(&mut self, k: Stamp, v: Entry) {
+        match self.get_mut(&k) {
+            Some(e) => e.merge(&v),
+            None => {
+                self.added.insert(k, v);
+            }
+        }
+    }
+
+    /// Every entry, sorted by key, at most [`MAX_ENTRIES`]: the most recently used are kept,
+    /// ties broken by key.
+    fn into_bounded(self) -> Vec<(Stamp, Entry)> {
+        let mut all = self.base;
+        all.extend(self.added);
+        if all.len() > MAX_ENTRIES {
+            all.sort_unstable_by(|a, b| b.1.used.cmp(&a.1.used).then(a.0.cmp(&b.0)));
+            all.truncate(MAX_ENTRIES);
+        }
+        all.sort_unstable_by_key(|e| e.0);
+        all
+    }
+}
+
 /// The digest cache of one run: loaded once, consulted and filled by the hashing workers,
 /// saved once (merged with what other runs saved meanwhile).
 pub struct DigestCache {
     path: PathBuf,
-    entries: Mutex<HashMap<Stamp, Entry>>,
+    entries: Mutex<Table>,
     dirty: AtomicBool,
     /// Set when the file on disk was refused as unsafe: this run neither trusts nor writes it.
     read_only: bool,
@@ -98,7 +145,7 @@ impl DigestCache {
         let path = dir.join(FILE_NAME);
         let mut c = DigestCache {
             path,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Table::default()),
             dirty: AtomicBool::new(false),
             read_only: false,
             racy_margin: RACY_MARGIN,
@@ -111,8 +158,13 @@ impl DigestCache {
             c.read_only = true;
             return c;
         }
-        match read_file(&c.path) {
-            Ok(m) => c.entries = Mutex::new(m),
+        match read_file(&c.path).and_then(|b| decode(&b)) {
+            Ok(base) => {
+                c.entries = Mutex::new(Table {
+                    base,
+                    added: HashMap::new(),
+                })
+            }
             Err(why) => c.warnings.push(format!(
                 "digest cache {} ignored and will be rewritten: {why}",
                 c.path.display()
@@ -155,7 +207,7 @@ impl DigestCache {
         }
         let mut m = self.entries.lock().ok()?;
         let e = m.get_mut(stamp)?;
-        if e.used < self.now {
+        if e.used.saturating_add(USE_REFRESH_SECS) < self.now {
             e.used = self.now;
             self.dirty.store(true, Ordering::Relaxed);
         }
@@ -187,13 +239,14 @@ impl DigestCache {
         let Ok(mut m) = self.entries.lock() else {
             return false;
         };
-        let new = Entry {
-            sha256: d.sha256.map(|h| h.0),
-            blake3: d.blake3.map(|h| h.0),
-            used: self.now,
-        };
-        let e = m.entry(*stamp).or_insert(new);
-        e.merge(&new);
+        m.merge(
+            *stamp,
+            Entry {
+                sha256: d.sha256.map(|h| h.0),
+                blake3: d.blake3.map(|h| h.0),
+                used: self.now,
+            },
+        );
         self.dirty.store(true, Ordering::Relaxed);
         true
     }
@@ -208,20 +261,16 @@ impl DigestCache {
         let Ok(mut m) = self.entries.lock() else {
             return Ok(());
         };
-        if let Ok(on_disk) = read_file(&self.path) {
+        if let Some(on_disk) = read_file(&self.path).ok().and_then(|b| decode(&b).ok()) {
             for (k, v) in on_disk {
-                m.entry(k).and_modify(|e| e.merge(&v)).or_insert(v);
+                m.merge(k, v);
             }
         }
-        let mut all: Vec<(Stamp, Entry)> = m.iter().map(|(k, v)| (*k, *v)).collect();
-        if all.len() > MAX_ENTRIES {
-            all.sort_by(|a, b| b.1.used.cmp(&a.1.used).then(a.0.cmp(&b.0)));
-            all.truncate(MAX_ENTRIES);
-        }
-        all.sort_by_key(|a| a.0);
+        let all = std::mem::take(&mut *m).into_bounded();
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let bytes = encode(&all);
+        m.base = all;
         let mut tmp = tempfile::Builder::new()
             .prefix(".digests-")
             .tempfile_in(dir)?;
@@ -282,6 +331,7 @@ fn check_safe(_dir: &Path, _file: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Encodes entries in the order given (ascending key order when saving).
 fn encode(all: &[(Stamp, Entry)]) -> Vec<u8> {
     let mut b = Vec::with_capacity(HEADER + all.len() * RECORD + TRAILER);
     b.extend_from_slice(MAGIC);
@@ -303,9 +353,14 @@ fn encode(all: &[(Stamp, Entry)]) -> Vec<u8> {
         b.extend_from_slice(&e.blake3.unwrap_or([0; 32]));
         b.resize(start + RECORD, 0);
     }
-    let sum = crate::hash::sha256(&b);
-    b.extend_from_slice(&sum.0);
+    let sum = checksum(&b);
+    b.extend_from_slice(&sum);
     b
+}
+
+/// The trailer: BLAKE3 of everything before it (an integrity check, not a MAC).
+fn checksum(b: &[u8]) -> [u8; 32] {
+    *blake3::hash(b).as_bytes()
 }
 
 fn take<const N: usize>(r: &[u8], at: &mut usize) -> [u8; N] {
@@ -315,22 +370,24 @@ fn take<const N: usize>(r: &[u8], at: &mut usize) -> [u8; N] {
     out
 }
 
-/// Reads and checks a cache file. A missing file is an empty cache.
-fn read_file(path: &Path) -> Result<HashMap<Stamp, Entry>, String> {
+/// Reads a cache file's bytes, no more than a full cache holds (plus one byte, to tell an
+/// oversized file). A missing file reads as an empty cache.
+fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     let max = (HEADER + MAX_ENTRIES * RECORD + TRAILER) as u64;
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(encode(&[])),
         Err(e) => return Err(e.to_string()),
     };
     let mut bytes = Vec::new();
     f.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    decode(&bytes)
+    Ok(bytes)
 }
 
-fn decode(bytes: &[u8]) -> Result<HashMap<Stamp, Entry>, String> {
+/// Checks a cache file's bytes, every entry, and returns them in key order.
+fn decode(bytes: &[u8]) -> Result<Vec<(Stamp, Entry)>, String> {
     let max = HEADER + MAX_ENTRIES * RECORD + TRAILER;
     if bytes.len() > max {
         return Err(format!("larger than {max} bytes"));
@@ -347,46 +404,53 @@ fn decode(bytes: &[u8]) -> Result<HashMap<Stamp, Entry>, String> {
         ));
     }
     let body = bytes.len() - TRAILER;
-    if crate::hash::sha256(&bytes[..body]).0 != bytes[body..] {
+    if checksum(&bytes[..body]) != bytes[body..] {
         return Err("checksum mismatch (truncated or corrupt)".into());
     }
-    let mut m = HashMap::with_capacity(n as usize);
+    let mut out: Vec<(Stamp, Entry)> = Vec::with_capacity(n as usize);
     for i in 0..n as usize {
-        let mut at = HEADER + i * RECORD;
-        let dev = u64::from_le_bytes(take(bytes, &mut at));
-        let ino = u64::from_le_bytes(take(bytes, &mut at));
-        let len = u64::from_le_bytes(take(bytes, &mut at));
-        let ms = i64::from_le_bytes(take(bytes, &mut at));
-        let mn = u32::from_le_bytes(take(bytes, &mut at));
-        let cs = i64::from_le_bytes(take(bytes, &mut at));
-        let cn = u32::from_le_bytes(take(bytes, &mut at));
-        let flags = u32::from_le_bytes(take(bytes, &mut at));
-        let used = u64::from_le_bytes(take(bytes, &mut at));
-        let sha: [u8; 32] = take(bytes, &mut at);
-        let b3: [u8; 32] = take(bytes, &mut at);
-        if flags == 0 || flags & !(FLAG_SHA256 | FLAG_BLAKE3) != 0 {
-            return Err(format!("entry {i}: bad flags {flags:#x}"));
+        let (k, e) = record_at(bytes, i)?;
+        if out.last().is_some_and(|(p, _)| *p >= k) {
+            return Err(format!("entry {i}: keys not in strictly increasing order"));
         }
-        if mn >= 1_000_000_000 || cn >= 1_000_000_000 {
-            return Err(format!("entry {i}: bad nanoseconds"));
-        }
-        let k = Stamp {
-            dev,
-            ino,
-            len,
-            mtime: (ms, mn),
-            ctime: (cs, cn),
-        };
-        let e = Entry {
-            sha256: (flags & FLAG_SHA256 != 0).then_some(sha),
-            blake3: (flags & FLAG_BLAKE3 != 0).then_some(b3),
-            used,
-        };
-        if m.insert(k, e).is_some() {
-            return Err(format!("entry {i}: duplicate key"));
-        }
+        out.push((k, e));
     }
-    Ok(m)
+    Ok(out)
+}
+
+/// Entry `i`, checked on its own.
+fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
+    let mut at = HEADER + i * RECORD;
+    let dev = u64::from_le_bytes(take(bytes, &mut at));
+    let ino = u64::from_le_bytes(take(bytes, &mut at));
+    let len = u64::from_le_bytes(take(bytes, &mut at));
+    let ms = i64::from_le_bytes(take(bytes, &mut at));
+    let mn = u32::from_le_bytes(take(bytes, &mut at));
+    let cs = i64::from_le_bytes(take(bytes, &mut at));
+    let cn = u32::from_le_bytes(take(bytes, &mut at));
+    let flags = u32::from_le_bytes(take(bytes, &mut at));
+    let used = u64::from_le_bytes(take(bytes, &mut at));
+    let sha: [u8; 32] = take(bytes, &mut at);
+    let b3: [u8; 32] = take(bytes, &mut at);
+    if flags == 0 || flags & !(FLAG_SHA256 | FLAG_BLAKE3) != 0 {
+        return Err(format!("entry {i}: bad flags {flags:#x}"));
+    }
+    if mn >= 1_000_000_000 || cn >= 1_000_000_000 {
+        return Err(format!("entry {i}: bad nanoseconds"));
+    }
+    let k = Stamp {
+        dev,
+        ino,
+        len,
+        mtime: (ms, mn),
+        ctime: (cs, cn),
+    };
+    let e = Entry {
+        sha256: (flags & FLAG_SHA256 != 0).then_some(sha),
+        blake3: (flags & FLAG_BLAKE3 != 0).then_some(b3),
+        used,
+    };
+    Ok((k, e))
 }
 
 #[cfg(all(test, unix))]
@@ -403,6 +467,7 @@ mod tests {
             size: st.len,
             via_symlink: false,
             file_id: Some((st.dev, st.ino)),
+            stamp: Some(st),
         }
     }
 
@@ -525,6 +590,22 @@ mod tests {
                 .collect();
             assert!(decode(&v).is_err());
         }
+        // Well-formed and checksummed, but keys repeated or out of order: refused.
+        let k = |ino| Stamp {
+            dev: 1,
+            ino,
+            len: 1,
+            mtime: (1, 0),
+            ctime: (1, 0),
+        };
+        let e = Entry {
+            sha256: Some([0; 32]),
+            blake3: None,
+            used: 0,
+        };
+        assert!(decode(&encode(&[(k(1), e), (k(2), e)])).is_ok());
+        assert!(decode(&encode(&[(k(2), e), (k(1), e)])).is_err());
+        assert!(decode(&encode(&[(k(1), e), (k(1), e)])).is_err());
     }
 
     #[test]
@@ -571,7 +652,7 @@ mod tests {
                     ctime: (1, 0),
                 };
                 // The first ten are the oldest.
-                m.insert(
+                m.merge(
                     st,
                     Entry {
                         sha256: Some([1; 32]),

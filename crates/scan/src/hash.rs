@@ -399,6 +399,7 @@ pub fn hash_file(
         size: expected_len,
         via_symlink: false,
         file_id: expected_id,
+        stamp: None,
     };
     let (d, _) = hash_whole(&e, Need::Sha256, buf, progress)?;
     d.sha256.ok_or_else(|| changed(path, "no SHA-256 computed"))
@@ -582,14 +583,19 @@ pub fn hash_files_with(
         .collect()
 }
 
-/// A cache hit for `f` that satisfies `need`: the path's current stamp must match the walk
-/// and a cached entry (spec/hashing.md §4.3).
+/// A cache hit for `f` that satisfies `need`: the file's stamp, as the walk took it (or
+/// afresh), must match the walk's size and identity and a cached entry (spec/hashing.md §4.3).
 fn cache_lookup(cache: &DigestCache, f: &FileEntry, need: Need) -> Option<Digests> {
-    let m = std::fs::metadata(&f.path).ok()?;
-    if !m.is_file() {
-        return None;
-    }
-    let st = Stamp::of(&m);
+    let st = match f.stamp {
+        Some(st) => st,
+        None => {
+            let m = std::fs::metadata(&f.path).ok()?;
+            if !m.is_file() {
+                return None;
+            }
+            Stamp::of(&m)
+        }
+    };
     if st.len != f.size || f.file_id.is_some_and(|id| id != (st.dev, st.ino)) {
         return None;
     }
@@ -623,6 +629,7 @@ mod tests {
             size: data.len() as u64,
             via_symlink: false,
             file_id: cfg!(unix).then_some((st.dev, st.ino)),
+            stamp: Some(st),
         }
     }
 

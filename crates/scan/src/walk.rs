@@ -25,6 +25,9 @@ pub struct FileEntry {
     /// Device and inode of the file (the link's target) when walked: the hasher refuses a
     /// file that is no longer the same one when it is opened (spec/scan.md §6.3).
     pub file_id: Option<(u64, u64)>,
+    /// The file's stamp when walked: the digest cache's key (spec/hashing.md §4.3). `None`
+    /// makes a cache lookup take the stamp afresh.
+    pub stamp: Option<crate::hash::Stamp>,
 }
 
 #[cfg(unix)]
@@ -181,6 +184,7 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
             size: m.len(),
             via_symlink,
             file_id: file_id(&m),
+            stamp: Some(crate::hash::Stamp::of(&m)),
         });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -225,6 +225,8 @@ struct Reader<'a> {
     lines: Vec<&'a str>,
     pos: usize,
     header: Vec<u8>,
+    /// Whether the text ends with a line ending (a file cut short mid-line does not).
+    ends_with_newline: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -238,6 +240,7 @@ impl<'a> Reader<'a> {
             lines,
             pos: 0,
             header: Vec::new(),
+            ends_with_newline: text.ends_with('\n'),
         }
     }
 
@@ -267,6 +270,14 @@ impl<'a> Reader<'a> {
                 missing: name,
             });
         };
+        // A header line is never the last (the secret follows): a file that ends inside one,
+        // without its line ending, was cut short there; its value is not read as if whole.
+        if name != "secret" && self.pos >= self.lines.len() && !self.ends_with_newline {
+            return Err(KeyError::Truncated {
+                format: FORMAT,
+                missing: name,
+            });
+        }
         let value = line
             .strip_prefix(name)
             .and_then(|rest| rest.strip_prefix(':'))

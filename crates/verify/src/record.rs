@@ -113,7 +113,7 @@ pub fn parse_payload(
     let statement = Statement::from_slice(payload)?;
     statement.expect_predicate(PREDICATE_CYCLONEDX)?;
     let subjects = statement.file_subjects()?;
-    let bom: Bom = serde_json::from_value(statement.predicate.clone())
+    let bom: Bom = serde::Deserialize::deserialize(&statement.predicate)
         .map_err(|e| RecordError::Bom(e.to_string()))?;
     let release = Release::from_bom(&bom).map_err(|e| RecordError::Bom(e.to_string()))?;
     if release.artifacts.len() != subjects.len() {

@@ -4,7 +4,7 @@
 //! `<store>/<hex>.json` holds a DSSE envelope whose payload hashes to `<hex>`. File names
 //! are never trusted: every read re-hashes the payload and compares.
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use sceau_core::dsse::{Envelope, MAX_ENVELOPE_BYTES};
@@ -42,6 +42,9 @@ pub enum StoreError {
     /// A stored file that is too large to be a record.
     #[error("{0}: too large to be a record")]
     TooLarge(PathBuf),
+    /// A store entry that is not a regular file (a folder, symlink, FIFO or device): not read.
+    #[error("{0}: not a regular file")]
+    NotAFile(PathBuf),
 }
 
 /// What `add` did.
@@ -158,12 +161,24 @@ impl RecordSource for Store {
             Err(e) => return Err(io(&path, e)),
         };
         if !meta.is_file() {
-            return Err(StoreError::NotAFolder(path));
+            return Err(StoreError::NotAFile(path));
         }
         if meta.len() > MAX_ENVELOPE_BYTES as u64 {
             return Err(StoreError::TooLarge(path));
         }
-        let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+        // Opened without blocking and re-checked, then read within the limit: the entry may
+        // have been swapped since the check above.
+        let f = sceau_scan::hash::open_regular(&path).map_err(|e| match e {
+            sceau_scan::ScanError::Io { source, .. } => io(&path, source),
+            _ => StoreError::NotAFile(path.clone()),
+        })?;
+        let mut bytes = Vec::new();
+        std::io::Read::take(f, MAX_ENVELOPE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io(&path, e))?;
+        if bytes.len() > MAX_ENVELOPE_BYTES {
+            return Err(StoreError::TooLarge(path));
+        }
         let env = Envelope::from_json(&bytes).map_err(|e| StoreError::NotARecord(e.into()))?;
         let actual = sceau_scan::hash::sha256(&env.payload);
         if actual != *digest {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Seeds fuzz/corpus/<target>/ for every fuzz target from testdata/ and from the generated
+# fixture releases, signed, scanned, certified and verified by the sceau binary itself, so that
+# the fuzzers start from well-formed inputs of every format. The corpora are not committed
+# (.gitignore: /fuzz/corpus); run this again after a format change.
+#
+#   fuzz/seed.sh            # from anywhere in the checkout
+#
+# Needs a Rust toolchain (builds the debug `sceau` and `sceau-fixtures` binaries) and python3
+# (to take payloads out of envelopes).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+corpus="$root/fuzz/corpus"
+cd "$root"
+
+cargo build -q -p sceau -p sceau-fixtures
+sceau="$root/target/debug/sceau"
+fixtures="$root/target/debug/sceau-fixtures"
+export SOURCE_DATE_EPOCH=1767225600
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
+  key_files policy state store_entry card attestation ignore_rules)
+for t in "${targets[@]}"; do
+  mkdir -p "$corpus/$t"
+done
+
+# add TARGET FILE: copy FILE into TARGET's corpus under its content hash (dedup).
+add() {
+  local h
+  h="$(sha256sum "$2" | cut -c1-16)"
+  cp "$2" "$corpus/$1/$h"
+}
+# add_text TARGET TEXT
+add_text() {
+  printf '%s' "$2" >"$work/text"
+  add "$1" "$work/text"
+}
+# payload ENVELOPE OUT: the decoded payload of a DSSE envelope.
+payload() {
+  python3 -c 'import base64, json, sys
+sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))["payload"]))' "$1" >"$2"
+}
+
+"$fixtures" all "$work/fx" >/dev/null
+"$sceau" keygen -o "$work/m" --no-passphrase >/dev/null
+"$sceau" keygen -o "$work/auditor" --no-passphrase >/dev/null
+
+# Weight headers, model cards, claims files, paths.
+find "$work/fx" -name '*.safetensors' -print0 | while IFS= read -r -d '' f; do add safetensors_header "$f"; done
+find "$work/fx" -name '*.gguf' -print0 | while IFS= read -r -d '' f; do add gguf_header "$f"; done
+find "$work/fx" -name 'README.md' -print0 | while IFS= read -r -d '' f; do
+  add card "$f"
+  add claims_toml "$f"
+done
+for f in testdata/claims/*.toml; do add claims_toml "$f"; done
+(cd "$work/fx" && find . -type f | sed 's|^\./[^/]*/||') | sort -u | head -200 | while IFS= read -r p; do
+  add_text relpath "$p"
+done
+for p in '../x' 'a/../../x' '/etc/passwd' 'C:\x' 'c:x' 'a\b' 'a//b' './x' 'x/' '' $'a\x01b' \
+  "$(printf 'e\xcc\x81.txt')" 'Model.bin'; do
+  add_text relpath "$p"
+done
+
+# Records: every fixture release signed; their payloads (Statements) and BOMs.
+"$sceau" policy init --maintainer "$work/m.pub" --certifier "auditor=$work/auditor.pub:mof-openness" \
+  --expires 2030-01-01 --key "$work/m.key" -o "$work/policy.json" >/dev/null
+for d in "$work/fx"/*/; do
+  name="$(basename "$d")"
+  [ "$name" = hf_cache ] && continue
+  rec="$work/$name.sceau.json"
+  if "$sceau" sign "$d" --key "$work/m.key" -o "$rec" --name "example-org/$name" --version 1.0 -q >/dev/null 2>&1; then
+    add dsse_envelope "$rec"
+    add store_entry "$rec"
+    payload "$rec" "$work/payload"
+    add statement "$work/payload"
+    python3 -c 'import json, sys
+json.dump(json.load(open(sys.argv[1]))["predicate"], open(sys.argv[2], "w"))' "$work/payload" "$work/bom.json"
+    add cyclonedx "$work/bom.json"
+    "$sceau" scan "$d" -o "$work/scan-bom.json" --force -q >/dev/null 2>&1 && add cyclonedx "$work/scan-bom.json"
+    state="$work/state-$name.json"
+    "$sceau" verify "$d" --record "$rec" --policy "$work/policy.json" --at 2026-06-01 --state "$state" \
+      --allow-extra >/dev/null 2>&1 || true
+    [ -f "$state" ] && add state "$state"
+  fi
+done
+rec="$work/hf_model.sceau.json"
+"$sceau" sign "$work/fx/hf_model" --key "$work/m.key" -o "$work/parent-child.json" --name example-org/mirror \
+  --version 2.0 --parent "$rec:repackage" -q >/dev/null
+add dsse_envelope "$work/parent-child.json"
+add store_entry "$work/parent-child.json"
+payload "$work/parent-child.json" "$work/payload"
+add statement "$work/payload"
+
+# Policies: the envelope and its payload, and an update.
+add policy "$work/policy.json"
+payload "$work/policy.json" "$work/payload"
+add policy "$work/payload"
+"$sceau" policy update "$work/policy.json" --threshold 1 --release 'example-org/*=m:1' \
+  --key "$work/m.key" -o "$work/policy-2.json" >/dev/null
+add policy "$work/policy-2.json"
+add dsse_envelope "$work/policy-2.json"
+
+# Attestations and standards.
+for s in testdata/standards/*.json; do add attestation "$s"; done
+"$sceau" certify "$rec" --key "$work/auditor.key" --standard testdata/standards/mof-openness.json \
+  --requirement class-iii --expires 2027-01-01 -o "$work/att.json" >/dev/null
+payload "$work/att.json" "$work/payload"
+add attestation "$work/payload"
+add statement "$work/payload"
+add dsse_envelope "$work/att.json"
+
+# State files and version pairs (two versions, one per line).
+add_text state "{\"_type\":\"https://sceau.dev/state/v1\",\"releases\":{}}"
+for pair in $'1.0\n1.0.0' $'1.10\n1.9' $'v2\n2.0' $'1.0-rc.1\n1.0' $'1.0-rc9\n1.0-rc10' \
+  $'2024-5-1\n2024-12-1' $'latest\n1.0' $'18446744073709551615\n18446744073709551616' $'1.0-alpha\n1.0-alpha.1'; do
+  add_text state "$pair"
+done
+
+# Keys in every encoding sceau reads.
+for k in testdata/keys/*; do
+  case "$k" in *.md) continue ;; esac
+  add key_files "$k"
+done
+add key_files "$work/m.key"
+add key_files "$work/m.pub"
+"$sceau" key show "$work/m.pub" --json | python3 -c 'import json, sys
+v = json.load(sys.stdin)
+for i, k in enumerate(("openssh", "spki_pem", "sceau")):
+    open(sys.argv[1] + str(i), "w").write(v[k])' "$work/enc"
+for i in 0 1 2; do add key_files "$work/enc$i"; done
+
+# Ignore rules: rules, one per line, then a path.
+add_text ignore_rules $'.git/\n.cache/huggingface/\n*.sceau.json\nsub/.git/config'
+add_text ignore_rules $'=*.py\nout/record.json\nevil.py'
+add_text ignore_rules $'a/b/\n*\na/b/c'
+
+for t in "${targets[@]}"; do
+  printf '%-20s %4d inputs\n' "$t" "$(find "$corpus/$t" -type f | wc -l)"
+done
