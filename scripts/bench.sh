@@ -5,8 +5,8 @@
 # Usage: scripts/bench.sh [ROUNDS]      (default 5)
 # Environment:
 #   BENCH_DIR   work folder OUTSIDE the repository (default: a new /tmp/sceau-bench.XXXX);
-#               the synthetic data (≈ 4.1 GiB) is kept there and reused when present.
-#   KEEP=1      keep BENCH_DIR afterwards (default: data kept, venv kept; remove it yourself).
+#               the synthetic data (≈ 4.1 GiB), the venv and the keys are kept there and
+#               reused by the next run with the same BENCH_DIR; remove it when done.
 # Needs: cargo, python3 (venv + pip reaching PyPI), openssl, sha256sum. Linux (reads /proc).
 # Writes: $BENCH_DIR/results.json and a Markdown summary on standard output.
 set -euo pipefail
