@@ -184,6 +184,22 @@ pub struct PolicyContentArgs {
     /// release under the global threshold.
     #[arg(long = "release", value_name = "PATTERN=NAMES:K")]
     pub releases: Vec<String>,
+
+    /// Limit when the key of maintainer or certifier NAME counts: NAME=[FROM]..[UNTIL]
+    /// (repeatable; dates in RFC 3339 or YYYY-MM-DD, meaning midnight UTC).
+    ///
+    /// A maintainer's key then counts only for release records whose signed signing time is
+    /// at or after FROM and before UNTIL, and a certifier's only for attestations made in that
+    /// interval (spec/policy.md §2.9). Either end may be left open (`bob=..2027-01-01` retires
+    /// bob's key for releases signed from 2027 on); `NAME=..` removes the limit. Records
+    /// without a signing time do not count for a limited key. The window does not limit who
+    /// signs the policy itself: remove the maintainer in an update for that.
+    ///
+    /// The signing time is written by the signer, so a key holder can backdate a record into
+    /// the window: a window retires a key on schedule, it does not replace revocation of a
+    /// compromised key (`policy update --revoke`).
+    #[arg(long = "validity", value_name = "NAME=[FROM]..[UNTIL]")]
+    pub validity: Vec<String>,
 }
 
 /// `sceau policy init`.

@@ -3,7 +3,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
-use sceau_verify::record::Trust;
+use sceau_verify::store::{Loose, RecordSource, Sources, Store};
+use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
 
 use crate::error::CliError;
 use crate::keys::load_public;
@@ -81,11 +82,32 @@ pub fn load(
             list.len()
         )));
     }
-    Ok(Loaded::Keys(Trust {
-        keys: list,
-        threshold,
-        source: "--key".into(),
-    }))
+    Ok(Loaded::Keys(Trust::keys(list, threshold, "--key")))
+}
+
+/// Whose signatures count for each record, from what was loaded; `at_least` is
+/// `--threshold` on top of a policy's. A policy that did not verify is a failure (exit 1)
+/// for the commands that need a verified record before they can say anything.
+pub fn resolver(loaded: &Loaded, at_least: usize) -> Result<Box<dyn TrustResolver + '_>, CliError> {
+    match loaded {
+        Loaded::Keys(t) => Ok(Box::new(FixedTrust(t.clone()))),
+        Loaded::Policy(policy, _) => Ok(Box::new(PolicyTrust { policy, at_least })),
+        Loaded::PolicyFailed(p, e) => Err(CliError {
+            code: crate::error::EXIT_FAILED,
+            error: anyhow!("policy {} does not verify: {e}", p.display()),
+            hint: None,
+        }),
+    }
+}
+
+/// Where parent records are looked up: the store first, then the `--with` records.
+pub fn ancestors<'a>(store: Option<&'a Store>, loose: &'a Loose) -> Sources<'a> {
+    let mut srcs: Vec<&dyn RecordSource> = Vec::new();
+    if let Some(s) = store {
+        srcs.push(s);
+    }
+    srcs.push(loose);
+    Sources(srcs)
 }
 
 /// Builds the record source for lineage walks from `--store` and `--with`.

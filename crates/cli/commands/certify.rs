@@ -9,13 +9,7 @@ use sceau_core::attestation::{
     Certification, Evidence, Standard, MAX_ATTESTATION_BYTES, MAX_EVIDENCE, MAX_STANDARD_BYTES,
 };
 use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
-use sceau_verify::attestation::{
-    check_required, report_not_checked, AttestationInput, Required, MAX_ATTESTATION_FILES,
-    MAX_REQUIRED,
-};
-use sceau_verify::policy::VerifiedPolicy;
-use sceau_verify::record::VerifiedRecord;
-use sceau_verify::report::{Report, Stage};
+use sceau_verify::attestation::{AttestationInput, Required, MAX_ATTESTATION_FILES, MAX_REQUIRED};
 
 use crate::args::PassArgs;
 use crate::error::{CliError, CliResult};
@@ -293,7 +287,8 @@ pub fn run(args: &CertifyArgs) -> CliResult {
 
 /// The `--require` and `--attestation` of `sceau verify`, read before anything is verified.
 pub struct Requirements {
-    required: Vec<Required>,
+    /// `--require`, parsed.
+    pub required: Vec<Required>,
     files: Vec<(String, Vec<u8>)>,
 }
 
@@ -334,42 +329,11 @@ impl Requirements {
         Ok(Requirements { required, files })
     }
 
-    /// Adds the `claims` checks to the report: nothing when neither option was given.
-    pub fn check(
-        &self,
-        rec: Option<&VerifiedRecord>,
-        policy: Option<&VerifiedPolicy>,
-        now: time::OffsetDateTime,
-        report: &mut Report,
-    ) {
-        if self.required.is_empty() {
-            if !self.files.is_empty() {
-                report.skip(
-                    Stage::Claims,
-                    "attestation",
-                    "attestations given but no --require: none was checked",
-                );
-            }
-            return;
-        }
-        let Some(rec) = rec else {
-            report_not_checked(&self.required, report);
-            return;
-        };
-        let certifiers: Option<Vec<sceau_verify::policy::Certifier>> =
-            policy.map(|p| p.certifiers().into_iter().cloned().collect());
-        let inputs: Vec<AttestationInput<'_>> = self
-            .files
+    /// The attestation files, for the verifier.
+    pub fn inputs(&self) -> Vec<AttestationInput<'_>> {
+        self.files
             .iter()
             .map(|(label, bytes)| AttestationInput { label, bytes })
-            .collect();
-        check_required(
-            &rec.payload_sha256,
-            &self.required,
-            &inputs,
-            certifiers.as_deref(),
-            now,
-        )
-        .report(report);
+            .collect()
     }
 }

@@ -1,14 +1,13 @@
 //! `sceau lineage`: a release's family tree from signed records.
 use anyhow::anyhow;
-use sceau_verify::lineage::{walk, FixedTrust, PolicyTrust, WalkOptions};
+use sceau_verify::lineage::{walk, WalkOptions};
 use sceau_verify::record;
-use sceau_verify::store::{RecordSource, Sources};
 
 use crate::args::{LineageArgs, LineageFormat};
 use crate::error::{CliError, CliResult, EXIT_FAILED};
 use crate::lineage_render;
 use crate::output::{check_writable, emit, OutTarget};
-use crate::trust::{self, Loaded};
+use crate::trust;
 
 /// Runs `sceau lineage`.
 pub fn run(args: &LineageArgs) -> CliResult {
@@ -25,33 +24,12 @@ pub fn run(args: &LineageArgs) -> CliResult {
     )?;
     let (store, loose) = trust::sources(&args.ancestry)?;
     let bytes = crate::commands::verify::read_record_file(&args.record)?;
-    let name = record::read_unverified(&bytes)
-        .map_err(|e| {
-            CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
-        })?
-        .release
-        .name;
-
-    let (root_trust, policy) = match &loaded {
-        Loaded::Keys(t) => (Some(t.clone()), None),
-        Loaded::Policy(vp, _) => {
-            let r: &dyn sceau_verify::lineage::TrustResolver = &PolicyTrust(vp);
-            (r.trust_for(&name), Some(vp))
-        }
-        Loaded::PolicyFailed(p, e) => {
-            return Err(CliError {
-                code: EXIT_FAILED,
-                error: anyhow!("policy {} does not verify: {e}", p.display()),
-                hint: None,
-            })
-        }
-    };
-    let root_trust = root_trust.ok_or_else(|| CliError {
-        code: EXIT_FAILED,
-        error: anyhow!("nobody is trusted for release {name:?} under this policy"),
-        hint: None,
+    // Refuse what is not a record at all as an input error, before verifying it.
+    record::read_unverified(&bytes).map_err(|e| {
+        CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
     })?;
-    let v = record::verify_record(&bytes, &root_trust, now, None);
+    let resolver = trust::resolver(&loaded, 0)?;
+    let v = record::verify_record(&bytes, resolver.as_ref(), now, None);
     let Some(rec) = v.record else {
         let why: Vec<String> = v.report.failures().map(|c| c.detail.clone()).collect();
         return Err(CliError {
@@ -67,21 +45,12 @@ pub fn run(args: &LineageArgs) -> CliResult {
             ),
         });
     };
-    let mut srcs: Vec<&dyn RecordSource> = Vec::new();
-    if let Some(s) = &store {
-        srcs.push(s);
-    }
-    srcs.push(&loose);
-    let sources = Sources(srcs);
+    let sources = trust::ancestors(store.as_ref(), &loose);
     let opts = WalkOptions {
         allow_unverified_ancestors: args.ancestry.allow_unverified_ancestors,
         ..WalkOptions::default()
     };
-    let l = match (&loaded, policy) {
-        (_, Some(vp)) => walk(&rec, &sources, &PolicyTrust(vp), now, &opts),
-        (Loaded::Keys(t), None) => walk(&rec, &sources, &FixedTrust(t.clone()), now, &opts),
-        _ => return Err(CliError::input(anyhow!("internal error: no trust"))),
-    };
+    let l = walk(&rec, &sources, resolver.as_ref(), now, &opts);
     let text = match args.format {
         LineageFormat::Tree => lineage_render::tree(&l),
         LineageFormat::Json => {

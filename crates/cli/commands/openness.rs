@@ -5,16 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use clap::Args;
 use sceau_core::{Release, Sha256Digest};
-use sceau_verify::lineage::{walk, FixedTrust, PolicyTrust, TrustResolver, WalkOptions};
+use sceau_verify::lineage::{walk, WalkOptions};
 use sceau_verify::openness::{evaluate, inherited_datasets, InheritedDataset, OpennessReport};
 use sceau_verify::record;
-use sceau_verify::store::{RecordSource, Sources};
 
 use crate::args::AncestryArgs;
 use crate::error::{CliError, CliResult, EXIT_FAILED};
 use crate::input::clean;
 use crate::render;
-use crate::trust::{self, Loaded};
+use crate::trust;
 
 /// Who to trust for the record, as for `sceau lineage`.
 #[derive(Args, Debug, Clone, Default)]
@@ -133,27 +132,8 @@ pub fn load_record(
         }
     })?;
     let (store, loose) = trust::sources(ancestry)?;
-    let name = unverified.release.name;
-    let (root_trust, policy) = match &loaded {
-        Loaded::Keys(t) => (Some(t.clone()), None),
-        Loaded::Policy(vp, _) => (PolicyTrust(vp).trust_for(&name), Some(vp)),
-        Loaded::PolicyFailed(p, e) => {
-            return Err(CliError {
-                code: EXIT_FAILED,
-                error: anyhow!("policy {} does not verify: {e}", p.display()),
-                hint: None,
-            })
-        }
-    };
-    let root_trust = root_trust.ok_or_else(|| CliError {
-        code: EXIT_FAILED,
-        error: anyhow!(
-            "nobody is trusted for release {:?} under this policy",
-            clean(&name)
-        ),
-        hint: None,
-    })?;
-    let v = record::verify_record(&bytes, &root_trust, now, None);
+    let resolver = crate::trust::resolver(&loaded, 0)?;
+    let v = record::verify_record(&bytes, resolver.as_ref(), now, None);
     let Some(rec) = v.record else {
         let why: Vec<String> = v.report.failures().map(|c| c.detail.clone()).collect();
         return Err(CliError {
@@ -174,21 +154,12 @@ pub fn load_record(
                     .into(),
             );
         } else {
-            let mut srcs: Vec<&dyn RecordSource> = Vec::new();
-            if let Some(s) = &store {
-                srcs.push(s);
-            }
-            srcs.push(&loose);
-            let sources = Sources(srcs);
+            let sources = crate::trust::ancestors(store.as_ref(), &loose);
             let opts = WalkOptions {
                 allow_unverified_ancestors: ancestry.allow_unverified_ancestors,
                 ..WalkOptions::default()
             };
-            let l = match (&loaded, policy) {
-                (_, Some(vp)) => walk(&rec, &sources, &PolicyTrust(vp), now, &opts),
-                (Loaded::Keys(t), None) => walk(&rec, &sources, &FixedTrust(t.clone()), now, &opts),
-                _ => return Err(CliError::input(anyhow!("internal error: no trust"))),
-            };
+            let l = walk(&rec, &sources, resolver.as_ref(), now, &opts);
             if !l.passed() {
                 let n = l.fatal().count();
                 notes.push(format!(

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use sceau_sign::{KeyId, PublicKey, SecretKey};
 use sceau_verify::policy::{
-    add_policy_signature, read_policy_envelope, sign_policy, Certifier, Maintainer, PolicyDocument,
-    PolicyError, PolicyParts, ReleasePattern, ReleaseScope,
+    add_policy_signature, read_policy_envelope, sign_policy, Certifier, KeyWindow, Maintainer,
+    PolicyDocument, PolicyError, PolicyParts, ReleasePattern, ReleaseScope,
 };
 
 use crate::args::{
@@ -36,7 +36,12 @@ fn maintainer(spec: &str) -> Result<Maintainer, CliError> {
         .or_else(|| comment.clone())
         .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
         .unwrap_or_else(|| key.key_id().to_string());
-    Ok(Maintainer { name, key, comment })
+    Ok(Maintainer {
+        name,
+        key,
+        comment,
+        window: KeyWindow::default(),
+    })
 }
 
 /// `NAME=PUB:STD[,STD…]` → certifier.
@@ -63,7 +68,37 @@ fn certifier(spec: &str) -> Result<Certifier, CliError> {
         key,
         comment,
         standards,
+        window: KeyWindow::default(),
     })
+}
+
+/// `NAME=[FROM]..[UNTIL]` → (name, window).
+fn validity(spec: &str) -> Result<(String, KeyWindow), CliError> {
+    let bad = |why: String| {
+        CliError::input(anyhow!("--validity {spec:?}: {why}"))
+            .hint("e.g. --validity bob=2026-01-01..2027-01-01, or bob=..2027-01-01 to retire a key")
+    };
+    let (name, range) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("expected NAME=[FROM]..[UNTIL]".into()))?;
+    let (from, until) = range
+        .split_once("..")
+        .ok_or_else(|| bad("expected NAME=[FROM]..[UNTIL]".into()))?;
+    let when = |s: &str| -> Result<Option<time::OffsetDateTime>, CliError> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        settings::parse_time(s)
+            .map(Some)
+            .map_err(|e| bad(format!("{s:?}: {e}")))
+    };
+    Ok((
+        name.to_owned(),
+        KeyWindow {
+            from: when(from)?,
+            until: when(until)?,
+        },
+    ))
 }
 
 /// `PATTERN=NAME[,NAME…]:K` → release scope.
@@ -116,6 +151,23 @@ fn apply_content(parts: &mut PolicyParts, c: &PolicyContentArgs) -> Result<(), C
         // An update may replace a scope of the previous version.
         parts.releases.retain(|x| x.pattern != sc.pattern);
         parts.releases.push(sc);
+    }
+    for spec in &c.validity {
+        let (name, window) = validity(spec)?;
+        let mut found = false;
+        for m in parts.maintainers.iter_mut().filter(|m| m.name == name) {
+            m.window = window;
+            found = true;
+        }
+        for x in parts.certifiers.iter_mut().filter(|x| x.name == name) {
+            x.window = window;
+            found = true;
+        }
+        if !found {
+            return Err(CliError::input(anyhow!(
+                "--validity {spec:?}: no maintainer or certifier is named {name:?}"
+            )));
+        }
     }
     Ok(())
 }
@@ -303,11 +355,25 @@ pub fn show(args: &PolicyShowArgs) -> CliResult {
         } else {
             ""
         };
-        outln!("  maintainer {} ({}){revoked}", m.name, m.key.key_id());
+        let window = if m.window.is_unbounded() {
+            String::new()
+        } else {
+            format!(", valid {}", m.window)
+        };
+        outln!(
+            "  maintainer {} ({}){revoked}{window}",
+            m.name,
+            m.key.key_id()
+        );
     }
     for c in &doc.parts().certifiers {
+        let window = if c.window.is_unbounded() {
+            String::new()
+        } else {
+            format!(", valid {}", c.window)
+        };
         outln!(
-            "  certifier {} ({}) for {}",
+            "  certifier {} ({}) for {}{window}",
             c.name,
             c.key.key_id(),
             c.standards.join(", ")

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 use clap::Args;
 use sceau_verify::ai_act::{ai_act_report, Input, SystemicRisk, Verification};
-use sceau_verify::record::{self, Trust};
+use sceau_verify::record;
 
 use crate::error::{CliError, CliResult, EXIT_FAILED};
 use crate::output::{check_writable, emit, OutTarget};
-use crate::trust::{self, Loaded};
+use crate::trust;
 
 /// `sceau report`.
 #[derive(Args, Debug)]
@@ -110,44 +110,26 @@ pub fn run(args: &ReportArgs) -> CliResult {
             Verification::NotVerified,
         )
     } else {
-        let trust = match trust::load(
+        let loaded = trust::load(
             &args.key,
             args.policy.as_deref(),
             &args.policy_update,
             args.threshold,
             now,
-        )? {
-            Loaded::Keys(t) => t,
-            Loaded::Policy(vp, _) => {
-                let (keys, t) = vp.trusted_keys_for(&unverified.release.name);
-                Trust {
-                    keys,
-                    threshold: t.max(args.threshold.unwrap_or(0)),
-                    source: format!(
-                        "policy v{} for release {:?}",
-                        vp.version(),
-                        unverified.release.name
-                    ),
-                }
-            }
-            Loaded::PolicyFailed(p, e) => {
-                eprintln!(
-                    "error: {}: the trust policy does not verify: {e}",
-                    p.display()
-                );
+        )?;
+        let resolver = match trust::resolver(&loaded, args.threshold.unwrap_or(0)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {}", crate::input::clean(&e.error.to_string()));
                 eprintln!("no report written: the record cannot be verified");
                 return Ok(EXIT_FAILED);
             }
         };
-        let v = record::verify_record(&bytes, &trust, now, None);
+        let v = record::verify_record(&bytes, resolver.as_ref(), now, None);
         let rec = match (&v.record, v.report.passed()) {
             (Some(r), true) => r,
             _ => {
-                eprintln!(
-                    "error: {} does not verify under {}:",
-                    args.record.display(),
-                    trust.source
-                );
+                eprintln!("error: {} does not verify:", args.record.display());
                 for c in v.report.failures() {
                     eprintln!("  {}: {}", c.name, crate::input::clean(&c.detail));
                 }
@@ -155,17 +137,12 @@ pub fn run(args: &ReportArgs) -> CliResult {
                 return Ok(EXIT_FAILED);
             }
         };
-        if rec.release.name != unverified.release.name {
-            return Err(CliError::input(anyhow!(
-                "release name changed between reads"
-            )));
-        }
         (
             rec.release.clone(),
             rec.payload_sha256,
             signed_at(&rec.statement),
             Verification::Verified {
-                trust: trust.source.clone(),
+                trust: rec.trust_source.clone(),
                 signers: rec
                     .signers
                     .valid

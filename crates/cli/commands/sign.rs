@@ -56,11 +56,11 @@ pub fn run(args: &SignArgs) -> CliResult {
 
     // Self-check, as minisign does: the bytes about to be written verify under the key and
     // parse back into the same release.
-    let trust = sceau_verify::record::Trust {
-        keys: vec![("signer".into(), key.public())],
-        threshold: 1,
-        source: "the signing key".into(),
-    };
+    let trust = sceau_verify::trust::FixedTrust(sceau_verify::trust::Trust::keys(
+        vec![("signer".into(), key.public())],
+        1,
+        "the signing key",
+    ));
     let check = sceau_verify::record::verify_record(&bytes, &trust, now, None);
     match &check.record {
         Some(r) if check.report.passed() && r.release == scan.release => {}

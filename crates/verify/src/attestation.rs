@@ -28,10 +28,11 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::policy::Certifier;
+use crate::policy::{Certifier, WindowCheck};
 use crate::record::{fmt_time, MAX_FUTURE_SKEW};
 use crate::report::{Report, Stage};
 use crate::threshold::count_signers;
+use crate::trust::Exclusion;
 
 /// Most `--attestation` files one verification reads.
 pub const MAX_ATTESTATION_FILES: usize = 256;
@@ -112,6 +113,13 @@ pub enum FileStatus {
     BadSignature {
         /// How many signatures failed.
         invalid: usize,
+    },
+    /// Signed only by policy certifiers whose validity window does not contain the
+    /// attestation's time, or signed by windowed certifiers and carrying no valid time
+    /// (spec/policy.md §2.9).
+    OutsideWindow {
+        /// Each such certifier, `name (key id): why`.
+        certifiers: Vec<String>,
     },
     /// Signed by at least one policy certifier; payload read.
     Verified {
@@ -297,16 +305,44 @@ pub fn open_attestation(
             )
         }
     };
-    let names: Vec<String> = count.valid.iter().map(|(n, _)| n.clone()).collect();
+    // A certifier counts only for attestations made inside its window (spec/policy.md §2.9).
+    let issued = content
+        .issued
+        .as_deref()
+        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+    let mut outside = Vec::new();
+    let mut counted = Vec::new();
+    for (n, id) in &count.valid {
+        let window = certifiers
+            .iter()
+            .find(|c| &c.name == n)
+            .map(|c| c.window)
+            .unwrap_or_default();
+        match window.check(issued) {
+            WindowCheck::Inside => counted.push((n.clone(), *id)),
+            check => outside.push(format!(
+                "{n} ({id}): {}",
+                Exclusion::Window { window, check }
+            )),
+        }
+    }
+    if counted.is_empty() {
+        return out(
+            FileStatus::OutsideWindow {
+                certifiers: outside,
+            },
+            claimed_std,
+        );
+    }
+    let names: Vec<String> = counted.iter().map(|(n, _)| n.clone()).collect();
     let scope = certifiers
         .iter()
         .filter(|c| names.contains(&c.name))
         .map(|c| (c.name.clone(), c.standards.clone()))
         .collect();
-    let described = names
+    let described = counted
         .iter()
-        .zip(&count.valid)
-        .map(|(n, (_, id))| format!("{n} ({id})"))
+        .map(|(n, id)| format!("{n} ({id})"))
         .collect();
     out(
         FileStatus::Verified {
@@ -364,6 +400,17 @@ fn decide(
                 ),
             ))
         }
+        FileStatus::OutsideWindow { certifiers } => Err((
+            if other_std(&file.claimed_standard) {
+                Rank::OtherStandard
+            } else {
+                Rank::Unverified
+            },
+            format!(
+                "signed by certifier(s) whose key does not count for it: {}",
+                certifiers.join("; ")
+            ),
+        )),
         FileStatus::BadSignature { invalid } => Err((
             Rank::Unverified,
             format!(
@@ -629,6 +676,15 @@ impl ClaimsOutcome {
                         who(claimed)
                     ),
                 ),
+                FileStatus::OutsideWindow { certifiers } => report.skip(
+                    Stage::Claims,
+                    "attestation",
+                    format!(
+                        "{}: not counted: signed outside the certifier's validity window: {}",
+                        f.file,
+                        certifiers.join("; ")
+                    ),
+                ),
                 FileStatus::Untrusted { claimed, .. } => report.skip(
                     Stage::Claims,
                     "attestation",
@@ -733,6 +789,7 @@ mod tests {
             key: k.public(),
             comment: None,
             standards: stds.iter().map(|s| (*s).to_owned()).collect(),
+            window: Default::default(),
         }
     }
 

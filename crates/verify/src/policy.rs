@@ -14,6 +14,7 @@ mod error;
 mod scope;
 mod sign;
 mod verify;
+mod window;
 
 pub use document::{
     Certifier, Maintainer, PolicyDocument, PolicyParts, ReleaseScope, MAX_CERTIFIERS,
@@ -23,6 +24,7 @@ pub use error::PolicyError;
 pub use scope::{ReleasePattern, MAX_PATTERN_BYTES};
 pub use sign::{add_policy_signature, sign_policy};
 pub use verify::{verify_chain, verify_root, VerifiedPolicy};
+pub use window::{KeyWindow, WindowCheck};
 
 use sceau_core::dsse::Envelope;
 

@@ -7,26 +7,15 @@ use sceau_core::dsse::{Envelope, PAYLOAD_TYPE_INTOTO};
 use sceau_core::statement::{FileSubject, Statement, PREDICATE_CYCLONEDX};
 use sceau_core::{IgnoreRules, Release, Sha256Digest};
 use sceau_scan::Progress;
-use sceau_sign::PublicKey;
 use time::OffsetDateTime;
 
 use crate::report::{Outcome, Report, Stage};
 use crate::threshold::{count_signers, SignerCount};
 use crate::tree::{compare_tree, TreeDiff, TreeHashing};
+use crate::trust::{Claimed, Exclusion, Trust, TrustResolver};
 
 /// How far in the future a signing time may lie before it is refused (clock skew).
 pub const MAX_FUTURE_SKEW: time::Duration = time::Duration::minutes(5);
-
-/// The keys a record must be signed by.
-#[derive(Clone, Debug)]
-pub struct Trust {
-    /// Trusted keys with a name for each (revoked keys already removed).
-    pub keys: Vec<(String, PublicKey)>,
-    /// Distinct keys needed.
-    pub threshold: usize,
-    /// Where the trust comes from, for the report (`--key`, `policy v2`).
-    pub source: String,
-}
 
 /// What to compare on disk.
 pub struct TreeCheck<'a> {
@@ -61,6 +50,8 @@ pub struct VerifiedRecord {
     pub signers: SignerCount,
     /// BOM metadata timestamp (signing time), if present.
     pub signed_at: Option<OffsetDateTime>,
+    /// Where the trust that verified it came from (`--key`, `policy v2 for release "x"`).
+    pub trust_source: String,
 }
 
 /// Everything a verification found.
@@ -166,20 +157,43 @@ pub fn read_unverified(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
     })
 }
 
-/// Verifies a record file's bytes under `trust` at `now`, then (optionally) a tree
-/// (spec/verify.md). Signatures are checked over the envelope's PAE before the payload is
-/// parsed, and only the verified payload bytes are parsed.
+/// The payload parsed into a Statement, its subjects and the release.
+type Parsed = (Statement, Vec<FileSubject>, Release);
+
+/// The signing time a record carries (the BOM's `metadata.timestamp`, spec/record.md §3):
+/// `None` when absent, `Some(Err(text))` when it is not RFC 3339.
+pub fn signing_time(statement: &Statement) -> Option<Result<OffsetDateTime, String>> {
+    let text = statement
+        .predicate
+        .pointer("/metadata/timestamp")
+        .and_then(|v| v.as_str())?;
+    Some(
+        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| text.to_owned()),
+    )
+}
+
+/// Verifies a record file's bytes under the trust `resolver` gives it at `now`, then
+/// (optionally) a tree (spec/verify.md §2). Signatures are checked over the envelope's PAE
+/// before the payload is used. When the trust depends on the record's name and signing time
+/// (a policy, spec/verify.md §2.2), the payload is read once before the signatures are
+/// counted, and that same reading of those same bytes is what is used once they verify;
+/// otherwise it is read only after.
 pub fn verify_record(
     bytes: &[u8],
-    trust: &Trust,
+    resolver: &dyn TrustResolver,
     now: OffsetDateTime,
     tree: Option<TreeCheck<'_>>,
 ) -> Verification {
     let mut report = Report::default();
-    let out = |report: Report, record, tree| Verification {
-        report,
-        record,
-        tree,
+    let has_tree = tree.is_some();
+    let stop = |mut report: Report, reason: &str| {
+        skip_rest(&mut report, has_tree, reason);
+        Verification {
+            report,
+            record: None,
+            tree: None,
+        }
     };
 
     let env = match Envelope::from_json(bytes) {
@@ -193,8 +207,12 @@ pub fn verify_record(
         }
         Err(e) => {
             report.fail(Stage::Parse, "envelope", e.to_string());
-            skip_rest(&mut report, tree.is_some());
-            return out(report, None, None);
+            report.skip(
+                Stage::Parse,
+                "payload-type",
+                "not checked: the envelope did not parse",
+            );
+            return stop(report, "the envelope did not parse");
         }
     };
     if env.payload_type != PAYLOAD_TYPE_INTOTO {
@@ -206,64 +224,59 @@ pub fn verify_record(
                 env.payload_type
             ),
         );
-        skip_rest(&mut report, tree.is_some());
-        return out(report, None, None);
+        return stop(report, "the envelope is not an in-toto record");
     }
     report.pass(Stage::Parse, "payload-type", PAYLOAD_TYPE_INTOTO);
 
-    // Signatures before anything in the payload is looked at (spec/verify.md §2.1).
-    let signers = count_signers(&env, &trust.keys);
-    let names: Vec<String> = signers
-        .valid
-        .iter()
-        .map(|(n, id)| format!("{n} ({id})"))
-        .collect();
-    let mut detail = format!(
-        "{} of {} required distinct trusted keys signed ({}); trust from {}",
-        signers.distinct(),
-        trust.threshold,
-        if names.is_empty() {
-            "none".to_owned()
-        } else {
-            names.join(", ")
+    // Under a policy, the name and signing time choose the keys (spec/verify.md §2.2).
+    let early: Option<Result<Parsed, RecordError>> = resolver
+        .reads_payload()
+        .then(|| parse_payload(&env.payload));
+    let claimed = match &early {
+        Some(Ok((st, _, rel))) => Claimed {
+            name: &rel.name,
+            signed_at: signing_time(st).and_then(Result::ok),
         },
-        trust.source
-    );
-    if signers.repeated_signatures > 0 {
-        detail.push_str(&format!(
-            "; {} repeated signature(s) by an already counted key not counted again",
-            signers.repeated_signatures
-        ));
-    }
-    if signers.untrusted_signatures > 0 {
-        detail.push_str(&format!(
-            "; {} signature(s) by untrusted keys",
-            signers.untrusted_signatures
-        ));
-    }
-    if signers.invalid_signatures > 0 {
-        detail.push_str(&format!(
-            "; {} invalid signature(s)",
-            signers.invalid_signatures
-        ));
-    }
+        _ => Claimed {
+            name: "",
+            signed_at: None,
+        },
+    };
+    let Some(trust) = resolver.trust_for(&claimed) else {
+        report.fail(
+            Stage::Signature,
+            "threshold",
+            format!(
+                "nobody is trusted to sign releases named {:?}",
+                claimed.name
+            ),
+        );
+        return stop(report, "the record did not verify");
+    };
+
+    // Signatures before anything in the payload is used (spec/verify.md §2.1).
+    let signers = count_signers(&env, &trust.keys);
+    report_excluded(&env, &trust, &mut report);
+    let detail = threshold_detail(&signers, &trust);
     if !signers.meets(trust.threshold) {
         report.fail(
             Stage::Signature,
             "threshold",
             format!("below threshold: {detail}"),
         );
-        skip_rest(&mut report, tree.is_some());
-        return out(report, None, None);
+        return stop(report, "the record did not verify");
     }
     report.pass(Stage::Signature, "threshold", detail);
 
-    let (statement, subjects, release) = match parse_payload(&env.payload) {
+    let parsed = match early {
+        Some(p) => p,
+        None => parse_payload(&env.payload),
+    };
+    let (statement, subjects, release) = match parsed {
         Ok(p) => p,
         Err(e) => {
             report.fail(Stage::Parse, "statement", e.to_string());
-            skip_rest_after_payload(&mut report, tree.is_some());
-            return out(report, None, None);
+            return stop(report, "the record did not verify");
         }
     };
     report.pass(
@@ -277,34 +290,44 @@ pub fn verify_record(
         ),
     );
 
-    let bom_ts = statement
-        .predicate
-        .pointer("/metadata/timestamp")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned);
-    let signed_at = bom_ts.as_deref().and_then(|t| {
-        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-    });
-    match (&bom_ts, signed_at) {
-        (None, _) => report.skip(
-            Stage::Freshness,
-            "signing-time",
-            "record carries no signing time",
-        ),
-        (Some(t), None) => report.fail(
-            Stage::Freshness,
-            "signing-time",
-            format!("signing time {t:?} is not RFC 3339"),
-        ),
-        (Some(t), Some(at)) if at > now + MAX_FUTURE_SKEW => report.fail(
-            Stage::Freshness,
-            "signing-time",
-            format!("signing time {t} is in the future (now {})", fmt_time(now)),
-        ),
-        (Some(t), Some(_)) => {
-            report.pass(Stage::Freshness, "signing-time", format!("signed at {t}"))
+    let signed_at = match signing_time(&statement) {
+        None => {
+            report.skip(
+                Stage::Freshness,
+                "signing-time",
+                "record carries no signing time",
+            );
+            None
         }
-    }
+        Some(Err(t)) => {
+            report.fail(
+                Stage::Freshness,
+                "signing-time",
+                format!("signing time {t:?} is not RFC 3339"),
+            );
+            None
+        }
+        Some(Ok(at)) if at > now + MAX_FUTURE_SKEW => {
+            report.fail(
+                Stage::Freshness,
+                "signing-time",
+                format!(
+                    "signing time {} is in the future (now {})",
+                    fmt_time(at),
+                    fmt_time(now)
+                ),
+            );
+            Some(at)
+        }
+        Some(Ok(at)) => {
+            report.pass(
+                Stage::Freshness,
+                "signing-time",
+                format!("signed at {}", fmt_time(at)),
+            );
+            Some(at)
+        }
+    };
 
     let payload_sha256 = sceau_scan::hash::sha256(&env.payload);
     let record = VerifiedRecord {
@@ -314,6 +337,7 @@ pub fn verify_record(
         payload_sha256,
         signers,
         signed_at,
+        trust_source: trust.source,
     };
 
     let diff = match tree {
@@ -327,7 +351,11 @@ pub fn verify_record(
         }
         Some(tc) => check_tree(&mut report, &record, tc),
     };
-    out(report, Some(record), diff)
+    Verification {
+        report,
+        record: Some(record),
+        tree: diff,
+    }
 }
 
 fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -> Option<TreeDiff> {
@@ -446,33 +474,103 @@ fn join(paths: &[sceau_core::RelPath]) -> String {
         .join(", ")
 }
 
-fn skip_rest(report: &mut Report, tree: bool) {
-    report.skip(
-        Stage::Parse,
-        "statement",
-        "not parsed: the envelope did not verify",
-    );
-    skip_rest_after_payload(report, tree);
-}
-
-fn skip_rest_after_payload(report: &mut Report, tree: bool) {
-    report.skip(
-        Stage::Freshness,
-        "signing-time",
-        "not checked: the record did not verify",
-    );
+/// Lists the checks of a record verification that did not run (spec/verify.md §1).
+fn skip_rest(report: &mut Report, tree: bool, reason: &str) {
+    let why = format!("not checked: {reason}");
+    report.skip_unlisted(Stage::Signature, "threshold", &why);
+    report.skip_unlisted(Stage::Parse, "statement", &why);
+    report.skip_unlisted(Stage::Freshness, "signing-time", &why);
     if tree {
-        report.skip(
-            Stage::Tree,
-            "files",
-            "not checked: the record did not verify",
-        );
+        report.skip_unlisted(Stage::Tree, "files", &why);
     } else {
-        report.skip(
+        report.skip_unlisted(
             Stage::Tree,
             "files",
             "no folder given: no file was checked against the record",
         );
+    }
+}
+
+/// The detail of `signature threshold`: who counted, and what did not.
+fn threshold_detail(signers: &SignerCount, trust: &Trust) -> String {
+    let names: Vec<String> = signers
+        .valid
+        .iter()
+        .map(|(n, id)| format!("{n} ({id})"))
+        .collect();
+    let mut detail = format!(
+        "{} of {} required distinct trusted keys signed ({}); trust from {}",
+        signers.distinct(),
+        trust.threshold,
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        },
+        trust.source
+    );
+    if signers.repeated_signatures > 0 {
+        detail.push_str(&format!(
+            "; {} repeated signature(s) by an already counted key not counted again",
+            signers.repeated_signatures
+        ));
+    }
+    if signers.untrusted_signatures > 0 {
+        detail.push_str(&format!(
+            "; {} signature(s) by untrusted keys",
+            signers.untrusted_signatures
+        ));
+    }
+    if signers.invalid_signatures > 0 {
+        detail.push_str(&format!(
+            "; {} invalid signature(s)",
+            signers.invalid_signatures
+        ));
+    }
+    detail
+}
+
+/// Names the signatures by keys the trust left out (spec/policy.md §2.6, §2.9): listed as
+/// skipped checks (`policy revoked`, `policy key-window`), never counted.
+fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) {
+    for (name, revoked) in [("revoked", true), ("key-window", false)] {
+        let keys: Vec<(String, sceau_sign::PublicKey)> = trust
+            .excluded
+            .iter()
+            .filter(|e| (e.reason == Exclusion::Revoked) == revoked)
+            .map(|e| (e.name.clone(), e.key))
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let found = count_signers(env, &keys);
+        if found.distinct() == 0 {
+            continue;
+        }
+        let who: Vec<String> = found
+            .valid
+            .iter()
+            .filter_map(|(n, id)| {
+                let e = trust.excluded.iter().find(|e| &e.name == n)?;
+                Some(if revoked {
+                    format!("{n} ({id})")
+                } else {
+                    format!("{n} ({id}): {}", e.reason)
+                })
+            })
+            .collect();
+        let detail = if revoked {
+            format!(
+                "signature(s) by revoked key(s) not counted: {}",
+                who.join(", ")
+            )
+        } else {
+            format!(
+                "signature(s) by keys outside their validity window not counted: {}",
+                who.join("; ")
+            )
+        };
+        report.skip(Stage::Policy, name, detail);
     }
 }
 

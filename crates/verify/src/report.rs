@@ -24,6 +24,21 @@ pub enum Stage {
     Claims,
 }
 
+impl Stage {
+    /// The stage's name as the report writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Parse => "parse",
+            Stage::Signature => "signature",
+            Stage::Policy => "policy",
+            Stage::Freshness => "freshness",
+            Stage::Tree => "tree",
+            Stage::Lineage => "lineage",
+            Stage::Claims => "claims",
+        }
+    }
+}
+
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,6 +95,33 @@ impl Report {
     /// Adds a skipped check.
     pub fn skip(&mut self, stage: Stage, name: &str, detail: impl Into<String>) {
         self.push(stage, name, Outcome::Skipped, detail);
+    }
+
+    /// Whether a check of this stage and name is listed.
+    pub fn has(&self, stage: Stage, name: &str) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.stage == stage && c.name == name)
+    }
+
+    /// Whether any check of this stage is listed.
+    pub fn has_stage(&self, stage: Stage) -> bool {
+        self.checks.iter().any(|c| c.stage == stage)
+    }
+
+    /// Adds a skipped check unless one of that stage and name is already listed: how the
+    /// checks that did not run are listed after an early stop (spec/verify.md §1).
+    pub fn skip_unlisted(&mut self, stage: Stage, name: &str, detail: &str) {
+        if !self.has(stage, name) {
+            self.skip(stage, name, detail);
+        }
+    }
+
+    /// The first failed check, as `stage name`.
+    pub fn first_failure(&self) -> Option<String> {
+        self.failures()
+            .next()
+            .map(|c| format!("{} {}", c.stage.as_str(), c.name))
     }
 
     /// True when no check failed and at least one ran.

@@ -13,55 +13,16 @@ use sceau_sign::KeyId;
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
-use crate::policy::VerifiedPolicy;
-use crate::record::{read_unverified, verify_record, Trust, VerifiedRecord};
+use crate::record::{read_unverified, verify_record, VerifiedRecord};
 use crate::report::{Report, Stage};
 use crate::store::RecordSource;
+use crate::trust::TrustResolver;
 
 mod licence;
 mod relation;
 
 pub use licence::{flowing_terms, LicenceTerm};
 pub use relation::{ADAPTER_MAX_PARAMETER_PERCENT, QUANTIZED_PARAMETER_TOLERANCE_PERCENT};
-
-/// Who may sign a release of a given name (spec/lineage.md §3.2).
-pub trait TrustResolver {
-    /// The keys and threshold for records of the release called `release_name`; `None` when
-    /// nobody is trusted for that name.
-    fn trust_for(&self, release_name: &str) -> Option<Trust>;
-}
-
-/// Trust from a verified policy: each name gets the keys and threshold of its most specific
-/// release scope (spec/policy.md §7.3).
-#[derive(Clone, Copy, Debug)]
-pub struct PolicyTrust<'a>(pub &'a VerifiedPolicy);
-
-impl TrustResolver for PolicyTrust<'_> {
-    fn trust_for(&self, release_name: &str) -> Option<Trust> {
-        let (keys, threshold) = self.0.trusted_keys_for(release_name);
-        if keys.is_empty() {
-            return None;
-        }
-        Some(Trust {
-            keys,
-            threshold,
-            source: format!("policy v{} for release {release_name:?}", self.0.version()),
-        })
-    }
-}
-
-/// The same trust for every release name (`--key` mode).
-#[derive(Clone, Debug)]
-pub struct FixedTrust(pub Trust);
-
-impl TrustResolver for FixedTrust {
-    fn trust_for(&self, _release_name: &str) -> Option<Trust> {
-        if self.0.keys.is_empty() {
-            return None;
-        }
-        Some(self.0.clone())
-    }
-}
 
 /// A permission, from an ancestor's maintainers, for releases of one name to be published
 /// under one licence, whatever the ancestor's licence terms say (spec/lineage.md §5.5).
@@ -494,40 +455,20 @@ impl Walker<'_> {
                 return;
             }
         };
-        // The unverified name only selects whose trust applies (spec/lineage.md §3.2).
-        let scope_name = unverified.release.name.clone();
-        node.name = scope_name.clone();
+        // Shown for the node whatever the outcome; the trust that applies is chosen by the
+        // record's own name (spec/lineage.md §3.2, spec/verify.md §2.2).
+        node.name = unverified.release.name.clone();
         node.version = unverified.release.version.clone();
-        let outcome = match self.trust.trust_for(&scope_name) {
-            None => Err(format!(
-                "nobody is trusted to sign releases named {scope_name:?}"
-            )),
-            Some(trust) => {
-                let v = verify_record(&bytes, &trust, self.now, None);
-                match v.record {
-                    Some(rec) if v.report.passed() => {
-                        if rec.release.name == scope_name {
-                            Ok(rec)
-                        } else {
-                            Err(format!(
-                                "release name {:?} differs from {scope_name:?}, whose trust was used",
-                                rec.release.name
-                            ))
-                        }
-                    }
-                    _ => {
-                        let failed: Vec<String> = v
-                            .report
-                            .failures()
-                            .map(|c| format!("{}: {}", c.name, c.detail))
-                            .collect();
-                        Err(format!(
-                            "not verified under the trust of {}: {}",
-                            trust.source,
-                            failed.join("; ")
-                        ))
-                    }
-                }
+        let v = verify_record(&bytes, self.trust, self.now, None);
+        let outcome = match v.record {
+            Some(rec) if v.report.passed() => Ok(rec),
+            _ => {
+                let failed: Vec<String> = v
+                    .report
+                    .failures()
+                    .map(|c| format!("{}: {}", c.name, c.detail))
+                    .collect();
+                Err(format!("not verified: {}", failed.join("; ")))
             }
         };
         let release = match outcome {

@@ -13,6 +13,7 @@ use crate::policy::{
 use crate::record::verify_record;
 use crate::report::Outcome;
 use crate::store::Loose;
+use crate::trust::{Claimed, FixedTrust, PolicyTrust, Trust};
 
 const NOW: OffsetDateTime = datetime!(2026-02-01 00:00 UTC);
 
@@ -171,24 +172,24 @@ impl OrgTrust {
 }
 
 impl TrustResolver for OrgTrust {
-    fn trust_for(&self, name: &str) -> Option<Trust> {
+    fn reads_payload(&self) -> bool {
+        true
+    }
+
+    fn trust_for(&self, claimed: &Claimed<'_>) -> Option<Trust> {
+        let name = claimed.name;
         let keys: Vec<(String, PublicKey)> = self
             .0
             .iter()
             .filter(|(p, _)| name.starts_with(p))
             .map(|(p, k)| (format!("{}maintainer", p.trim_end_matches('/')), *k))
             .collect();
-        (!keys.is_empty()).then(|| Trust {
-            keys,
-            threshold: 1,
-            source: format!("test trust for {name:?}"),
-        })
+        (!keys.is_empty()).then(|| Trust::keys(keys, 1, &format!("test trust for {name:?}")))
     }
 }
 
 fn verified(s: &Signed, trust: &dyn TrustResolver) -> VerifiedRecord {
-    let t = trust.trust_for(&s.release.name).unwrap();
-    let v = verify_record(&s.bytes, &t, NOW, None);
+    let v = verify_record(&s.bytes, trust, NOW, None);
     assert!(v.report.passed(), "{:#?}", v.report);
     v.record.unwrap()
 }
@@ -324,6 +325,7 @@ fn the_same_chain_passes_under_a_policy_with_release_scopes() {
         name: name.into(),
         key: key(n).public(),
         comment: None,
+        window: Default::default(),
     };
     let scope = |pattern: &str, who: &str| ReleaseScope {
         pattern: ReleasePattern::parse(pattern).unwrap(),
@@ -346,7 +348,7 @@ fn the_same_chain_passes_under_a_policy_with_release_scopes() {
     for with_a in [true, false] {
         let doc = PolicyDocument::new(parts(with_a)).unwrap();
         let policy = verify_root(&sign_policy(&doc, &[&key(1)]).unwrap(), NOW).unwrap();
-        let trust = PolicyTrust(&policy);
+        let trust = PolicyTrust::new(&policy);
         let l = walk_with(&fam, &c, &trust, &WalkOptions::default());
         assert_eq!(l.passed(), with_a, "{:#?}", l.findings);
         if !with_a {
@@ -359,11 +361,7 @@ fn the_same_chain_passes_under_a_policy_with_release_scopes() {
         }
     }
     // --key mode: one key for every name; B and C are not signed by it.
-    let fixed = FixedTrust(Trust {
-        keys: vec![("k".into(), key(3).public())],
-        threshold: 1,
-        source: "--key".into(),
-    });
+    let fixed = FixedTrust(Trust::keys(vec![("k".into(), key(3).public())], 1, "--key"));
     let l = walk_with(&fam, &c, &fixed, &WalkOptions::default());
     assert_eq!(l.findings_of(FindingKind::UnverifiedAncestor).count(), 2);
 }

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::truncated;
-use super::{PolicyError, ReleasePattern, MAX_POLICY_BYTES, POLICY_TYPE};
+use super::{KeyWindow, PolicyError, ReleasePattern, MAX_POLICY_BYTES, POLICY_TYPE};
 
 /// Most maintainers a policy may list (spec/policy.md §3.1).
 pub const MAX_MAINTAINERS: usize = 64;
@@ -33,6 +33,8 @@ pub struct Maintainer {
     pub key: PublicKey,
     /// The comment of the key line, kept so that the line is written back as it was.
     pub comment: Option<String>,
+    /// The signing times for which the key counts (spec/policy.md §2.9); unbounded by default.
+    pub window: KeyWindow,
 }
 
 /// A certifier: a key trusted to certify that a release meets the listed standards
@@ -47,6 +49,8 @@ pub struct Certifier {
     pub comment: Option<String>,
     /// Identifiers of the standards this certifier may certify, at least one.
     pub standards: Vec<String>,
+    /// The attestation times for which the key counts (spec/policy.md §2.9).
+    pub window: KeyWindow,
 }
 
 /// Which maintainers may sign releases whose name matches a pattern, and how many of them
@@ -111,6 +115,10 @@ struct RawPolicy {
 struct RawMaintainer {
     name: String,
     key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -119,6 +127,10 @@ struct RawCertifier {
     name: String,
     key: String,
     standards: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -175,10 +187,16 @@ impl PolicyDocument {
             .into_iter()
             .map(|m| {
                 let (key, comment) = parse_key("maintainer", &m.name, &m.key)?;
+                let window = KeyWindow::from_fields(
+                    &m.name,
+                    m.valid_from.as_deref(),
+                    m.valid_until.as_deref(),
+                )?;
                 Ok(Maintainer {
                     name: m.name,
                     key,
                     comment,
+                    window,
                 })
             })
             .collect::<Result<Vec<_>, PolicyError>>()?;
@@ -192,11 +210,17 @@ impl PolicyDocument {
             .into_iter()
             .map(|c| {
                 let (key, comment) = parse_key("certifier", &c.name, &c.key)?;
+                let window = KeyWindow::from_fields(
+                    &c.name,
+                    c.valid_from.as_deref(),
+                    c.valid_until.as_deref(),
+                )?;
                 Ok(Certifier {
                     name: c.name,
                     key,
                     comment,
                     standards: c.standards,
+                    window,
                 })
             })
             .collect::<Result<Vec<_>, PolicyError>>()?;
@@ -240,19 +264,29 @@ impl PolicyDocument {
             maintainers: p
                 .maintainers
                 .iter()
-                .map(|m| RawMaintainer {
-                    name: m.name.clone(),
-                    key: m.key.to_sceau_line(m.comment.as_deref()),
+                .map(|m| {
+                    let (valid_from, valid_until) = m.window.to_fields();
+                    RawMaintainer {
+                        name: m.name.clone(),
+                        key: m.key.to_sceau_line(m.comment.as_deref()),
+                        valid_from,
+                        valid_until,
+                    }
                 })
                 .collect(),
             revoked: p.revoked.iter().map(KeyId::to_string).collect(),
             certifiers: p
                 .certifiers
                 .iter()
-                .map(|c| RawCertifier {
-                    name: c.name.clone(),
-                    key: c.key.to_sceau_line(c.comment.as_deref()),
-                    standards: c.standards.clone(),
+                .map(|c| {
+                    let (valid_from, valid_until) = c.window.to_fields();
+                    RawCertifier {
+                        name: c.name.clone(),
+                        key: c.key.to_sceau_line(c.comment.as_deref()),
+                        standards: c.standards.clone(),
+                        valid_from,
+                        valid_until,
+                    }
                 })
                 .collect(),
             releases: p
@@ -438,6 +472,7 @@ fn check(p: &PolicyParts) -> Result<(), PolicyError> {
     // §3.2–§3.3: maintainers.
     for m in &p.maintainers {
         check_name("maintainer", &m.name)?;
+        m.window.validate(&m.name)?;
     }
     unique(
         || "maintainer".into(),
@@ -474,6 +509,7 @@ fn check(p: &PolicyParts) -> Result<(), PolicyError> {
     // §3.5: certifiers.
     for c in &p.certifiers {
         check_name("certifier", &c.name)?;
+        c.window.validate(&c.name)?;
         limit(
             "standards of one certifier",
             c.standards.len(),

@@ -122,6 +122,15 @@ pub enum PolicyError {
         /// The repeated key id.
         key_id: KeyId,
     },
+    /// A maintainer's or certifier's validity window is not two RFC 3339 date-times, or is
+    /// empty (spec/policy.md §2.9).
+    #[error("the validity window of {who:?} is refused: {reason}")]
+    InvalidWindow {
+        /// The maintainer or certifier name (truncated).
+        who: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A threshold is 0 or larger than the number of non-revoked maintainers it counts
     /// (spec/policy.md §3.4).
     #[error(

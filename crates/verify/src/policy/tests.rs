@@ -1,12 +1,13 @@
 //! Tests of policy parsing, signing, chains and scopes.
 
 use sceau_core::dsse::{Envelope, EnvelopeSignature};
-use sceau_sign::{KeyError, KeyId, SecretKey};
+use sceau_sign::{KeyError, KeyId, PublicKey, SecretKey};
 use serde_json::{json, Value};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
 use super::*;
+use crate::trust::{Claimed, Exclusion, PolicyTrust, TrustResolver};
 
 const NOW: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
 const LATER: OffsetDateTime = datetime!(2030-01-01 00:00 UTC);
@@ -15,11 +16,23 @@ fn key(n: u8) -> SecretKey {
     SecretKey::from_seed(&[n; 32])
 }
 
+/// The keys and threshold trusted for a release called `name` with no signing time.
+fn trusted(v: &VerifiedPolicy, name: &str) -> (Vec<(String, PublicKey)>, usize) {
+    let t = PolicyTrust::new(v)
+        .trust_for(&Claimed {
+            name,
+            signed_at: None,
+        })
+        .expect("some key is trusted");
+    (t.keys, t.threshold)
+}
+
 fn maintainer(name: &str, k: &SecretKey) -> Maintainer {
     Maintainer {
         name: name.to_owned(),
         key: k.public(),
         comment: Some(format!("{name}@example")),
+        window: KeyWindow::default(),
     }
 }
 
@@ -323,7 +336,7 @@ fn revoked_key_is_not_counted_anywhere() {
     assert!(v.is_revoked(&c.public()));
     let names: Vec<String> = v.maintainers().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["alice", "bob"]);
-    assert_eq!(v.trusted_keys_for("any/release").0.len(), 2);
+    assert_eq!(trusted(&v, "any/release").0.len(), 2);
     // The threshold counts only non-revoked maintainers.
     p.threshold = 3;
     assert!(matches!(
@@ -346,12 +359,14 @@ fn revoked_certifier_is_excluded() {
             key: x.public(),
             comment: None,
             standards: vec!["eu-ai-act/annex-iv".into()],
+            window: KeyWindow::default(),
         },
         Certifier {
             name: "lab-y".into(),
             key: y.public(),
             comment: None,
             standards: vec!["iso-42001".into(), "nist-ai-rmf".into()],
+            window: KeyWindow::default(),
         },
     ];
     p.revoked = vec![x.key_id()];
@@ -634,7 +649,7 @@ fn scopes_pick_the_most_specific_match() {
     let d = doc(scoped_parts());
     let v = verify_root(&sign_policy(&d, &[&key(1), &key(2), &key(3)]).unwrap(), NOW).unwrap();
     let names = |release: &str| {
-        let (keys, k) = v.trusted_keys_for(release);
+        let (keys, k) = trusted(&v, release);
         (keys.into_iter().map(|(n, _)| n).collect::<Vec<_>>(), k)
     };
     assert_eq!(
@@ -654,7 +669,7 @@ fn scopes_pick_the_most_specific_match() {
     assert_eq!(names("org-c/x").0.len(), 5);
     assert_eq!(names("org-c/x").1, 3);
     // The keys are the maintainers' own.
-    assert_eq!(v.trusted_keys_for("org-a/special").0[0].1, key(1).public());
+    assert_eq!(trusted(&v, "org-a/special").0[0].1, key(1).public());
     // Round trip through JSON keeps the scopes.
     assert_eq!(PolicyDocument::from_payload(&d.to_payload()).unwrap(), d);
 }
@@ -675,8 +690,8 @@ fn scopes_exclude_revoked_keys_and_are_checked() {
         NOW,
     )
     .unwrap();
-    assert_eq!(v.trusted_keys_for("org-a/x").0.len(), 1);
-    assert_eq!(v.trusted_keys_for("org-a/labs/x").0[0].0, "erin");
+    assert_eq!(trusted(&v, "org-a/x").0.len(), 1);
+    assert_eq!(trusted(&v, "org-a/labs/x").0[0].0, "erin");
 
     let mut bad = scoped_parts();
     bad.releases.push(scope("ORG-A/*", &["alice"], 1));
@@ -708,4 +723,102 @@ fn scopes_exclude_revoked_keys_and_are_checked() {
         from_json(&v),
         Err(PolicyError::InvalidPattern { .. })
     ));
+}
+
+/// spec/policy.md §2.9: windows are optional fields, written back as read, and decide which
+/// keys count for a record by its signing time; revoked keys and out-of-window keys are both
+/// named as excluded, never counted.
+#[test]
+fn key_windows_parse_round_trip_and_exclude_by_signing_time() {
+    let (a, b) = (key(1), key(2));
+    let mut p = parts(1, &[("alice", &a), ("bob", &b)], 1);
+    p.maintainers[1].window = KeyWindow {
+        from: Some(datetime!(2026-01-01 00:00 UTC)),
+        until: Some(datetime!(2027-01-01 00:00 UTC)),
+    };
+    let d = PolicyDocument::new(p).unwrap();
+    let text = String::from_utf8(d.to_payload()).unwrap();
+    assert!(
+        text.contains("\"valid_from\": \"2026-01-01T00:00:00Z\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"valid_until\": \"2027-01-01T00:00:00Z\""),
+        "{text}"
+    );
+    // Unbounded windows are not written: existing policies keep their bytes.
+    assert_eq!(text.matches("valid_from").count(), 1);
+    assert_eq!(PolicyDocument::from_payload(text.as_bytes()).unwrap(), d);
+
+    let v = verify_root(&sign_policy(&d, &[&key(1)]).unwrap(), NOW).unwrap();
+    let trust = PolicyTrust::new(&v);
+    let at = |t: Option<OffsetDateTime>| {
+        trust
+            .trust_for(&Claimed {
+                name: "org/model",
+                signed_at: t,
+            })
+            .unwrap()
+    };
+    let inside = at(Some(datetime!(2026-06-01 00:00 UTC)));
+    assert_eq!(inside.keys.len(), 2);
+    assert!(inside.excluded.is_empty());
+    for (t, check) in [
+        (Some(datetime!(2025-12-31 00:00 UTC)), WindowCheck::TooEarly),
+        (Some(datetime!(2027-01-01 00:00 UTC)), WindowCheck::TooLate),
+        (None, WindowCheck::NoTime),
+    ] {
+        let out = at(t);
+        assert_eq!(out.keys.len(), 1, "{t:?}");
+        assert_eq!(out.excluded.len(), 1);
+        assert_eq!(out.excluded[0].key, key(2).public());
+        assert_eq!(
+            out.excluded[0].reason,
+            Exclusion::Window {
+                window: d.parts().maintainers[1].window,
+                check
+            }
+        );
+    }
+
+    // Malformed or empty windows are refused, naming the maintainer.
+    for (field, value, phrase) in [
+        ("valid_from", "\"2026-01-01\"", "not an RFC 3339"),
+        ("valid_until", "\"2025-01-01T00:00:00Z\"", "is not before"),
+        ("valid_until", "17", "malformed"),
+    ] {
+        let bad = text.replacen(
+            "\"valid_until\": \"2027-01-01T00:00:00Z\"",
+            &format!("\"valid_until\": \"2027-01-01T00:00:00Z\", \"{field}\": {value}"),
+            1,
+        );
+        let bad = if field == "valid_until" {
+            bad.replacen("\"valid_until\": \"2027-01-01T00:00:00Z\", ", "", 1)
+        } else {
+            bad.replacen("\"valid_from\": \"2026-01-01T00:00:00Z\",", "", 1)
+        };
+        let e = PolicyDocument::from_payload(bad.as_bytes()).unwrap_err();
+        let msg = format!("{e} {:?}", std::error::Error::source(&e));
+        assert!(msg.contains(phrase), "{field}={value}: {msg}");
+    }
+}
+
+/// A revoked key in the scope is named as excluded (so its signature can be reported), not
+/// silently dropped.
+#[test]
+fn revoked_keys_are_excluded_with_their_reason() {
+    let (a, b) = (key(1), key(2));
+    let mut p = parts(1, &[("alice", &a), ("bob", &b)], 1);
+    p.revoked.push(key(2).public().key_id());
+    let d = PolicyDocument::new(p).unwrap();
+    let v = verify_root(&sign_policy(&d, &[&key(1)]).unwrap(), NOW).unwrap();
+    let t = PolicyTrust::new(&v)
+        .trust_for(&Claimed {
+            name: "x",
+            signed_at: None,
+        })
+        .unwrap();
+    assert_eq!(t.keys.len(), 1);
+    assert_eq!(t.excluded.len(), 1);
+    assert_eq!(t.excluded[0].reason, Exclusion::Revoked);
 }

@@ -4,7 +4,9 @@ use sceau_core::dsse::Envelope;
 use sceau_sign::{KeyId, PublicKey};
 use time::OffsetDateTime;
 
-use super::{Certifier, PolicyDocument, PolicyError, ReleaseScope, PAYLOAD_TYPE_POLICY};
+use super::{
+    Certifier, Maintainer, PolicyDocument, PolicyError, ReleaseScope, PAYLOAD_TYPE_POLICY,
+};
 use crate::threshold::count_signers;
 
 /// A policy whose signatures, version chain and expiry have been verified at a given time
@@ -76,26 +78,27 @@ impl VerifiedPolicy {
         &self.document
     }
 
-    /// The keys trusted to sign a release called `release_name`, and how many of them must
-    /// (spec/policy.md §7.3): the most specific matching release scope (an exact name beats
-    /// any `prefix/*`, a longer prefix beats a shorter one) gives its non-revoked
-    /// maintainers and its threshold; with no matching scope, every non-revoked maintainer
-    /// and the global threshold.
-    pub fn trusted_keys_for(&self, release_name: &str) -> (Vec<(String, PublicKey)>, usize) {
+    /// The maintainers of the scope that governs releases called `release_name`, revoked ones
+    /// included, and the scope's threshold (spec/policy.md §7.3): the most specific matching
+    /// release scope (an exact name beats any `prefix/*`, a longer prefix beats a shorter one)
+    /// gives its maintainers and threshold; with no matching scope, every maintainer and the
+    /// global threshold. [`crate::trust::PolicyTrust`] removes revoked keys and keys outside
+    /// their validity window (§2.6, §2.9).
+    pub fn scope_for(&self, release_name: &str) -> (Vec<&Maintainer>, usize) {
         let scope = self
             .releases()
             .iter()
             .filter(|s| s.pattern.matches(release_name))
             .max_by_key(|s| s.pattern.specificity());
-        let all = self.maintainers();
+        let all = &self.document.parts().maintainers;
         match scope {
             Some(s) => (
-                all.into_iter()
-                    .filter(|(name, _)| s.maintainers.contains(name))
+                all.iter()
+                    .filter(|m| s.maintainers.contains(&m.name))
                     .collect(),
                 s.threshold,
             ),
-            None => (all, self.threshold()),
+            None => (all.iter().collect(), self.threshold()),
         }
     }
 }
