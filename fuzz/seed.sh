@@ -22,7 +22,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
-  key_files policy state store_entry card attestation ignore_rules)
+  key_files policy state store_entry card attestation ignore_rules digest_cache grant)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -101,7 +101,23 @@ add policy "$work/payload"
 "$sceau" policy update "$work/policy.json" --threshold 1 --release 'example-org/*=m:1' \
   --key "$work/m.key" -o "$work/policy-2.json" >/dev/null
 add policy "$work/policy-2.json"
+"$sceau" policy update "$work/policy-2.json" --validity m=2026-01-01..2027-01-01 \
+  --validity auditor=..2028-01-01T12:00:00+02:00 --key "$work/m.key" -o "$work/policy-3.json" >/dev/null
+add policy "$work/policy-3.json"
+payload "$work/policy-3.json" "$work/payload"
+add policy "$work/payload"
 add dsse_envelope "$work/policy-2.json"
+
+# Licence grants: whole files and payloads.
+"$sceau" grant "$rec" --release example-org/fork --licence apache-2.0 --key "$work/m.key" \
+  -o "$work/grant.json" >/dev/null
+"$sceau" grant "$rec" --release example-org/other --licence llama3.1 --expires 2030-01-01 \
+  --key "$work/m.key" --key "$work/auditor.key" -o "$work/grant-2.json" >/dev/null
+for g in grant grant-2; do
+  add grant "$work/$g.json"
+  payload "$work/$g.json" "$work/payload"
+  add grant "$work/payload"
+done
 
 # Attestations and standards.
 for s in testdata/standards/*.json; do add attestation "$s"; done
@@ -131,6 +147,18 @@ v = json.load(sys.stdin)
 for i, k in enumerate(("openssh", "spki_pem", "sceau")):
     open(sys.argv[1] + str(i), "w").write(v[k])' "$work/enc"
 for i in 0 1 2; do add key_files "$work/enc$i"; done
+
+# Digest caches: one filled by a scan, whole and
+# without its trailer (the target appends the right one).
+sleep 3 # the racy margin (spec/hashing.md §4.2): only files whose ctime is older are stored
+"$sceau" scan "$work/fx/hf_model" --cache-dir "$work/cache" -o "$work/cache-bom.json" -q >/dev/null
+if [ -f "$work/cache/digests-v1.bin" ]; then
+  add digest_cache "$work/cache/digests-v1.bin"
+  head -c -32 "$work/cache/digests-v1.bin" >"$work/cache-body"
+  add digest_cache "$work/cache-body"
+fi
+printf 'SCEAUDC1\0\0\0\0\0\0\0\0' >"$work/cache-empty"
+add digest_cache "$work/cache-empty"
 
 # Ignore rules: rules, one per line, then a path.
 add_text ignore_rules $'.git/\n.cache/huggingface/\n*.sceau.json\nsub/.git/config'

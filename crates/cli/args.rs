@@ -53,6 +53,9 @@ pub enum Command {
     /// Report what a record covers of a regulation's documentation duties (e.g. the EU AI
     /// Act for general-purpose AI models), and what is missing.
     Report(crate::commands::report::ReportArgs),
+    /// An ancestor's maintainers sign a licence grant: one derived release may use a licence
+    /// the ancestor's terms would otherwise forbid (verifiers take it with --grant).
+    Grant(crate::commands::grant::GrantArgs),
 }
 
 /// Where parent records come from, and how strict the walk is.
@@ -71,6 +74,16 @@ pub struct AncestryArgs {
     /// against unverified claims.
     #[arg(long)]
     pub allow_unverified_ancestors: bool,
+
+    /// A licence grant signed by an ancestor's maintainers (`sceau grant`; repeatable).
+    ///
+    /// It lets one derived release use a licence that the ancestor's terms would otherwise
+    /// forbid (spec/lineage.md §5.5). It counts only when at least the threshold of keys
+    /// trusted for the ancestor's name signed it, it has not expired, and the ancestor record
+    /// in the lineage is the one it names and verified under that name. A grant that does not
+    /// count is listed as such; it never makes anything fail.
+    #[arg(long = "grant", value_name = "GRANT")]
+    pub grants: Vec<PathBuf>,
 }
 
 /// `sceau lineage`.

@@ -22,12 +22,7 @@ impl PassphraseSource {
     /// Reads the passphrase (for decrypting), prompting once on a terminal.
     pub fn get(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
         if let Some(f) = &self.file {
-            let text = Zeroizing::new(
-                std::fs::read(f)
-                    .with_context(|| format!("cannot read passphrase file {}", f.display()))?,
-            );
-            let trimmed = strip_newline(&text);
-            return Ok(Zeroizing::new(trimmed.to_vec()));
+            return read_passphrase_file(f);
         }
         if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
             return Ok(Zeroizing::new(p.into_bytes()));
@@ -66,9 +61,31 @@ impl PassphraseSource {
     }
 }
 
-fn strip_newline(b: &[u8]) -> &[u8] {
-    let b = b.strip_suffix(b"\n").unwrap_or(b);
-    b.strip_suffix(b"\r").unwrap_or(b)
+/// Longest passphrase file read. It may be a pipe (`<(pass show key)`), so its size is not
+/// known beforehand: reading stops one byte past the limit.
+const MAX_PASSPHRASE_FILE: u64 = 64 * 1024;
+
+/// The first line of a passphrase file (without `\n` or `\r\n`), read to at most
+/// `MAX_PASSPHRASE_FILE` bytes.
+fn read_passphrase_file(f: &Path) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    use std::io::Read as _;
+    let err = || format!("cannot read passphrase file {}", f.display());
+    let mut text = Zeroizing::new(Vec::new());
+    std::fs::File::open(f)
+        .with_context(err)?
+        .take(MAX_PASSPHRASE_FILE + 1)
+        .read_to_end(&mut text)
+        .with_context(err)?;
+    if text.len() as u64 > MAX_PASSPHRASE_FILE {
+        return Err(CliError::input(anyhow!(
+            "passphrase file {} is over {MAX_PASSPHRASE_FILE} bytes",
+            f.display()
+        ))
+        .hint("--passphrase-file takes a file whose first line is the passphrase"));
+    }
+    let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Zeroizing::new(line.to_vec()))
 }
 
 /// Hint for a key error.

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         args::Command::Check(a) => commands::check::run(a),
         args::Command::Certify(a) => commands::certify::run(a),
         args::Command::Report(a) => commands::report::run(a),
+        args::Command::Grant(a) => commands::grant::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

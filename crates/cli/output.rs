@@ -71,7 +71,8 @@ fn parent_of(path: &Path) -> PathBuf {
 
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, synced, then renamed
 /// into place (refusing to replace an existing file unless `force`). On any error nothing is
-/// left behind.
+/// left behind. `mode` (Unix) is the new file's mode, e.g. 0o600 for a secret key; without it
+/// the file gets the mode of any new file (0666 less the umask).
 pub fn write_atomic(
     path: &Path,
     bytes: &[u8],
@@ -79,19 +80,21 @@ pub fn write_atomic(
     mode: Option<u32>,
 ) -> Result<(), CliError> {
     let parent = parent_of(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sceau-tmp-")
-        .tempfile_in(&parent)
-        .with_context(|| format!("cannot create a temporary file in {}", parent.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".sceau-tmp-");
+    // Created with `mode`, or as any new file (0666 less the umask) when none is given:
+    // records, BOMs and reports are meant to be published. The temporary file is never
+    // readable more widely than the file it becomes.
     #[cfg(unix)]
-    if let Some(m) = mode {
+    {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(m))
-            .with_context(|| format!("cannot set permissions on {}", tmp.path().display()))?;
+        builder.permissions(std::fs::Permissions::from_mode(mode.unwrap_or(0o666)));
     }
     #[cfg(not(unix))]
     let _ = mode;
+    let mut tmp = builder
+        .tempfile_in(&parent)
+        .with_context(|| format!("cannot create a temporary file in {}", parent.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -2,6 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
+use sceau_verify::grant::GrantFile;
 use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
 use sceau_verify::store::{Loose, RecordSource, Sources, Store};
 use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
@@ -98,6 +99,39 @@ pub fn resolver(loaded: &Loaded, at_least: usize) -> Result<Box<dyn TrustResolve
             hint: None,
         }),
     }
+}
+
+/// Reads the `--grant` files (format only: an unreadable or malformed grant is an input error;
+/// whether a grant counts is decided when it is verified, spec/lineage.md §5.6).
+pub fn grants(ancestry: &crate::args::AncestryArgs) -> Result<Vec<GrantFile>, CliError> {
+    ancestry
+        .grants
+        .iter()
+        .map(|p| {
+            let bytes =
+                crate::input::read_capped(p, sceau_core::grant::MAX_GRANT_FILE_BYTES, "grant")?;
+            let label = p.display().to_string();
+            GrantFile::read(&label, &bytes).map_err(|e| {
+                CliError::input(anyhow::Error::new(e).context(label))
+                    .hint("--grant takes a file written by `sceau grant`")
+            })
+        })
+        .collect()
+}
+
+/// Verifies the `--grant` files for a walk outside `sceau verify` (lineage, openness):
+/// returns the grants that count and prints why the others do not, as warnings.
+pub fn walk_grants(
+    files: &[GrantFile],
+    resolver: &dyn TrustResolver,
+    now: time::OffsetDateTime,
+) -> Vec<sceau_verify::lineage::VerifiedGrant> {
+    let mut notes = sceau_verify::report::Report::default();
+    let ok = sceau_verify::grant::verify_grants(files, resolver, now, &mut notes);
+    for c in &notes.checks {
+        eprintln!("warning: {}", crate::input::clean(&c.detail));
+    }
+    ok.into_iter().map(|(_, g)| g).collect()
 }
 
 /// Where parent records are looked up: the store first, then the `--with` records.

@@ -521,17 +521,13 @@ fn inherited_datasets_count_with_a_store() {
     );
 }
 
+/// A misspelt field is a case of the bad-input catalogue (`catalogue::json::unknown_field_in_claims`).
 #[test]
 fn malformed_claims_are_refused_naming_the_field_and_nothing_is_written() {
     let e = env();
     let d = e.fixture("open", sceau_fixtures::open_science);
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/claims");
     for (file, line, field) in [
-        (
-            "malformed_unknown_field.toml",
-            "line 6",
-            "components.training-code.licnse",
-        ),
         ("malformed_class.toml", "line 3", "openness_class"),
         ("malformed_syntax.toml", "line 4", "datasets[0].licence"),
     ] {

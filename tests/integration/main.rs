@@ -4,6 +4,7 @@ mod attestation;
 mod catalogue;
 mod claims;
 mod common;
+mod docs;
 mod hashing;
 mod interop;
 mod keys;

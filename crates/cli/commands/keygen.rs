@@ -45,7 +45,7 @@ pub fn run(args: &KeygenArgs) -> CliResult {
         &pub_path,
         format!("{public_line}\n").as_bytes(),
         args.force,
-        Some(0o644),
+        None,
     ) {
         let _ = std::fs::remove_file(&key_path);
         return Err(e);

@@ -50,6 +50,11 @@ pub fn run(args: &LineageArgs) -> CliResult {
         allow_unverified_ancestors: args.ancestry.allow_unverified_ancestors,
         ..WalkOptions::default()
     };
+    let grants = trust::grants(&args.ancestry)?;
+    let opts = WalkOptions {
+        grants: trust::walk_grants(&grants, resolver.as_ref(), now),
+        ..opts
+    };
     let l = walk(&rec, &sources, resolver.as_ref(), now, &opts);
     let text = match args.format {
         LineageFormat::Tree => lineage_render::tree(&l),

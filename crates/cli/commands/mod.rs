@@ -3,6 +3,7 @@ pub mod certify;
 pub mod check;
 pub mod claims_file;
 pub mod countersign;
+pub mod grant;
 pub mod inspect;
 pub mod key;
 pub mod keygen;

@@ -159,6 +159,11 @@ pub fn load_record(
                 allow_unverified_ancestors: ancestry.allow_unverified_ancestors,
                 ..WalkOptions::default()
             };
+            let grants = crate::trust::grants(ancestry)?;
+            let opts = WalkOptions {
+                grants: crate::trust::walk_grants(&grants, resolver.as_ref(), now),
+                ..opts
+            };
             let l = walk(&rec, &sources, resolver.as_ref(), now, &opts);
             if !l.passed() {
                 let n = l.fatal().count();

@@ -92,13 +92,16 @@ fn validity(spec: &str) -> Result<(String, KeyWindow), CliError> {
             .map(Some)
             .map_err(|e| bad(format!("{s:?}: {e}")))
     };
-    Ok((
-        name.to_owned(),
-        KeyWindow {
-            from: when(from)?,
-            until: when(until)?,
-        },
-    ))
+    let window = KeyWindow {
+        from: when(from)?,
+        until: when(until)?,
+    };
+    if let (Some(f), Some(u)) = (window.from, window.until) {
+        if f >= u {
+            return Err(bad(format!("{from:?} is not before {until:?}")));
+        }
+    }
+    Ok((name.to_owned(), window))
 }
 
 /// `PATTERN=NAME[,NAME…]:K` → release scope.

@@ -65,6 +65,7 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         now,
     )?;
     let (store, loose) = trust::sources(&args.ancestry)?;
+    let grants = trust::grants(&args.ancestry)?;
     let bytes = read_record_file(&args.record)?;
     let requirements =
         crate::commands::certify::Requirements::load(&args.require, &args.attestation)?;
@@ -129,6 +130,7 @@ pub fn run(args: &VerifyArgs) -> CliResult {
             allow_unverified_ancestors: args.ancestry.allow_unverified_ancestors,
             ..WalkOptions::default()
         },
+        grants: &grants,
         required: &requirements.required,
         attestations: &attestations,
         state,

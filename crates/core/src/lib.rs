@@ -13,6 +13,7 @@ pub mod claims;
 pub mod cyclonedx;
 pub mod digest;
 pub mod dsse;
+pub mod grant;
 pub mod json;
 pub mod kind;
 pub mod licence;

@@ -418,6 +418,14 @@ fn decode(bytes: &[u8]) -> Result<Vec<(Stamp, Entry)>, String> {
     Ok(out)
 }
 
+/// Checks the bytes of a cache file as [`DigestCache::open`] reads them (spec/hashing.md
+/// §4.3) and returns them written again from what was read: equal to the input for every file
+/// that is accepted (one encoding per cache). For fuzzing and tests.
+#[doc(hidden)]
+pub fn reencode_file(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    decode(bytes).map(|entries| encode(&entries))
+}
+
 /// Entry `i`, checked on its own.
 fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
     let mut at = HEADER + i * RECORD;
@@ -437,6 +445,13 @@ fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
     }
     if mn >= 1_000_000_000 || cn >= 1_000_000_000 {
         return Err(format!("entry {i}: bad nanoseconds"));
+    }
+    // One encoding per cache: unused digest slots and the padding are zero.
+    let unused_sha = flags & FLAG_SHA256 == 0 && sha != [0; 32];
+    let unused_b3 = flags & FLAG_BLAKE3 == 0 && b3 != [0; 32];
+    let start = HEADER + i * RECORD;
+    if unused_sha || unused_b3 || bytes[at..start + RECORD].iter().any(|&x| x != 0) {
+        return Err(format!("entry {i}: non-zero unused bytes"));
     }
     let k = Stamp {
         dev,

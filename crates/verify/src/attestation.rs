@@ -724,18 +724,6 @@ impl ClaimsOutcome {
     }
 }
 
-/// Lists every requirement as failed, not checked, because the record itself did not verify
-/// (a missing check must never read as a pass).
-pub fn report_not_checked(required: &[Required], report: &mut Report) {
-    for r in required {
-        report.fail(
-            Stage::Claims,
-            &format!("require:{r}"),
-            "not checked: the record did not verify",
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

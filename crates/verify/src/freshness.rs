@@ -228,8 +228,8 @@ impl State {
                 limit: MAX_STATE_BYTES,
             });
         }
-        let raw: RawState =
-            serde_json::from_slice(bytes).map_err(FreshnessError::StateMalformed)?;
+        let raw: RawState = serde_json::from_slice(bytes)
+            .map_err(|e| FreshnessError::StateMalformed(sceau_core::json::locate(e, bytes)))?;
         if raw.type_ != STATE_TYPE {
             return Err(FreshnessError::WrongStateType {
                 found: truncated(&raw.type_),

@@ -9,6 +9,7 @@ pub mod ai_act;
 pub mod attestation;
 pub mod card_check;
 pub mod freshness;
+pub mod grant;
 pub mod lineage;
 pub mod openness;
 pub mod pipeline;

@@ -6,12 +6,13 @@
 //! The caller reads the files and the clock; nothing here does I/O besides hashing the tree.
 use time::OffsetDateTime;
 
-use crate::attestation::{check_required, report_not_checked, AttestationInput, Required};
+use crate::attestation::{check_required, AttestationInput, Required};
 use crate::freshness::{self, FreshnessOutcome, State};
+use crate::grant::{report_unused, verify_grants, GrantFile};
 use crate::lineage::{report_findings, walk, Lineage, WalkOptions};
 use crate::openness;
 use crate::policy::VerifiedPolicy;
-use crate::record::{fmt_time, verify_record, TreeCheck, VerifiedRecord};
+use crate::record::{fmt_time, not_checked, skip_rest, verify_record, TreeCheck, VerifiedRecord};
 use crate::report::{Report, Stage};
 use crate::store::RecordSource;
 use crate::tree::TreeDiff;
@@ -55,6 +56,9 @@ pub struct Request<'a> {
     pub ancestors: &'a dyn RecordSource,
     /// How the lineage is walked.
     pub walk: WalkOptions,
+    /// `--grant` files: licence grants, verified here under the trust for each ancestor's name
+    /// before they are given to the walk (spec/lineage.md §5.6).
+    pub grants: &'a [GrantFile],
     /// `--require`: standards or requirements some attestation must certify.
     pub required: &'a [Required],
     /// `--attestation` files.
@@ -88,7 +92,8 @@ pub fn verify(req: Request<'_>) -> Outcome {
         now,
         tree,
         ancestors,
-        walk: walk_options,
+        walk: mut walk_options,
+        grants,
         required,
         attestations,
         state,
@@ -154,9 +159,21 @@ pub fn verify(req: Request<'_>) -> Outcome {
                 "ancestors",
                 "no parents recorded: a root release",
             );
+            for g in grants {
+                report.skip(
+                    Stage::Lineage,
+                    "grant",
+                    format!("{}: not used: the release names no parents", g.label),
+                );
+            }
         } else {
+            let verified = verify_grants(grants, resolver.as_ref(), now, &mut report);
+            walk_options
+                .grants
+                .extend(verified.iter().map(|(_, g)| g.clone()));
             let l = walk(rec, ancestors, resolver.as_ref(), now, &walk_options);
             report_findings(&l, &mut report);
+            report_unused(&verified, &l, &mut report);
             out.lineage = Some(l);
         }
         // Required certifications (spec/attestations.md §3).
@@ -185,8 +202,6 @@ pub fn verify(req: Request<'_>) -> Outcome {
                 }
             }
         }
-    } else if !required.is_empty() {
-        report_not_checked(required, &mut report);
     }
     list_unrun(&mut report, required, has_tree, has_state);
     if !report.passed() {
@@ -268,36 +283,19 @@ fn check_openness(rec: &VerifiedRecord, lineage: Option<&Lineage>, report: &mut 
 
 /// Lists, as skipped, every check of spec/verify.md §1 that did not run, with the reason.
 fn list_unrun(report: &mut Report, required: &[Required], has_tree: bool, has_state: bool) {
-    let why = match report.first_failure() {
-        Some(f) => format!("not checked: {f} failed"),
-        None => "not checked".to_owned(),
-    };
-    for (stage, name) in [
-        (Stage::Parse, "envelope"),
-        (Stage::Parse, "payload-type"),
-        (Stage::Signature, "threshold"),
-        (Stage::Parse, "statement"),
-        (Stage::Freshness, "signing-time"),
-    ] {
-        report.skip_unlisted(stage, name, &why);
-    }
-    if !report.has_stage(Stage::Tree) {
-        if has_tree {
-            report.skip(Stage::Tree, "files", &why);
-        } else {
-            report.skip(
-                Stage::Tree,
-                "files",
-                "no folder given: no file was checked against the record",
-            );
-        }
-    }
+    let why = not_checked(report);
+    skip_rest(report, has_tree, &why);
     if !report.has_stage(Stage::Lineage) {
         report.skip(Stage::Lineage, "ancestors", &why);
     }
     report.skip_unlisted(Stage::Claims, "openness", &why);
+    // A requirement not shown to be met is not met: it fails, never passes by default
+    // (spec/attestations.md §3.4).
     for r in required {
-        report.skip_unlisted(Stage::Claims, &format!("require:{r}"), &why);
+        let name = format!("require:{r}");
+        if !report.has(Stage::Claims, &name) {
+            report.fail(Stage::Claims, &name, &why);
+        }
     }
     if has_state {
         report.skip_unlisted(Stage::Freshness, "rollback", &why);
@@ -378,6 +376,7 @@ mod tests {
             tree: None,
             ancestors: &loose,
             walk: WalkOptions::default(),
+            grants: &[],
             required,
             attestations: &[],
             state: state.then(State::new),

@@ -187,8 +187,10 @@ pub fn verify_record(
 ) -> Verification {
     let mut report = Report::default();
     let has_tree = tree.is_some();
-    let stop = |mut report: Report, reason: &str| {
-        skip_rest(&mut report, has_tree, reason);
+    // After an early stop every later check is listed, naming the failure (spec/verify.md §1).
+    let stop = |mut report: Report| {
+        let why = not_checked(&report);
+        skip_rest(&mut report, has_tree, &why);
         Verification {
             report,
             record: None,
@@ -207,12 +209,7 @@ pub fn verify_record(
         }
         Err(e) => {
             report.fail(Stage::Parse, "envelope", e.to_string());
-            report.skip(
-                Stage::Parse,
-                "payload-type",
-                "not checked: the envelope did not parse",
-            );
-            return stop(report, "the envelope did not parse");
+            return stop(report);
         }
     };
     if env.payload_type != PAYLOAD_TYPE_INTOTO {
@@ -224,7 +221,7 @@ pub fn verify_record(
                 env.payload_type
             ),
         );
-        return stop(report, "the envelope is not an in-toto record");
+        return stop(report);
     }
     report.pass(Stage::Parse, "payload-type", PAYLOAD_TYPE_INTOTO);
 
@@ -251,20 +248,20 @@ pub fn verify_record(
                 claimed.name
             ),
         );
-        return stop(report, "the record did not verify");
+        return stop(report);
     };
 
     // Signatures before anything in the payload is used (spec/verify.md §2.1).
     let signers = count_signers(&env, &trust.keys);
-    report_excluded(&env, &trust, &mut report);
-    let detail = threshold_detail(&signers, &trust);
+    let excluded = report_excluded(&env, &trust, &mut report);
+    let detail = threshold_detail(&signers, &trust, excluded);
     if !signers.meets(trust.threshold) {
         report.fail(
             Stage::Signature,
             "threshold",
             format!("below threshold: {detail}"),
         );
-        return stop(report, "the record did not verify");
+        return stop(report);
     }
     report.pass(Stage::Signature, "threshold", detail);
 
@@ -276,7 +273,7 @@ pub fn verify_record(
         Ok(p) => p,
         Err(e) => {
             report.fail(Stage::Parse, "statement", e.to_string());
-            return stop(report, "the record did not verify");
+            return stop(report);
         }
     };
     report.pass(
@@ -474,25 +471,42 @@ fn join(paths: &[sceau_core::RelPath]) -> String {
         .join(", ")
 }
 
-/// Lists the checks of a record verification that did not run (spec/verify.md §1).
-fn skip_rest(report: &mut Report, tree: bool, reason: &str) {
-    let why = format!("not checked: {reason}");
-    report.skip_unlisted(Stage::Signature, "threshold", &why);
-    report.skip_unlisted(Stage::Parse, "statement", &why);
-    report.skip_unlisted(Stage::Freshness, "signing-time", &why);
-    if tree {
-        report.skip_unlisted(Stage::Tree, "files", &why);
-    } else {
-        report.skip_unlisted(
-            Stage::Tree,
-            "files",
-            "no folder given: no file was checked against the record",
-        );
+/// Lists, as skipped with `why`, the checks of a record verification that are not listed
+/// yet (spec/verify.md §1): after an early stop, every later check still appears.
+pub fn skip_rest(report: &mut Report, tree: bool, why: &str) {
+    for (stage, name) in [
+        (Stage::Parse, "envelope"),
+        (Stage::Parse, "payload-type"),
+        (Stage::Signature, "threshold"),
+        (Stage::Parse, "statement"),
+        (Stage::Freshness, "signing-time"),
+    ] {
+        report.skip_unlisted(stage, name, why);
+    }
+    if !report.has_stage(Stage::Tree) {
+        if tree {
+            report.skip(Stage::Tree, "files", why);
+        } else {
+            report.skip(
+                Stage::Tree,
+                "files",
+                "no folder given: no file was checked against the record",
+            );
+        }
+    }
+}
+
+/// The detail of a check that did not run: `not checked: STAGE NAME failed`, naming the first
+/// failure of the report.
+pub fn not_checked(report: &Report) -> String {
+    match report.first_failure() {
+        Some(f) => format!("not checked: {f} failed"),
+        None => "not checked".to_owned(),
     }
 }
 
 /// The detail of `signature threshold`: who counted, and what did not.
-fn threshold_detail(signers: &SignerCount, trust: &Trust) -> String {
+fn threshold_detail(signers: &SignerCount, trust: &Trust, excluded: usize) -> String {
     let names: Vec<String> = signers
         .valid
         .iter()
@@ -515,11 +529,15 @@ fn threshold_detail(signers: &SignerCount, trust: &Trust) -> String {
             signers.repeated_signatures
         ));
     }
-    if signers.untrusted_signatures > 0 {
+    if excluded > 0 {
         detail.push_str(&format!(
-            "; {} signature(s) by untrusted keys",
-            signers.untrusted_signatures
+            "; {excluded} signature(s) by keys the policy sets aside (revoked or outside their \
+             validity window, named above)"
         ));
+    }
+    let untrusted = signers.untrusted_signatures.saturating_sub(excluded);
+    if untrusted > 0 {
+        detail.push_str(&format!("; {untrusted} signature(s) by untrusted keys"));
     }
     if signers.invalid_signatures > 0 {
         detail.push_str(&format!(
@@ -531,8 +549,10 @@ fn threshold_detail(signers: &SignerCount, trust: &Trust) -> String {
 }
 
 /// Names the signatures by keys the trust left out (spec/policy.md §2.6, §2.9): listed as
-/// skipped checks (`policy revoked`, `policy key-window`), never counted.
-fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) {
+/// skipped checks (`policy revoked`, `policy key-window`), never counted. Returns how many
+/// valid signatures such keys made.
+fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) -> usize {
+    let mut total = 0;
     for (name, revoked) in [("revoked", true), ("key-window", false)] {
         let keys: Vec<(String, sceau_sign::PublicKey)> = trust
             .excluded
@@ -547,6 +567,7 @@ fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) {
         if found.distinct() == 0 {
             continue;
         }
+        total += found.distinct() + found.repeated_signatures;
         let who: Vec<String> = found
             .valid
             .iter()
@@ -572,6 +593,7 @@ fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) {
         };
         report.skip(Stage::Policy, name, detail);
     }
+    total
 }
 
 /// RFC 3339, whole seconds, UTC.

@@ -6,7 +6,9 @@ use sceau_core::licence::spdx_id_ignoring_case;
 use sceau_core::{Licence, Relation, Release, Sha256Digest};
 use serde::Serialize;
 
-use super::{node_label, AppliedGrant, Edge, Finding, FindingKind, Node, VerifiedGrant};
+use super::{
+    node_label, AppliedGrant, Edge, Finding, FindingKind, Node, NodeStatus, VerifiedGrant,
+};
 
 /// A licence term that flows down to derived releases (spec/lineage.md §5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -372,7 +374,13 @@ pub(super) fn check(
         for ((term, anc), ob) in inherited {
             let grant = release.licence.as_ref().and_then(|l| {
                 grants.iter().find(|g| {
+                    // Verified under the trust for `ancestor_name`, a grant speaks for the
+                    // ancestor only if its record verified under that same name.
+                    let named = nodes.get(&anc).is_some_and(|n| {
+                        n.status == NodeStatus::Verified && n.name == g.grant.ancestor_name
+                    });
                     g.grant.ancestor == anc
+                        && named
                         && g.grant.child_name == release.name
                         && g.grant.licence == l.label()
                 })

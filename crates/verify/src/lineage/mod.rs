@@ -30,6 +30,9 @@ pub use relation::{ADAPTER_MAX_PARAMETER_PERCENT, QUANTIZED_PARAMETER_TOLERANCE_
 pub struct LicenceGrant {
     /// The ancestor record (payload digest) whose terms are waived.
     pub ancestor: Sha256Digest,
+    /// The ancestor's release name, whose trust verified the grant: the grant applies only
+    /// when the ancestor record verified under that name.
+    pub ancestor_name: String,
     /// The release name the grant is for, compared exactly.
     pub child_name: String,
     /// The licence the release may use: an SPDX expression or a named licence id, compared

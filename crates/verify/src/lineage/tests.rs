@@ -1077,6 +1077,7 @@ fn a_grant_from_the_ancestor_exempts_the_release() {
     let grant = |licence: &str| VerifiedGrant {
         grant: LicenceGrant {
             ancestor: a.digest,
+            ancestor_name: "org-a/base".into(),
             child_name: "org-b/ft".into(),
             licence: licence.into(),
         },
@@ -1099,6 +1100,24 @@ fn a_grant_from_the_ancestor_exempts_the_release() {
     // A grant for another licence does not apply.
     let opts = WalkOptions {
         grants: vec![grant("MIT")],
+        ..WalkOptions::default()
+    };
+    assert!(!walk_with(&fam, &b, &OrgTrust::abc(), &opts).passed());
+    // A grant naming another ancestor name (whose maintainers signed it) does not speak for
+    // this ancestor, even with its digest.
+    let mut other = grant("Apache-2.0");
+    other.grant.ancestor_name = "org-c/base".into();
+    let opts = WalkOptions {
+        grants: vec![other],
+        ..WalkOptions::default()
+    };
+    assert!(!walk_with(&fam, &b, &OrgTrust::abc(), &opts).passed());
+    // A grant naming another ancestor name (whose maintainers signed it) does not speak for
+    // this ancestor, even with its digest.
+    let mut other = grant("Apache-2.0");
+    other.grant.ancestor_name = "org-c/base".into();
+    let opts = WalkOptions {
+        grants: vec![other],
         ..WalkOptions::default()
     };
     assert!(!walk_with(&fam, &b, &OrgTrust::abc(), &opts).passed());

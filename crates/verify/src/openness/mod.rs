@@ -505,17 +505,13 @@ fn osaid(
     claims: &Claims,
     inherited: &[InheritedDataset],
 ) -> Vec<OsaidItem> {
-    let get = |c: MofComponent| {
-        components
-            .iter()
-            .find(|s| s.component == c)
-            .expect("every component is evaluated")
-    };
+    // Every component is evaluated; one that were not would count as absent, never as met.
+    let get = |c: MofComponent| components.iter().find(|s| s.component == c);
+    let present = |c: MofComponent| get(c).is_some_and(|s| s.present);
     // Data information: every training dataset listed with where to obtain it, and a
     // description of the data (a data card, or the model card listing the datasets).
     let mut data = Vec::new();
-    let ds = get(MofComponent::Datasets);
-    if !ds.present && inherited.is_empty() {
+    if !present(MofComponent::Datasets) && inherited.is_empty() {
         data.push("datasets: no training data is listed (no dataset claimed or in the card, no data file, none inherited)".to_owned());
     }
     for d in claims
@@ -530,12 +526,15 @@ fn osaid(
             ));
         }
     }
-    for p in &ds.problems {
+    for p in get(MofComponent::Datasets)
+        .into_iter()
+        .flat_map(|s| s.problems.iter())
+    {
         if p.contains("claimed as included") {
             data.push(format!("datasets: {p}"));
         }
     }
-    if !get(MofComponent::DataCard).present {
+    if !present(MofComponent::DataCard) {
         data.push("data-card: no description of the training data (data card, or a model card listing the datasets)".into());
     }
     // Code: everything used to process the data, train and run the model, OSI-approved.
@@ -546,22 +545,23 @@ fn osaid(
         MofComponent::InferenceCode,
         MofComponent::ModelArchitecture,
     ] {
-        let s = get(c);
-        if !s.present {
-            code.push(format!("{c}: not in the record"));
-        } else {
-            for v in s.licences.iter().filter(|v| !v.osi_approved) {
-                code.push(format!("{c}: licence {} is not OSI-approved", v.licence));
+        match get(c) {
+            Some(s) if s.present => {
+                for v in s.licences.iter().filter(|v| !v.osi_approved) {
+                    code.push(format!("{c}: licence {} is not OSI-approved", v.licence));
+                }
             }
+            _ => code.push(format!("{c}: not in the record")),
         }
     }
     // Parameters: the weights, under open terms (OSAID asks for OSI-approved terms and no
     // particular legal mechanism; any open licence of the MOF lists is accepted).
     let mut params = Vec::new();
-    let p = get(MofComponent::ModelParameters);
-    if !p.present {
+    let weights = get(MofComponent::ModelParameters).filter(|s| s.present);
+    if weights.is_none() {
         params.push("model-parameters: no weights in the record".to_owned());
-    } else {
+    }
+    if let Some(p) = weights {
         for v in p.licences.iter().filter(|v| !v.open) {
             params.push(if v.licence == "none" {
                 "model-parameters: no licence".to_owned()

@@ -162,7 +162,8 @@ impl PolicyDocument {
                 limit: MAX_POLICY_BYTES,
             });
         }
-        let raw: RawPolicy = serde_json::from_slice(payload).map_err(PolicyError::Malformed)?;
+        let raw: RawPolicy = serde_json::from_slice(payload)
+            .map_err(|e| PolicyError::Malformed(sceau_core::json::locate(e, payload)))?;
         if raw.type_ != POLICY_TYPE {
             return Err(PolicyError::WrongType {
                 found: truncated(&raw.type_, 200),

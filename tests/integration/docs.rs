@@ -1,0 +1,94 @@
+//! The documents cite tests by path (`catalogue::tree::truncated_file_…`, SECURITY.md's
+//! catalogue table, spec/): each cited test must exist, so that a renamed or removed test
+//! cannot leave a case documented as covered when nothing covers it.
+use std::path::{Path, PathBuf};
+
+/// The integration-test modules, which are what the documents cite.
+const MODULES: &[&str] = &[
+    "attestation",
+    "catalogue",
+    "claims",
+    "docs",
+    "hashing",
+    "interop",
+    "keys",
+    "lineage",
+    "policy",
+    "scan",
+    "schema",
+    "sign_verify",
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file of the module `name` (a file or a folder of files).
+fn module_files(name: &str) -> Vec<PathBuf> {
+    let base = root().join("tests/integration");
+    let file = base.join(format!("{name}.rs"));
+    if file.is_file() {
+        return vec![file];
+    }
+    std::fs::read_dir(base.join(name))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// The spans between backticks that look like test paths: `module::…::name`.
+fn cited(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains("::"))
+        .filter(|s| {
+            s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == ':')
+        })
+        .filter(|s| MODULES.contains(&s.split("::").next().unwrap_or_default()))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_test_the_documents_cite_exists() {
+    let mut docs = vec![root().join("SECURITY.md"), root().join("README.md")];
+    for e in std::fs::read_dir(root().join("spec"))
+        .expect("spec/")
+        .flatten()
+    {
+        docs.push(e.path());
+    }
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for d in &docs {
+        let text = std::fs::read_to_string(d).expect("document");
+        for path in cited(&text) {
+            let segs: Vec<&str> = path.split("::").collect();
+            let files = module_files(segs[0]);
+            assert!(!files.is_empty(), "{}: {path}: no such module", d.display());
+            let last = segs[segs.len() - 1];
+            // `catalogue::fs` names a module (a file of the folder), not a test.
+            if segs.len() == 2 && files.iter().any(|f| f.file_stem() == Some(last.as_ref())) {
+                continue;
+            }
+            let found = files.iter().any(|f| {
+                std::fs::read_to_string(f).is_ok_and(|t| t.contains(&format!("fn {last}(")))
+            });
+            checked += 1;
+            if !found {
+                missing.push(format!("{}: {path}", d.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "cited tests not found:\n{}",
+        missing.join("\n")
+    );
+    // SECURITY.md's catalogue alone cites well over a hundred.
+    assert!(
+        checked > 100,
+        "only {checked} citations found: is the parser broken?"
+    );
+}
