@@ -471,6 +471,45 @@ fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// spec/hashing.md §4.4: one encoding per cache. A byte changed in the padding or in an
+    /// unused digest slot (with the checksum made right again) is refused, and what is
+    /// accepted is written back byte for byte.
+    #[test]
+    fn decoding_is_canonical() {
+        let stamp = Stamp {
+            dev: 1,
+            ino: 2,
+            len: 3,
+            mtime: (4, 5),
+            ctime: (6, 7),
+        };
+        let entry = Entry {
+            sha256: Some([9; 32]),
+            blake3: None,
+            used: 10,
+        };
+        let good = encode(&[(stamp, entry)]);
+        assert_eq!(reencode_file(&good).unwrap(), good);
+        let reseal = |mut b: Vec<u8>, at: usize| {
+            b[at] ^= 1;
+            let body = b.len() - TRAILER;
+            let sum = checksum(&b[..body]);
+            b[body..].copy_from_slice(&sum);
+            b
+        };
+        // The last byte of the record is padding; the BLAKE3 slot (unused) sits before it.
+        let padding = HEADER + RECORD - 1;
+        let unused_blake3 = HEADER + RECORD - 4 - 32;
+        for at in [padding, unused_blake3] {
+            let e = reencode_file(&reseal(good.clone(), at)).unwrap_err();
+            assert!(e.contains("non-zero unused bytes"), "{at}: {e}");
+        }
+        // Without resealing, the checksum catches it first.
+        let mut torn = good.clone();
+        torn[padding] ^= 1;
+        assert!(reencode_file(&torn).unwrap_err().contains("checksum"));
+    }
     use crate::hash::{hash_files_with, HashOptions, Need, NoProgress};
     use crate::walk::FileEntry;
 

@@ -350,16 +350,7 @@ fn rolled_back_parent_is_history_not_a_rollback() {
 
 #[test]
 fn licence_laundering_nc_to_apache_fails() {
-    let lab = family::Lab::new();
-    let base = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
-    let child = lab.release(
-        fx::laundering_nc,
-        "b",
-        fx::LAUNDERING_NC_NAME,
-        &[(&base.1, "finetune")],
-    );
-    let store = lab.store("store", &[&base.1]);
-    let (o, r) = verify_family(&lab, &child.0, &child.1, &store);
+    let (o, r) = Granted::new().verify(&[]);
     assert_lineage_failure(
         &o,
         &r,
@@ -374,8 +365,8 @@ fn licence_laundering_nc_to_apache_fails() {
     );
 }
 
-/// The laundering family of `licence_laundering_nc_to_apache_fails`, and a grant made by
-/// `sceau grant BASE --release CHILD --licence LICENCE --key ORG.key [extra]` into `t/NAME`.
+/// A non-commercial base by org-a, fine-tuned by org-b and relicensed Apache-2.0, in a store;
+/// grants made by `sceau grant BASE --release CHILD --licence LICENCE --key ORG.key [extra]`.
 struct Granted {
     lab: family::Lab,
     child: (PathBuf, PathBuf),
