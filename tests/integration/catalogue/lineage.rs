@@ -12,6 +12,21 @@ use crate::lineage::{self as family, digest_of, node};
 // ---------------------------------------------------------------------------------------------
 // Lineage, on the organisations of `lineage::Lab`.
 
+/// A release's folder and record.
+type Signed = (PathBuf, PathBuf);
+
+/// A base release signed by org-a and a fine-tune of it signed by org-b, each from its fixture
+/// generator and under its name: (base, fine-tune).
+fn base_and_finetune(
+    lab: &family::Lab,
+    (base_gen, base_name): (sceau_fixtures::Generator, &str),
+    (child_gen, child_name): (sceau_fixtures::Generator, &str),
+) -> (Signed, Signed) {
+    let base = lab.release(base_gen, "a", base_name, &[]);
+    let child = lab.release(child_gen, "b", child_name, &[(&base.1, "finetune")]);
+    (base, child)
+}
+
 /// `lab.verify` (its policy, `--at AT`) with a snapshot of the whole temporary folder around
 /// it: nothing may change.
 fn verify_family(lab: &family::Lab, dir: &Path, record: &Path, store: &Path) -> (Output, Value) {
@@ -43,12 +58,10 @@ fn assert_lineage_failure(o: &Output, report: &Value, name: &str, phrases: &[&st
 #[test]
 fn cycle_fails() {
     let lab = family::Lab::new();
-    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
-    let ft = lab.release(
-        fx::finetune_b,
-        "b",
-        fx::FINETUNE_B_NAME,
-        &[(&base.1, "finetune")],
+    let (base, ft) = base_and_finetune(
+        &lab,
+        (fx::base_a, fx::BASE_A_NAME),
+        (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
     let looped = lab.sign(
         &base.0,
@@ -92,12 +105,10 @@ fn self_parent_fails() {
 #[test]
 fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
     let lab = family::Lab::new();
-    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
-    let ft = lab.release(
-        fx::finetune_b,
-        "b",
-        fx::FINETUNE_B_NAME,
-        &[(&base.1, "finetune")],
+    let (base, ft) = base_and_finetune(
+        &lab,
+        (fx::base_a, fx::BASE_A_NAME),
+        (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
 
     // 1. Same payload, B's signature only.
@@ -173,12 +184,10 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
 #[test]
 fn parent_name_or_version_differing_from_the_claim_fails() {
     let lab = family::Lab::new();
-    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
-    let ft = lab.release(
-        fx::finetune_b,
-        "b",
-        fx::FINETUNE_B_NAME,
-        &[(&base.1, "finetune")],
+    let (base, ft) = base_and_finetune(
+        &lab,
+        (fx::base_a, fx::BASE_A_NAME),
+        (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
     let store = lab.store("store", &[&base.1]);
     let payload = String::from_utf8(payload_of(&ft.1)).expect("utf-8");
@@ -226,12 +235,10 @@ fn parent_name_or_version_differing_from_the_claim_fails() {
 #[test]
 fn store_file_holding_another_record_is_an_invalid_record() {
     let lab = family::Lab::new();
-    let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
-    let ft = lab.release(
-        fx::finetune_b,
-        "b",
-        fx::FINETUNE_B_NAME,
-        &[(&base.1, "finetune")],
+    let (base, ft) = base_and_finetune(
+        &lab,
+        (fx::base_a, fx::BASE_A_NAME),
+        (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
     let other = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
     let store = lab.store("store", &[&ft.1]);
@@ -369,7 +376,7 @@ fn licence_laundering_nc_to_apache_fails() {
 /// grants made by `sceau grant BASE --release CHILD --licence LICENCE --key ORG.key [extra]`.
 struct Granted {
     lab: family::Lab,
-    child: (PathBuf, PathBuf),
+    child: Signed,
     base: PathBuf,
     store: PathBuf,
 }
@@ -377,12 +384,10 @@ struct Granted {
 impl Granted {
     fn new() -> Granted {
         let lab = family::Lab::new();
-        let base = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
-        let child = lab.release(
-            fx::laundering_nc,
-            "b",
-            fx::LAUNDERING_NC_NAME,
-            &[(&base.1, "finetune")],
+        let (base, child) = base_and_finetune(
+            &lab,
+            (fx::nc_base, fx::NC_BASE_NAME),
+            (fx::laundering_nc, fx::LAUNDERING_NC_NAME),
         );
         let store = lab.store("store", &[&base.1]);
         Granted {
@@ -613,12 +618,10 @@ fn what_is_not_a_grant_is_refused_as_input() {
 #[test]
 fn licence_laundering_llama_to_mit_fails() {
     let lab = family::Lab::new();
-    let base = lab.release(fx::llama_base, "a", fx::LLAMA_BASE_NAME, &[]);
-    let child = lab.release(
-        fx::laundering_llama,
-        "b",
-        fx::LAUNDERING_LLAMA_NAME,
-        &[(&base.1, "finetune")],
+    let (base, child) = base_and_finetune(
+        &lab,
+        (fx::llama_base, fx::LLAMA_BASE_NAME),
+        (fx::laundering_llama, fx::LAUNDERING_LLAMA_NAME),
     );
     let store = lab.store("store", &[&base.1]);
     let (o, r) = verify_family(&lab, &child.0, &child.1, &store);

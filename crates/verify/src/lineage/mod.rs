@@ -439,29 +439,9 @@ impl Walker<'_> {
             Ok(Some(env)) => env,
         };
         let bytes = env.to_json();
-        let unverified = match read_unverified(&bytes) {
-            Ok(u) => u,
-            Err(e) => {
-                let reason = format!("not a readable sceau record: {e}");
-                node.status = NodeStatus::Rejected {
-                    reason: reason.clone(),
-                };
-                let label = node_label(&node);
-                self.nodes.insert(digest, node);
-                self.finding(
-                    FindingKind::InvalidRecord,
-                    digest,
-                    Some(child),
-                    format!("{label}, named by {named_by}: {reason}"),
-                    true,
-                );
-                return;
-            }
-        };
-        // Shown for the node whatever the outcome; the trust that applies is chosen by the
-        // record's own name (spec/lineage.md §3.2, spec/verify.md §2.2).
-        node.name = unverified.release.name.clone();
-        node.version = unverified.release.version.clone();
+        // The trust that applies is chosen by the record's own name (spec/lineage.md §3.2,
+        // spec/verify.md §2.2). A record that verifies names the node; one that does not is
+        // read unverified only to name it, or found unreadable.
         let v = verify_record(&bytes, self.trust, self.now, None);
         let outcome = match v.record {
             Some(rec) if v.report.passed() => Ok(rec),
@@ -471,16 +451,38 @@ impl Walker<'_> {
                     .failures()
                     .map(|c| format!("{}: {}", c.name, c.detail))
                     .collect();
-                Err(format!("not verified: {}", failed.join("; ")))
+                match read_unverified(&bytes) {
+                    Ok(u) => Err((u, format!("not verified: {}", failed.join("; ")))),
+                    Err(e) => {
+                        let reason = format!("not a readable sceau record: {e}");
+                        node.status = NodeStatus::Rejected {
+                            reason: reason.clone(),
+                        };
+                        let label = node_label(&node);
+                        self.nodes.insert(digest, node);
+                        self.finding(
+                            FindingKind::InvalidRecord,
+                            digest,
+                            Some(child),
+                            format!("{label}, named by {named_by}: {reason}"),
+                            true,
+                        );
+                        return;
+                    }
+                }
             }
         };
         let release = match outcome {
             Ok(rec) => {
+                node.name = rec.release.name.clone();
+                node.version = rec.release.version.clone();
                 node.status = NodeStatus::Verified;
                 node.signers = rec.signers.valid.clone();
                 rec.release
             }
-            Err(reason) => {
+            Err((unverified, reason)) => {
+                node.name = unverified.release.name.clone();
+                node.version = unverified.release.version.clone();
                 node.status = NodeStatus::Unverified {
                     reason: reason.clone(),
                 };
