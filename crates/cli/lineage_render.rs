@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use sceau_core::Sha256Digest;
-use sceau_verify::lineage::{Lineage, Node, NodeStatus};
+use sceau_lineage::{Lineage, Node, NodeStatus};
 
 use crate::input::clean;
 

@@ -2,7 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use sceau_verify::grant::GrantFile;
+use sceau_lineage::grant::GrantFile;
 use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
 use sceau_verify::store::{Loose, RecordSource, Sources, Store};
 use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
@@ -125,9 +125,9 @@ pub fn walk_grants(
     files: &[GrantFile],
     resolver: &dyn TrustResolver,
     now: time::OffsetDateTime,
-) -> Vec<sceau_verify::lineage::VerifiedGrant> {
+) -> Vec<sceau_lineage::VerifiedGrant> {
     let mut notes = sceau_verify::report::Report::default();
-    let ok = sceau_verify::grant::verify_grants(files, resolver, now, &mut notes);
+    let ok = sceau_lineage::grant::verify_grants(files, resolver, now, &mut notes);
     for c in &notes.checks {
         eprintln!("warning: {}", crate::input::clean(&c.detail));
     }

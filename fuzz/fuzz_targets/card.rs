@@ -6,6 +6,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = sceau_scan::card::parse_card(text);
+        let _ = sceau_core::card::parse_card(text);
     }
 });

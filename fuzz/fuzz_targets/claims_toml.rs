@@ -9,5 +9,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(c) = Claims::from_toml(data) {
         let _ = c.merge_over(&Claims::default());
     }
-    let _ = sceau_scan::card_claims::parse_card_claims(&String::from_utf8_lossy(data));
+    let _ = sceau_core::card::parse_card_claims(&String::from_utf8_lossy(data));
 });

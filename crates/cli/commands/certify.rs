@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use clap::Args;
+use sceau_attest::{AttestationInput, Required, MAX_ATTESTATION_FILES, MAX_REQUIRED};
 use sceau_core::attestation::{
     Certification, Evidence, Standard, MAX_ATTESTATION_BYTES, MAX_EVIDENCE, MAX_STANDARD_BYTES,
 };
 use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
-use sceau_verify::attestation::{AttestationInput, Required, MAX_ATTESTATION_FILES, MAX_REQUIRED};
 
 use crate::args::PassArgs;
 use crate::error::{CliError, CliResult};

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use clap::Args;
-use sceau_verify::card_check::{compare, Verdict};
-use sceau_verify::openness::evaluate;
+use sceau_claims::card_check::{compare, Verdict};
+use sceau_claims::openness::evaluate;
 
 use crate::args::AncestryArgs;
 use crate::commands::openness::{cell, load_record, ClaimsTrustArgs};

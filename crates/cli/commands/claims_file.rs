@@ -28,7 +28,7 @@ pub fn merge(
     release: &sceau_core::Release,
 ) -> Result<(Option<Claims>, Vec<String>), CliError> {
     let mut warnings = Vec::new();
-    let card_claims = match sceau_scan::card_claims::read_card_claims(root, release)? {
+    let card_claims = match sceau_scan::card_read::read_card_claims(root, release)? {
         Some((c, ws)) => {
             warnings.extend(ws.into_iter().map(|w| format!("model card: {w}")));
             c

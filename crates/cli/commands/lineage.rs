@@ -1,6 +1,6 @@
 //! `sceau lineage`: a release's family tree from signed records.
 use anyhow::anyhow;
-use sceau_verify::lineage::{walk, WalkOptions};
+use sceau_lineage::{walk, WalkOptions};
 use sceau_verify::record;
 
 use crate::args::{LineageArgs, LineageFormat};
@@ -62,7 +62,7 @@ pub fn run(args: &LineageArgs) -> CliResult {
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
                 "verified": l.passed(),
                 "lineage": &l,
-                "inherited_datasets": l.inherited_datasets(),
+                "inherited_datasets": l.declared_datasets(),
             }))
             .map_err(anyhow::Error::from)?;
             s.push('\n');

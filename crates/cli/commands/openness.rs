@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use clap::Args;
+use sceau_claims::openness::{evaluate, OpennessReport};
+use sceau_core::claims::InheritedDataset;
 use sceau_core::{Release, Sha256Digest};
-use sceau_verify::lineage::{walk, WalkOptions};
-use sceau_verify::openness::{evaluate, inherited_datasets, InheritedDataset, OpennessReport};
+use sceau_lineage::{walk, WalkOptions};
 use sceau_verify::record;
 
 use crate::args::AncestryArgs;
@@ -172,7 +173,7 @@ pub fn load_record(
                      of verified ancestors are counted"
                 ));
             }
-            inherited = inherited_datasets(&l);
+            inherited = l.inherited_datasets();
         }
     }
     Ok(ClaimsRecord {

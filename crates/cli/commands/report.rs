@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use clap::Args;
-use sceau_verify::ai_act::{ai_act_report, Input, SystemicRisk, Verification};
+use sceau_claims::ai_act::{ai_act_report, Input, SystemicRisk, Verification};
 use sceau_verify::record;
 
 use crate::error::{CliError, CliResult, EXIT_FAILED};

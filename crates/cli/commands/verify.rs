@@ -3,9 +3,9 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use sceau_core::dsse::MAX_ENVELOPE_BYTES;
+use sceau_lineage::WalkOptions;
+use sceau_pipeline::verify::{self as pipeline, Outcome, Request, TrustRoot};
 use sceau_verify::freshness::{self, State};
-use sceau_verify::lineage::WalkOptions;
-use sceau_verify::pipeline::{self, Outcome, Request, TrustRoot};
 use sceau_verify::record::TreeCheck;
 
 use crate::args::VerifyArgs;

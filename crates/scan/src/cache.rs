@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sceau_core::{Blake3Digest, Sha256Digest};
 
-use crate::hash::{Digests, Stamp};
+use crate::stamp::{Digests, Stamp};
 
 /// Most entries kept; beyond it the least recently used are dropped (spec/hashing.md §4.4).
 pub const MAX_ENTRIES: usize = 65_536;

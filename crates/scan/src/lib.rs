@@ -7,13 +7,13 @@
 #![deny(missing_docs)]
 
 pub mod cache;
-pub mod card;
-pub mod card_claims;
+pub mod card_read;
 pub mod classify;
 pub mod error;
 pub mod hash;
 pub mod headers;
 pub mod licence_detect;
+pub mod stamp;
 pub mod walk;
 
 use std::io::Read;
@@ -23,10 +23,10 @@ use std::sync::Arc;
 use sceau_core::{Artifact, ArtifactKind, IgnoreRules, Licence, Release};
 
 pub use cache::DigestCache;
-pub use card::CardWarning;
 pub use error::ScanError;
 pub use hash::{default_threads, hash_files, hash_files_with, Digests, HashOptions, Need};
 pub use hash::{NoProgress, Progress};
+pub use sceau_core::card::CardWarning;
 pub use walk::{walk, FileEntry, HfSnapshot, Walk};
 
 /// Version recorded when none is given and none can be derived.
@@ -155,8 +155,8 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
         let mut detected_licence = None;
         let mut weights = None;
         if classify::is_card_candidate(rel) {
-            let text = read_text(&entry.path, card::MAX_FRONT_MATTER + 64 * 1024)?;
-            let (meta, ws) = card::parse_card(&text);
+            let text = read_text(&entry.path, sceau_core::card::MAX_FRONT_MATTER + 64 * 1024)?;
+            let (meta, ws) = sceau_core::card::parse_card(&text);
             warnings.extend(ws.into_iter().map(|warning| Warning::Card {
                 path: rel.to_owned(),
                 warning,

@@ -27,7 +27,7 @@ pub struct FileEntry {
     pub file_id: Option<(u64, u64)>,
     /// The file's stamp when walked: the digest cache's key (spec/hashing.md §4.3). `None`
     /// makes a cache lookup take the stamp afresh.
-    pub stamp: Option<crate::hash::Stamp>,
+    pub stamp: Option<crate::stamp::Stamp>,
 }
 
 #[cfg(unix)]
@@ -184,7 +184,7 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
             size: m.len(),
             via_symlink,
             file_id: file_id(&m),
-            stamp: Some(crate::hash::Stamp::of(&m)),
+            stamp: Some(crate::stamp::Stamp::of(&m)),
         });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));

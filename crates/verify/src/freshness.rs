@@ -68,6 +68,23 @@ pub enum FreshnessOutcome {
     },
 }
 
+impl FreshnessOutcome {
+    /// For people: how the accepted `version` compares with the state.
+    pub fn describe(&self, version: &str) -> String {
+        match self {
+            FreshnessOutcome::FirstSeen => {
+                format!("version {version} is the first accepted for this name")
+            }
+            FreshnessOutcome::AlreadyAccepted { version, .. } => {
+                format!("version {version} was accepted before with the same payload")
+            }
+            FreshnessOutcome::Newer { previous } => {
+                format!("version {version} is newer than {previous}")
+            }
+        }
+    }
+}
+
 /// Why a record is refused by the freshness check, or a state cannot be read or updated
 /// (spec/policy.md §8).
 #[derive(Debug, thiserror::Error)]

@@ -5,14 +5,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod ai_act;
-pub mod attestation;
-pub mod card_check;
 pub mod freshness;
-pub mod grant;
-pub mod lineage;
-pub mod openness;
-pub mod pipeline;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::licence::Licence;
 use crate::relpath::RelPath;
 
-pub(crate) mod bom;
 mod file;
 mod merge;
 
@@ -664,6 +663,15 @@ pub fn hub_dataset_url(id: &str) -> Option<String> {
         _ => false,
     };
     valid.then(|| format!("https://huggingface.co/datasets/{id}"))
+}
+
+/// A dataset declared by a verified ancestor (spec/lineage.md §6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InheritedDataset {
+    /// The dataset.
+    pub name: String,
+    /// The ancestor records that declare it.
+    pub declared_by: Vec<String>,
 }
 
 #[cfg(test)]

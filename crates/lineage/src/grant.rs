@@ -5,11 +5,11 @@ use sceau_core::dsse::Envelope;
 use sceau_core::grant::{Grant, GrantError};
 use time::OffsetDateTime;
 
-use crate::lineage::{LicenceGrant, Lineage, VerifiedGrant};
-use crate::record::{fmt_time, MAX_FUTURE_SKEW};
-use crate::report::{Report, Stage};
-use crate::threshold::count_signers;
-use crate::trust::{Claimed, TrustResolver};
+use crate::{LicenceGrant, Lineage, VerifiedGrant};
+use sceau_verify::record::{fmt_time, MAX_FUTURE_SKEW};
+use sceau_verify::report::{Report, Stage};
+use sceau_verify::threshold::count_signers;
+use sceau_verify::trust::{Claimed, TrustResolver};
 
 /// A grant file as read: its envelope and its (unverified) content.
 #[derive(Clone, Debug)]
@@ -91,7 +91,7 @@ impl GrantFile {
 }
 
 /// Verifies every grant file for a walk: those that count are returned, in order, for
-/// [`crate::lineage::WalkOptions::grants`]; the others are listed as skipped `lineage grant`
+/// [`crate::WalkOptions::grants`]; the others are listed as skipped `lineage grant`
 /// checks naming the file and why. A grant can only waive a term, never add a failure, so one
 /// that does not verify is reported and not counted.
 pub fn verify_grants(

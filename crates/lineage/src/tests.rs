@@ -7,13 +7,13 @@ use sceau_sign::{sign_envelope, PublicKey, SecretKey};
 use time::macros::datetime;
 
 use super::*;
-use crate::policy::{
+use sceau_verify::policy::{
     sign_policy, verify_root, Maintainer, PolicyDocument, PolicyParts, ReleasePattern, ReleaseScope,
 };
-use crate::record::verify_record;
-use crate::report::Outcome;
-use crate::store::Loose;
-use crate::trust::{Claimed, FixedTrust, PolicyTrust, Trust};
+use sceau_verify::record::verify_record;
+use sceau_verify::report::Outcome;
+use sceau_verify::store::Loose;
+use sceau_verify::trust::{Claimed, FixedTrust, PolicyTrust, Trust};
 
 const NOW: OffsetDateTime = datetime!(2026-02-01 00:00 UTC);
 
@@ -411,7 +411,7 @@ fn an_untrusted_base_is_an_unverified_ancestor_unless_allowed() {
 fn a_parent_with_no_record_is_missing() {
     let mut fam = Family::default();
     let a_bytes = fam.sign_only(&base(), &key(1));
-    let a_digest = crate::record::read_unverified(&a_bytes)
+    let a_digest = sceau_verify::record::read_unverified(&a_bytes)
         .unwrap()
         .payload_sha256;
     let mut b = release(
@@ -1144,7 +1144,7 @@ fn datasets_flow_down_with_who_declared_them() {
     b.parents = vec![a.parent(Relation::Finetune)];
     let b = fam.sign(&b, &key(2));
     let l = walk_with(&fam, &b, &OrgTrust::abc(), &WalkOptions::default());
-    let ds = l.inherited_datasets();
+    let ds = l.declared_datasets();
     assert_eq!(ds["HuggingFaceFW/fineweb"], vec![b.digest, a.digest]);
     assert_eq!(ds["org-b/chat"], vec![b.digest]);
     assert_eq!(l.nodes[&a.digest].datasets, vec!["HuggingFaceFW/fineweb"]);

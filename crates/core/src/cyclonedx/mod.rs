@@ -4,6 +4,8 @@
 //! Own serde types rather than `cyclonedx-bom`: that crate writes CycloneDX 1.3–1.5 only and
 //! drops model-card data it does not know (spec/bom.md §1.2). Every struct keeps unknown
 //! fields in `extra` so that reading a BOM loses nothing.
+mod claims;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -541,7 +543,7 @@ impl Release {
             let mc = release
                 .model_card
                 .get_or_insert_with(|| Value::Object(Map::new()));
-            crate::claims::bom::write(mc, claims, self.card.is_some());
+            claims::write(mc, claims, self.card.is_some());
         }
         if !self.parents.is_empty() {
             let ancestors: Vec<Value> = self.parents.iter().map(parent_component).collect();
@@ -617,7 +619,7 @@ impl Release {
             card: rel
                 .model_card
                 .as_ref()
-                .filter(|mc| !crate::claims::bom::card_absent(mc))
+                .filter(|mc| !claims::card_absent(mc))
                 .map(card_from_model_card),
             ignore,
             parents: parents_from_pedigree(rel)?,
@@ -625,7 +627,7 @@ impl Release {
             claims: rel
                 .model_card
                 .as_ref()
-                .map(crate::claims::bom::read)
+                .map(claims::read)
                 .transpose()?
                 .flatten(),
         })

@@ -8,13 +8,11 @@
 use std::collections::BTreeSet;
 
 use sceau_core::claims::{
-    Claims, ComponentClaim, ContentType, DatasetClaim, DatasetPurpose, MofClass, MofComponent,
-    PathIndex,
+    Claims, ComponentClaim, ContentType, DatasetClaim, DatasetPurpose, InheritedDataset, MofClass,
+    MofComponent, PathIndex,
 };
 use sceau_core::{Artifact, ArtifactKind, Licence, Release};
 use serde::Serialize;
-
-use crate::lineage::{Lineage, NodeStatus};
 
 mod detect;
 pub mod licences;
@@ -99,15 +97,6 @@ pub struct OsaidItem {
     pub missing: Vec<String>,
 }
 
-/// A dataset declared by a verified ancestor (spec/lineage.md §6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InheritedDataset {
-    /// The dataset.
-    pub name: String,
-    /// The ancestor records that declare it.
-    pub declared_by: Vec<String>,
-}
-
 /// A claim the record does not support.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OpenWashing {
@@ -163,26 +152,6 @@ impl OpennessReport {
     pub fn missing_for(&self, target: MofClass) -> Vec<Missing> {
         missing_for(&self.components, target)
     }
-}
-
-/// The datasets verified ancestors declare, for [`evaluate`] (the root's own are left out).
-pub fn inherited_datasets(l: &Lineage) -> Vec<InheritedDataset> {
-    l.inherited_datasets()
-        .into_iter()
-        .filter_map(|(name, by)| {
-            let declared_by: Vec<String> = by
-                .iter()
-                .filter(|d| **d != l.root)
-                .filter(|d| {
-                    l.nodes
-                        .get(d)
-                        .is_some_and(|n| n.status == NodeStatus::Verified)
-                })
-                .map(|d| l.label(d))
-                .collect();
-            (!declared_by.is_empty()).then_some(InheritedDataset { name, declared_by })
-        })
-        .collect()
 }
 
 fn evidence_of(files: &[&Artifact]) -> Vec<String> {
@@ -590,7 +559,7 @@ fn osaid(
 /// Computes the openness of `release` (spec/claims.md §3): every MOF component with its
 /// licences, the class reached and what the next one needs, the OSAID items, and the claims
 /// (effective claims: the record's claims over its signed model card) it does not support.
-/// `inherited`: datasets declared by verified ancestors ([`inherited_datasets`]).
+/// `inherited`: datasets declared by verified ancestors (`sceau_lineage::Lineage::inherited_datasets`).
 pub fn evaluate(release: &Release, inherited: &[InheritedDataset]) -> OpennessReport {
     let claims = Claims::effective(release);
     let b = Builder {

@@ -2,11 +2,11 @@
 //! they exist, `sceau:claims.*` properties for the rest. Read back exactly.
 use serde_json::{json, Map, Value};
 
-use super::{
+use super::BomError;
+use crate::claims::{
     parse_licence, Claims, ComponentClaim, DatasetClaim, EnergyClaim, EvalClaim, MofClass,
     MofComponent, PersonalData,
 };
-use crate::cyclonedx::BomError;
 use crate::relpath::RelPath;
 
 /// Present (value `1`) on every model card that carries claims.

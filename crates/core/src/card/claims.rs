@@ -2,15 +2,10 @@
 //! besides the Hugging Face ones [`crate::card`] types — `openness_class`, `open_source`,
 //! `intended_use`, `intended_users`, `out_of_scope_use`, `limitations`, `personal_data` — and
 //! the Hub's own `co2_eq_emissions`.
-use std::io::Read;
-use std::path::Path;
-
-use sceau_core::claims::{Claims, EnergyClaim, MofClass, PersonalData};
-use sceau_core::{ArtifactKind, Release};
+use crate::claims::{Claims, EnergyClaim, MofClass, PersonalData};
 use serde_json::Value;
 
-use crate::card::{front_matter, CardWarning, MAX_FRONT_MATTER};
-use crate::error::ScanError;
+use super::front_matter::{front_matter, CardWarning};
 
 fn texts(v: Option<&Value>, field: &str, w: &mut Vec<CardWarning>) -> Vec<String> {
     let bad = |w: &mut Vec<CardWarning>| {
@@ -135,51 +130,6 @@ pub fn parse_card_claims(text: &str) -> (Claims, Vec<CardWarning>) {
     c.limitations = texts(map.get("limitations"), "limitations", &mut w);
     c.energy = co2(map.get("co2_eq_emissions"), &mut w);
     (c, w)
-}
-
-/// Largest model card read again for its claims; a larger one claims nothing (a warning).
-pub const MAX_CARD_BYTES: u64 = 16 << 20;
-
-/// Why the card could not be read again for its claims.
-fn changed(path: &Path, what: &str) -> ScanError {
-    ScanError::ChangedWhileHashing {
-        path: path.to_owned(),
-        what: what.into(),
-    }
-}
-
-/// Reads the claim fields of the model card of a scanned release (`root` as scanned), checking
-/// that the bytes read are the ones the scan hashed. `Ok(None)`: the release has no model card.
-pub fn read_card_claims(
-    root: &Path,
-    release: &Release,
-) -> Result<Option<(Claims, Vec<CardWarning>)>, ScanError> {
-    let Some(card) = release
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::ModelCard)
-    else {
-        return Ok(None);
-    };
-    if card.size > MAX_CARD_BYTES {
-        return Ok(Some((Claims::default(), vec![CardWarning::TooLarge])));
-    }
-    let path = root.join(card.path.as_str());
-    let f = crate::hash::open_regular(&path)?;
-    let cap = MAX_FRONT_MATTER + 64 * 1024;
-    let mut buf = Vec::new();
-    f.take(card.size.max(1) + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| ScanError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-    if buf.len() as u64 != card.size || crate::hash::sha256(&buf) != card.sha256 {
-        return Err(changed(&path, "the model card differs from the one hashed"));
-    }
-    buf.truncate(cap);
-    let text = String::from_utf8_lossy(&buf);
-    Ok(Some(parse_card_claims(&text)))
 }
 
 #[cfg(test)]

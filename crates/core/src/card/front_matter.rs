@@ -1,5 +1,5 @@
 //! Reading a model card's YAML front matter (spec/scan.md §4).
-use sceau_core::{CardMeta, EvalResult};
+use super::{CardMeta, EvalResult};
 use serde_json::Value;
 
 /// Largest front matter read, in bytes; a larger one is a warning and is skipped.

@@ -5,19 +5,24 @@
 //! [`walk`] never fails: everything it finds lands in the returned [`Lineage`] as a node
 //! status or a named [`Finding`]; [`report_findings`] turns that into report checks. Nothing
 //! here reads the clock or prints.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use sceau_core::claims::InheritedDataset;
 use sceau_core::lineage::{MAX_DEPTH, MAX_PARENTS};
 use sceau_core::{Licence, Relation, Release, Sha256Digest};
 use sceau_sign::KeyId;
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
-use crate::record::{read_unverified, verify_record, VerifiedRecord};
-use crate::report::{Report, Stage};
-use crate::store::RecordSource;
-use crate::trust::TrustResolver;
+use sceau_verify::record::{read_unverified, verify_record, VerifiedRecord};
+use sceau_verify::report::{Report, Stage};
+use sceau_verify::store::RecordSource;
+use sceau_verify::trust::TrustResolver;
 
+pub mod grant;
 mod licence;
 mod relation;
 
@@ -295,9 +300,10 @@ impl Lineage {
         self.findings.iter().filter(move |f| f.kind == kind)
     }
 
-    /// Every dataset declared along the chain (the root included), with the records that
-    /// declared it, nearest first (spec/lineage.md §6).
-    pub fn inherited_datasets(&self) -> BTreeMap<String, Vec<Sha256Digest>> {
+    /// Every dataset declared along the chain (the root included, verified or not), with the
+    /// records that declared it, nearest first (spec/lineage.md §6). What `sceau lineage`
+    /// shows; [`Lineage::inherited_datasets`] is what counts for openness.
+    pub fn declared_datasets(&self) -> BTreeMap<String, Vec<Sha256Digest>> {
         let mut nodes: Vec<&Node> = self.nodes.values().collect();
         nodes.sort_by(|a, b| a.depth.cmp(&b.depth).then(a.digest.cmp(&b.digest)));
         let mut out: BTreeMap<String, Vec<Sha256Digest>> = BTreeMap::new();
@@ -310,6 +316,27 @@ impl Lineage {
             }
         }
         out
+    }
+
+    /// The datasets the root inherits: those declared by *verified* ancestors, the root's own
+    /// left out (spec/lineage.md §6, spec/claims.md §3.5). Each names the ancestors declaring it.
+    pub fn inherited_datasets(&self) -> Vec<InheritedDataset> {
+        self.declared_datasets()
+            .into_iter()
+            .filter_map(|(name, by)| {
+                let declared_by: Vec<String> = by
+                    .iter()
+                    .filter(|d| **d != self.root)
+                    .filter(|d| {
+                        self.nodes
+                            .get(d)
+                            .is_some_and(|n| n.status == NodeStatus::Verified)
+                    })
+                    .map(|d| self.label(d))
+                    .collect();
+                (!declared_by.is_empty()).then_some(InheritedDataset { name, declared_by })
+            })
+            .collect()
     }
 
     /// "name version (sha256:0123456789ab)" for a node, or the digest alone.

@@ -6,17 +6,19 @@
 //! The caller reads the files and the clock; nothing here does I/O besides hashing the tree.
 use time::OffsetDateTime;
 
-use crate::attestation::{check_required, AttestationInput, Required};
-use crate::freshness::{self, FreshnessOutcome, State};
-use crate::grant::{report_unused, verify_grants, GrantFile};
-use crate::lineage::{report_findings, walk, Lineage, WalkOptions};
-use crate::openness;
-use crate::policy::VerifiedPolicy;
-use crate::record::{fmt_time, not_checked, skip_rest, verify_record, TreeCheck, VerifiedRecord};
-use crate::report::{Report, Stage};
-use crate::store::RecordSource;
-use crate::tree::TreeDiff;
-use crate::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
+use sceau_attest::{check_required, AttestationInput, Required};
+use sceau_claims::openness;
+use sceau_lineage::grant::{report_unused, verify_grants, GrantFile};
+use sceau_lineage::{report_findings, walk, Lineage, WalkOptions};
+use sceau_verify::freshness::{self, State};
+use sceau_verify::policy::VerifiedPolicy;
+use sceau_verify::record::{
+    fmt_time, not_checked, skip_rest, verify_record, TreeCheck, VerifiedRecord,
+};
+use sceau_verify::report::{Report, Stage};
+use sceau_verify::store::RecordSource;
+use sceau_verify::tree::TreeDiff;
+use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
 
 /// Whom the verifier trusts.
 #[derive(Clone, Copy, Debug)]
@@ -194,7 +196,7 @@ pub fn verify(req: Request<'_>) -> Outcome {
                         report.pass(
                             Stage::Freshness,
                             "rollback",
-                            describe(&o, &rec.release.version),
+                            o.describe(&rec.release.version),
                         );
                         out.state = Some(state);
                     }
@@ -230,7 +232,7 @@ fn check_requirements(
         }
         return;
     }
-    let certifiers: Option<Vec<crate::policy::Certifier>> =
+    let certifiers: Option<Vec<sceau_verify::policy::Certifier>> =
         policy.map(|p| p.certifiers().into_iter().cloned().collect());
     check_required(
         &rec.payload_sha256,
@@ -245,9 +247,7 @@ fn check_requirements(
 /// A record that claims an openness class or "open source" it does not reach fails as open
 /// washing (spec/claims.md §3.7).
 fn check_openness(rec: &VerifiedRecord, lineage: Option<&Lineage>, report: &mut Report) {
-    let inherited = lineage
-        .map(openness::inherited_datasets)
-        .unwrap_or_default();
+    let inherited = lineage.map(Lineage::inherited_datasets).unwrap_or_default();
     let o = openness::evaluate(&rec.release, &inherited);
     let reached = o
         .class
@@ -308,20 +308,6 @@ fn list_unrun(report: &mut Report, required: &[Required], has_tree: bool, has_st
     }
 }
 
-fn describe(o: &FreshnessOutcome, version: &str) -> String {
-    match o {
-        FreshnessOutcome::FirstSeen => {
-            format!("version {version} is the first accepted for this name")
-        }
-        FreshnessOutcome::AlreadyAccepted { version, .. } => {
-            format!("version {version} was accepted before with the same payload")
-        }
-        FreshnessOutcome::Newer { previous } => {
-            format!("version {version} is newer than {previous}")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
@@ -330,9 +316,9 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::policy::{sign_policy, verify_root, KeyWindow, Maintainer, PolicyDocument};
-    use crate::report::Outcome as CheckOutcome;
-    use crate::store::Loose;
+    use sceau_verify::policy::{sign_policy, verify_root, KeyWindow, Maintainer, PolicyDocument};
+    use sceau_verify::report::Outcome as CheckOutcome;
+    use sceau_verify::store::Loose;
 
     const NOW: OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
 
@@ -473,7 +459,7 @@ mod tests {
             comment: None,
             window,
         };
-        let doc = PolicyDocument::new(crate::policy::PolicyParts {
+        let doc = PolicyDocument::new(sceau_verify::policy::PolicyParts {
             version: 1,
             expires: datetime!(2030-01-01 00:00 UTC),
             threshold: 1,

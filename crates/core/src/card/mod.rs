@@ -1,4 +1,12 @@
-//! What a Hugging Face model card's YAML front matter declares (spec/scan.md §4).
+//! What a Hugging Face model card's YAML front matter declares (spec/scan.md §4), and the
+//! parsers that read it: the Hub's fields ([`parse_card`]) and sceau's claim fields
+//! ([`parse_card_claims`]). Parsing only: reading the card file is the scanner's job.
+mod claims;
+mod front_matter;
+
+pub use claims::parse_card_claims;
+pub use front_matter::{front_matter, parse_card, CardWarning, MAX_FRONT_MATTER};
+
 use serde::{Deserialize, Serialize};
 
 /// One evaluation result from `model-index`.

@@ -17,6 +17,9 @@
 //!
 //! Nothing here can turn a failed check into a passed one: a requirement passes only when
 //! some attestation passes every step; everything else is a failed check with its reason.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 use std::fmt;
 
 use sceau_core::attestation::{
@@ -28,11 +31,11 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::policy::{Certifier, WindowCheck};
-use crate::record::{fmt_time, MAX_FUTURE_SKEW};
-use crate::report::{Report, Stage};
-use crate::threshold::count_signers;
-use crate::trust::Exclusion;
+use sceau_verify::policy::{Certifier, WindowCheck};
+use sceau_verify::record::{fmt_time, MAX_FUTURE_SKEW};
+use sceau_verify::report::{Report, Stage};
+use sceau_verify::threshold::count_signers;
+use sceau_verify::trust::Exclusion;
 
 /// Most `--attestation` files one verification reads.
 pub const MAX_ATTESTATION_FILES: usize = 256;

@@ -7,14 +7,15 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
+use sceau_core::card::{parse_card, parse_card_claims, CardWarning};
 use sceau_core::claims::Claims;
 use sceau_core::lineage::card_relation_allows;
 use sceau_core::{CardMeta, Licence, Release};
-use sceau_scan::card::{parse_card, CardWarning};
-use sceau_scan::card_claims::parse_card_claims;
 use serde::Serialize;
 
-use crate::openness::{evaluate, InheritedDataset, OpennessReport};
+use sceau_core::claims::InheritedDataset;
+
+use crate::openness::{evaluate, OpennessReport};
 
 /// The outcome for one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
