@@ -43,19 +43,61 @@ pub enum Command {
     /// Compute the Model Openness Framework class and the OSI Open Source AI Definition items
     /// a signed record supports; fail (exit 1) on open washing, a claimed openness the record
     /// does not support.
-    Openness(crate::commands::openness::OpennessArgs),
+    Openness(OpennessArgs),
     /// Compare a published model card with the verified record, field by field; fail (exit 1)
     /// on any contradiction.
-    Check(crate::commands::check::CheckArgs),
+    Check(CheckArgs),
     /// A certifier attests that a signed release record meets requirements of a standard
     /// (a signed in-toto attestation with a CycloneDX 1.6 declarations BOM).
-    Certify(crate::commands::certify::CertifyArgs),
+    Certify(CertifyArgs),
     /// Report what a record covers of a regulation's documentation duties (e.g. the EU AI
     /// Act for general-purpose AI models), and what is missing.
-    Report(crate::commands::report::ReportArgs),
+    Report(ReportArgs),
     /// An ancestor's maintainers sign a licence grant: one derived release may use a licence
     /// the ancestor's terms would otherwise forbid (verifiers take it with --grant).
-    Grant(crate::commands::grant::GrantArgs),
+    Grant(GrantArgs),
+}
+
+/// Whom to trust, and when: shared by every command that verifies a record (verify, lineage,
+/// openness, check, report).
+#[derive(Args, Debug, Clone, Default)]
+pub struct TrustArgs {
+    /// Trust these public keys (repeatable). Any supported encoding (spec/keys.md §2).
+    ///
+    /// Each distinct key counts once toward --threshold, however many signatures or key ids
+    /// it appears under; a record's keyid fields are only hints. With --key every key is
+    /// trusted for every release name, the ancestors' included: to tell who may sign which
+    /// release, use a policy's release scopes. Cannot be combined with --policy.
+    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
+    pub key: Vec<PathBuf>,
+
+    /// Trust what a signed trust policy says (maintainers, threshold, expiry, revocations,
+    /// certifiers, release scopes).
+    ///
+    /// The policy must be signed by a threshold of its own maintainers and be unexpired at
+    /// the verification time. Its release scopes decide who may sign the record and each
+    /// ancestor. Give later versions with --policy-update to walk a rotation chain from this
+    /// pinned one.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+
+    /// Newer versions of the policy, in order (repeatable): each must be signed by a
+    /// threshold of the previous version's keys and of its own.
+    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
+    pub policy_update: Vec<PathBuf>,
+
+    /// Distinct trusted keys required (default: 1 with --key; the policy's with --policy).
+    ///
+    /// With --policy it can only raise the policy's threshold, never lower it.
+    #[arg(long, value_name = "K")]
+    pub threshold: Option<usize>,
+
+    /// Verify as of TIME (RFC 3339, e.g. 2026-01-31T12:00:00Z, or YYYY-MM-DD meaning
+    /// midnight UTC) instead of now.
+    ///
+    /// The clock is read once; expiry and signing-time checks use this value.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 /// Where parent records come from, and how strict the walk is.
@@ -94,23 +136,10 @@ pub struct LineageArgs {
     pub record: PathBuf,
 
     #[command(flatten)]
+    pub trust: TrustArgs,
+
+    #[command(flatten)]
     pub ancestry: AncestryArgs,
-
-    /// Trust these public keys for every release name (repeatable).
-    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
-    pub key: Vec<PathBuf>,
-
-    /// Trust what a signed policy says; its release scopes decide who may sign each ancestor.
-    #[arg(long, value_name = "POLICY")]
-    pub policy: Option<PathBuf>,
-
-    /// Newer policy versions (repeatable), as for `sceau verify`.
-    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
-    pub policy_update: Vec<PathBuf>,
-
-    /// Verify as of TIME (RFC 3339 or YYYY-MM-DD) instead of now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
 
     /// Output format: tree (default), json, dot (Graphviz), mermaid, or html (one
     /// self-contained page with an inline SVG, coloured by verification status).
@@ -489,38 +518,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "RECORD")]
     pub record: PathBuf,
 
-    /// Trust these public keys (repeatable). Any supported encoding.
-    ///
-    /// Each distinct key counts once toward --threshold, however many signatures or key ids
-    /// it appears under; a record's keyid fields are only hints. Cannot be combined with
-    /// --policy.
-    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
-    pub key: Vec<PathBuf>,
-
-    /// Trust what a signed trust policy says (maintainers, threshold, expiry, revocations).
-    ///
-    /// The policy must be signed by a threshold of its own maintainers and be unexpired at
-    /// the verification time. Give later versions with --policy-update to walk a rotation
-    /// chain from this pinned one.
-    #[arg(long, value_name = "POLICY")]
-    pub policy: Option<PathBuf>,
-
-    /// Newer versions of the policy, in order (repeatable): each must be signed by a
-    /// threshold of the previous version's keys and of its own.
-    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
-    pub policy_update: Vec<PathBuf>,
-
-    /// Distinct trusted keys required (default: 1 with --key; the policy's with --policy).
-    ///
-    /// With --policy it can only raise the policy's threshold, never lower it.
-    #[arg(long, value_name = "K")]
-    pub threshold: Option<usize>,
-
-    /// Verify as of TIME (RFC 3339, e.g. 2026-01-31T12:00:00Z) instead of now.
-    ///
-    /// The clock is read once; expiry and signing-time checks use this value.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 
     /// Do not fail on files present in DIR but not in the record (they are listed as
     /// skipped in the report).
@@ -687,6 +686,210 @@ pub struct ScanArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// `sceau openness`.
+#[derive(Args, Debug)]
+pub struct OpennessArgs {
+    /// The release record (a DSSE envelope written by `sceau sign`).
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+
+    // Where the record's parents are found: datasets that verified ancestors declare count
+    // toward the OSAID data information.
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
+
+    /// Print JSON (spec/claims.md §6.1).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sceau check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The published model card: a README.md with YAML front matter, or a folder holding
+    /// one (FOLDER/README.md), e.g. a fresh download of the model repository.
+    #[arg(value_name = "CARD_OR_DIR")]
+    pub card: PathBuf,
+
+    /// The signed record to hold the card to. It must verify under --key or --policy:
+    /// comparing a card with an unverified record proves nothing.
+    #[arg(long, value_name = "RECORD")]
+    pub record: PathBuf,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
+
+    /// Print JSON (spec/claims.md §6.2).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sceau certify`.
+#[derive(Args, Debug)]
+pub struct CertifyArgs {
+    /// The release record to certify (a DSSE envelope written by `sceau sign`).
+    ///
+    /// It must be well formed; it is not verified under any trust here. The attestation names
+    /// it by the SHA-256 of its signed payload, so it counts for this exact record only.
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    /// The certifier's secret key (same encodings as `sceau sign --key`). Verifiers count the
+    /// attestation only if their trust policy lists this key as a certifier for the standard
+    /// (`sceau policy init --certifier NAME=PUB:STD`).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// The standard, as a JSON file (spec/attestations.md §1), e.g.
+    /// testdata/standards/mof-openness.json. It is copied into the attestation.
+    #[arg(long, value_name = "STD_FILE")]
+    pub standard: PathBuf,
+
+    /// Requirement ids of the standard that the release meets (one or more values, and
+    /// repeatable). Each must exist in the standard file. Put RECORD before this option.
+    #[arg(long = "requirement", value_name = "ID", num_args = 1..)]
+    pub requirements: Vec<String>,
+
+    /// A level of the standard (e.g. a MOF class) that the release reaches: every
+    /// requirement of that level and the levels below it is attested.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+
+    /// What the assessment relied on: an http(s) URL, or a local file named in the
+    /// attestation with its SHA-256 (its content is not embedded). One or more values,
+    /// repeatable.
+    #[arg(long = "evidence", value_name = "FILE_OR_URL", num_args = 1..)]
+    pub evidence: Vec<String>,
+
+    /// When the attestation stops counting (RFC 3339 or YYYY-MM-DD, midnight UTC). Required:
+    /// certifications do not last forever.
+    #[arg(long, value_name = "DATE")]
+    pub expires: String,
+
+    /// The certifier's name as written in the attestation (default: the key file's name).
+    /// Verifiers name certifiers by the trust policy, not by this.
+    #[arg(long = "certifier-name", value_name = "NAME")]
+    pub certifier_name: Option<String>,
+
+    /// Where to write the attestation (a DSSE envelope, JSON). Written atomically; never
+    /// replaces an existing file without --force.
+    #[arg(short = 'o', long = "output", value_name = "ATTESTATION")]
+    pub output: PathBuf,
+
+    /// Replace ATTESTATION if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sceau report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The release record (a DSSE envelope written by `sceau sign`).
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    /// Report on the EU AI Act documentation duties of providers of general-purpose AI
+    /// models: Art. 53(1)(a)-(d), Annex XI and XII items and the public summary of training
+    /// content, with the open-source exemption of Art. 53(2). The only report for now.
+    #[arg(long, required = true)]
+    pub ai_act: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+
+    /// The model is a general-purpose AI model with systemic risk (Art. 51; presumed above
+    /// 10^25 training FLOPs): no exemption applies and the Annex XI Section 2 items are added.
+    #[arg(long)]
+    pub systemic_risk: bool,
+
+    // Verify the record first (without --key or --policy the report is marked "record NOT
+    // VERIFIED").
+    #[command(flatten)]
+    pub trust: TrustArgs,
+
+    /// Write to FILE instead of standard output (atomically; --force to replace).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `sceau report --format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// Machine-readable JSON (spec/ai-act.md §4).
+    Json,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// `sceau grant`.
+#[derive(Args, Debug)]
+pub struct GrantArgs {
+    /// The ancestor's release record: the release whose licence terms are waived.
+    ///
+    /// The grant names it by the SHA-256 of its signed payload, with its name and version; it
+    /// is read, not verified, here. Verifiers count the grant only when the ancestor record in
+    /// the lineage they walk is that exact record, verified under the trust for that name.
+    #[arg(value_name = "ANCESTOR_RECORD")]
+    pub ancestor: PathBuf,
+
+    /// The name of the derived release the grant is for, exactly as its record names it.
+    #[arg(long, value_name = "NAME")]
+    pub release: String,
+
+    /// The licence the derived release may declare, as its record declares it: an SPDX
+    /// expression (`Apache-2.0`, written in any case for a single id) or a named licence id
+    /// (`llama3.1`). A release declaring another licence is not covered.
+    #[arg(long, value_name = "LICENCE")]
+    pub licence: String,
+
+    /// Secret keys of the ancestor's maintainers (repeatable). Verifiers count the grant only
+    /// when at least the threshold of keys trusted for the ancestor's name signed it (with
+    /// `--key` trust, one of the given keys; with a policy, the ancestor's release scope).
+    #[arg(long = "key", value_name = "KEY", required = true)]
+    pub keys: Vec<PathBuf>,
+
+    /// When the grant stops counting (RFC 3339, or YYYY-MM-DD meaning midnight UTC). Without
+    /// it the grant does not expire; revoking it then means rotating the keys that signed it.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+
+    /// Where to write the grant (a DSSE envelope, JSON). Written atomically; never replaces
+    /// an existing file without --force. Verifiers take it with `--grant FILE`.
+    #[arg(short = 'o', long = "output", value_name = "GRANT")]
+    pub output: PathBuf,
+
+    /// Replace GRANT if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub pass: PassArgs,
+
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -31,6 +31,12 @@ pub fn read_capped(path: &Path, cap: usize, what: &str) -> Result<Vec<u8>, CliEr
     Ok(buf)
 }
 
+/// Reads a record file, refusing it unread when it is over the envelope size limit
+/// (spec/record.md §1.4).
+pub fn read_record(path: &Path) -> Result<Vec<u8>, CliError> {
+    read_capped(path, sceau_core::dsse::MAX_ENVELOPE_BYTES, "record")
+}
+
 /// Makes text from a record, key or policy safe to print on a terminal: control characters
 /// (escape sequences included) are shown escaped.
 pub fn clean(s: &str) -> String {
@@ -46,4 +52,16 @@ pub fn clean(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Shortens `s` to `n` characters for a table cell.
+pub fn cell(s: &str, n: usize) -> String {
+    let s = clean(s);
+    if s.chars().count() <= n {
+        s
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
 }

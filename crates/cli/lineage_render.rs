@@ -25,11 +25,7 @@ fn signers(n: &Node) -> String {
     if n.signers.is_empty() {
         "-".into()
     } else {
-        n.signers
-            .iter()
-            .map(|(name, id)| format!("{name} ({id})"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        sceau_verify::signer::list(&n.signers)
     }
 }
 

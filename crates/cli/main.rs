@@ -5,6 +5,7 @@
 #[macro_use]
 mod out;
 mod args;
+mod claims_record;
 mod commands;
 mod error;
 mod input;

@@ -305,16 +305,16 @@ pub fn print_report(
     };
     match rec {
         Some(r) => outln!(
-            "{verdict}: {} {} (record sha256:{})",
-            crate::input::clean(&r.release.name),
-            crate::input::clean(&r.release.version),
-            r.payload_sha256
+            "{verdict}: {} {} (record {})",
+            crate::input::clean(&r.release().name),
+            crate::input::clean(&r.release().version),
+            r.id()
         ),
         None => outln!("{verdict}"),
     }
     if let Some(r) = rec {
-        for (n, id) in &r.signers.valid {
-            outln!("  signed by {} ({id})", crate::input::clean(n));
+        for s in r.signers() {
+            outln!("  signed by {}", crate::input::clean(&s.to_string()));
         }
     }
     if dir.is_none() {
@@ -326,13 +326,10 @@ pub fn print_report(
             Outcome::Fail => "FAIL",
             Outcome::Skipped => "skip",
         };
-        let stage = serde_json::to_value(c.stage)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
         outln!(
-            "  {o} {stage:<9} {:<13} {}",
-            c.name,
+            "  {o} {:<9} {:<13} {}",
+            c.stage().as_str(),
+            c.name(),
             crate::input::clean(&c.detail)
         );
     }

@@ -1,8 +1,8 @@
-//! Checked settings built from raw arguments before any I/O (STYLE §2).
+//! Checked settings built from raw arguments before any I/O, and the clock.
 use std::path::Path;
 
 use anyhow::anyhow;
-use sceau_core::IgnoreRules;
+use sceau_core::{IgnoreRules, Timestamp};
 use sceau_scan::ScanOptions;
 
 use crate::args::{CacheArgs, TreeArgs};
@@ -112,7 +112,7 @@ pub fn relative_inside(dir: &Path, file: &Path) -> Option<String> {
 }
 
 /// The time to record: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-pub fn now() -> Result<time::OffsetDateTime, CliError> {
+pub fn now() -> Result<Timestamp, CliError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => {
             let secs: i64 = s.trim().parse().map_err(|_| {
@@ -120,31 +120,35 @@ pub fn now() -> Result<time::OffsetDateTime, CliError> {
                     "SOURCE_DATE_EPOCH={s:?} is not a number of seconds"
                 ))
             })?;
-            time::OffsetDateTime::from_unix_timestamp(secs)
-                .map_err(|e| CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?}: {e}")))
+            Timestamp::from_unix(secs).map_err(|e| {
+                CliError::input(anyhow!("SOURCE_DATE_EPOCH={s:?}: {e}")).hint(
+                    "give the seconds since 1970-01-01T00:00:00Z of a date in the years 0000-9999",
+                )
+            })
         }
-        Err(_) => Ok(time::OffsetDateTime::now_utc()),
+        Err(_) => clock(),
     }
 }
 
-/// RFC 3339 in UTC, whole seconds.
-pub fn rfc3339(t: time::OffsetDateTime) -> String {
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+/// The system clock, as a [`Timestamp`].
+fn clock() -> Result<Timestamp, CliError> {
+    Timestamp::from_datetime(time::OffsetDateTime::now_utc())
+        .map_err(|e| CliError::input(anyhow!("the system clock: {e}")))
 }
 
-/// Parses RFC 3339 (`2026-01-31T12:00:00Z`) or a plain date (`2026-01-31`, midnight UTC).
-pub fn parse_time(s: &str) -> Result<time::OffsetDateTime, String> {
-    use time::format_description::well_known::Rfc3339;
-    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
-        return Ok(t);
+/// A time given on the command line as `FLAG TEXT`: RFC 3339 or a plain date (midnight UTC).
+pub fn parse_time(flag: &str, text: &str) -> Result<Timestamp, CliError> {
+    Timestamp::parse_user(text).map_err(|e| {
+        CliError::input(anyhow!("{flag} {text:?}: {e}"))
+            .hint("use RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date 2027-01-31")
+    })
+}
+
+/// The verification time: `--at TIME`, else the clock, read once (spec/verify.md §1).
+pub fn parse_at(at: Option<&str>) -> Result<Timestamp, CliError> {
+    match at {
+        None => clock(),
+        Some(s) => parse_time("--at", s)
+            .map_err(|e| e.hint("use RFC 3339, e.g. 2026-01-31T12:00:00Z, or a date 2026-01-31")),
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt)
-        .map(|d| d.midnight().assume_utc())
-        .map_err(|_| "not an RFC 3339 time or a YYYY-MM-DD date".to_owned())
 }

@@ -1,174 +1,305 @@
-//! Loading trust for verify and lineage: `--key` files or a policy chain.
+//! What every command that verifies loads before calling the pipeline: the trust (`--key`
+//! files or a policy chain, `--at`), where ancestors come from (`--store`, `--with`,
+//! `--grant`), and `--require` / `--attestation`. Unreadable or malformed inputs are input
+//! errors (exit 2); a policy that reads but does not verify is kept for the report (exit 1).
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
+use sceau_attest::document::MAX_ATTESTATION_BYTES;
+use sceau_attest::{AttestationInput, Required, MAX_ATTESTATION_FILES, MAX_REQUIRED};
+use sceau_core::Timestamp;
 use sceau_lineage::grant::GrantFile;
+use sceau_lineage::WalkOptions;
+use sceau_pipeline::verify::{TrustRoot, Verification};
 use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
+use sceau_verify::record::VerifiedRecord;
 use sceau_verify::store::{Loose, RecordSource, Sources, Store};
-use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
+use sceau_verify::trust::Trust;
 
-use crate::error::CliError;
+use crate::args::{AncestryArgs, TrustArgs};
+use crate::error::{CliError, EXIT_FAILED};
+use crate::input::{clean, read_capped};
 use crate::keys::load_public;
+use crate::settings::parse_at;
 
-/// What the user trusts.
-pub enum Loaded {
-    /// `--key` files, one threshold for every name.
+/// The trust the user gave, loaded, and the verification time.
+pub struct LoadedTrust {
+    trust: Loaded,
+    /// The verification time (`--at`, else the clock), read once.
+    pub now: Timestamp,
+    at_least: usize,
+}
+
+enum Loaded {
     Keys(Trust),
-    /// A verified policy (chain walked from the pinned one).
     Policy(Box<VerifiedPolicy>, usize),
-    /// The policy files were read but did not verify.
-    PolicyFailed(PathBuf, PolicyError),
+    PolicyFailed { file: String, error: String },
 }
 
 fn read_policy(p: &Path) -> Result<sceau_core::dsse::Envelope, CliError> {
-    let bytes =
-        crate::input::read_capped(p, sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES, "policy")?;
+    let bytes = read_capped(p, sceau_verify::policy::MAX_POLICY_ENVELOPE_BYTES, "policy")?;
     read_policy_envelope(&bytes)
         .map_err(|e| CliError::input(anyhow::Error::new(e).context(p.display().to_string())))
 }
 
-/// Loads trust. Unreadable files are input errors (exit 2); a policy that does not verify is
-/// returned as [`Loaded::PolicyFailed`] for the report (exit 1).
-pub fn load(
-    keys: &[PathBuf],
-    policy: Option<&Path>,
-    updates: &[PathBuf],
-    threshold: Option<usize>,
-    now: time::OffsetDateTime,
-) -> Result<Loaded, CliError> {
-    if threshold == Some(0) {
-        return Err(CliError::input(anyhow!(
-            "--threshold 0 would accept an unsigned record"
-        )));
+impl LoadedTrust {
+    /// Whether `--key` or `--policy` was given.
+    pub fn given(args: &TrustArgs) -> bool {
+        !args.key.is_empty() || args.policy.is_some()
     }
-    if let Some(p) = policy {
-        let pinned = read_policy(p)?;
-        let ups = updates
-            .iter()
-            .map(|u| read_policy(u))
-            .collect::<Result<Vec<_>, _>>()?;
-        return match verify_chain(&pinned, &ups, now) {
-            Ok(vp) => Ok(Loaded::Policy(Box::new(vp), ups.len())),
-            // A policy that is well formed but does not verify is a verification failure
-            // (exit 1); one that is not a policy at all is an input error (exit 2).
-            Err(e) if verification_failure(&e) => {
-                let named = match &e {
-                    PolicyError::Update { position, .. } => updates.get(position - 1).cloned(),
-                    _ => None,
-                };
-                Ok(Loaded::PolicyFailed(
-                    named.unwrap_or_else(|| p.to_owned()),
-                    e,
-                ))
-            }
-            Err(e) => Err(
-                CliError::input(anyhow::Error::new(e).context(p.display().to_string()))
-                    .hint("--policy takes a policy written by `sceau policy init` or `update`"),
-            ),
-        };
-    }
-    if keys.is_empty() {
-        return Err(CliError::input(anyhow!("no trust given"))
-            .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
-    }
-    let mut list = Vec::new();
-    for k in keys {
-        let (pk, comment) = load_public(k)?;
-        list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
-    }
-    let threshold = threshold.unwrap_or(1);
-    if threshold > list.len() {
-        return Err(CliError::input(anyhow!(
-            "--threshold {threshold} is more than the {} key(s) given",
-            list.len()
-        )));
-    }
-    Ok(Loaded::Keys(Trust::keys(list, threshold, "--key")))
-}
 
-/// Whose signatures count for each record, from what was loaded; `at_least` is
-/// `--threshold` on top of a policy's. A policy that did not verify is a failure (exit 1)
-/// for the commands that need a verified record before they can say anything.
-pub fn resolver(loaded: &Loaded, at_least: usize) -> Result<Box<dyn TrustResolver + '_>, CliError> {
-    match loaded {
-        Loaded::Keys(t) => Ok(Box::new(FixedTrust(t.clone()))),
-        Loaded::Policy(policy, _) => Ok(Box::new(PolicyTrust { policy, at_least })),
-        Loaded::PolicyFailed(p, e) => Err(CliError {
-            code: crate::error::EXIT_FAILED,
-            error: anyhow!("policy {} does not verify: {e}", p.display()),
-            hint: None,
-        }),
-    }
-}
-
-/// Reads the `--grant` files (format only: an unreadable or malformed grant is an input error;
-/// whether a grant counts is decided when it is verified, spec/lineage.md §5.6).
-pub fn grants(ancestry: &crate::args::AncestryArgs) -> Result<Vec<GrantFile>, CliError> {
-    ancestry
-        .grants
-        .iter()
-        .map(|p| {
-            let bytes =
-                crate::input::read_capped(p, sceau_core::grant::MAX_GRANT_FILE_BYTES, "grant")?;
-            let label = p.display().to_string();
-            GrantFile::read(&label, &bytes).map_err(|e| {
-                CliError::input(anyhow::Error::new(e).context(label))
-                    .hint("--grant takes a file written by `sceau grant`")
-            })
+    /// Loads `--key` or `--policy` (with its updates) at `--at`. Without either it is an
+    /// input error.
+    pub fn load(args: &TrustArgs) -> Result<LoadedTrust, CliError> {
+        let now = parse_at(args.at.as_deref())?;
+        if args.threshold == Some(0) {
+            return Err(CliError::input(anyhow!(
+                "--threshold 0 would accept an unsigned record"
+            )));
+        }
+        let at_least = args.threshold.unwrap_or(0);
+        if let Some(p) = &args.policy {
+            let pinned = read_policy(p)?;
+            let ups = args
+                .policy_update
+                .iter()
+                .map(|u| read_policy(u))
+                .collect::<Result<Vec<_>, _>>()?;
+            let trust = match verify_chain(&pinned, &ups, now) {
+                Ok(vp) => Loaded::Policy(Box::new(vp), ups.len()),
+                // A policy that is well formed but does not verify is a verification failure
+                // (exit 1); one that is not a policy at all is an input error (exit 2).
+                Err(e) if verification_failure(&e) => {
+                    let named = match &e {
+                        PolicyError::Update { position, .. } => {
+                            args.policy_update.get(position - 1).cloned()
+                        }
+                        _ => None,
+                    };
+                    Loaded::PolicyFailed {
+                        file: named.unwrap_or_else(|| p.clone()).display().to_string(),
+                        error: e.to_string(),
+                    }
+                }
+                Err(e) => {
+                    return Err(CliError::input(
+                        anyhow::Error::new(e).context(p.display().to_string()),
+                    )
+                    .hint("--policy takes a policy written by `sceau policy init` or `update`"))
+                }
+            };
+            return Ok(LoadedTrust {
+                trust,
+                now,
+                at_least,
+            });
+        }
+        if args.key.is_empty() {
+            return Err(CliError::input(anyhow!("no trust given"))
+                .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
+        }
+        let mut list = Vec::new();
+        for k in &args.key {
+            let (pk, comment) = load_public(k)?;
+            list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
+        }
+        let threshold = args.threshold.unwrap_or(1);
+        if threshold > list.len() {
+            return Err(CliError::input(anyhow!(
+                "--threshold {threshold} is more than the {} key(s) given",
+                list.len()
+            )));
+        }
+        Ok(LoadedTrust {
+            trust: Loaded::Keys(Trust::keys(list, threshold, "--key")),
+            now,
+            at_least,
         })
-        .collect()
+    }
+
+    /// The trust, for the pipeline.
+    pub fn root(&self) -> TrustRoot<'_> {
+        match &self.trust {
+            Loaded::Keys(t) => TrustRoot::Keys(t),
+            Loaded::Policy(policy, updates) => TrustRoot::Policy {
+                policy,
+                updates: *updates,
+                at_least: self.at_least,
+            },
+            Loaded::PolicyFailed { file, error } => TrustRoot::PolicyFailed { file, error },
+        }
+    }
+
+    /// For the commands that need a verified record before they can say anything: the
+    /// policy that did not verify, as a failure (exit 1).
+    pub fn policy_failure(&self) -> Option<CliError> {
+        match &self.trust {
+            Loaded::PolicyFailed { file, error } => Some(CliError {
+                code: EXIT_FAILED,
+                error: anyhow!("policy {file} does not verify: {error}"),
+                hint: None,
+            }),
+            _ => None,
+        }
+    }
 }
 
-/// Verifies the `--grant` files for a walk outside `sceau verify` (lineage, openness):
-/// returns the grants that count and prints why the others do not, as warnings.
-pub fn walk_grants(
-    files: &[GrantFile],
-    resolver: &dyn TrustResolver,
-    now: time::OffsetDateTime,
-) -> Vec<sceau_lineage::VerifiedGrant> {
-    let mut notes = sceau_verify::report::Report::default();
-    let ok = sceau_lineage::grant::verify_grants(files, resolver, now, &mut notes);
-    for c in &notes.checks {
-        eprintln!("warning: {}", crate::input::clean(&c.detail));
-    }
-    ok.into_iter().map(|(_, g)| g).collect()
+/// The record of a verification, when its own checks passed; otherwise a failure (exit 1)
+/// naming the record, what failed, and `hint`.
+pub fn require_verified<'a>(
+    v: &'a Verification,
+    record: &Path,
+    hint: &str,
+) -> Result<&'a VerifiedRecord, CliError> {
+    v.verified_record().ok_or_else(|| {
+        let why: Vec<String> = v.record_failures().map(|c| c.detail.clone()).collect();
+        CliError {
+            code: EXIT_FAILED,
+            error: anyhow!("{} does not verify: {}", record.display(), why.join("; ")),
+            hint: Some(hint.to_owned()),
+        }
+    })
 }
 
-/// Where parent records are looked up: the store first, then the `--with` records.
-pub fn ancestors<'a>(store: Option<&'a Store>, loose: &'a Loose) -> Sources<'a> {
-    let mut srcs: Vec<&dyn RecordSource> = Vec::new();
-    if let Some(s) = store {
-        srcs.push(s);
-    }
-    srcs.push(loose);
-    Sources(srcs)
+/// Where parent records come from and the licence grants given: `--store`, `--with`,
+/// `--grant`, `--allow-unverified-ancestors`.
+pub struct Ancestry {
+    store: Option<Store>,
+    loose: Loose,
+    /// The `--grant` files, read (format only: whether a grant counts is decided when it is
+    /// verified, spec/lineage.md §5.6).
+    pub grants: Vec<GrantFile>,
+    allow_unverified: bool,
+    given: bool,
 }
 
-/// Builds the record source for lineage walks from `--store` and `--with`.
-pub fn sources(
-    ancestry: &crate::args::AncestryArgs,
-) -> Result<
-    (
-        Option<sceau_verify::store::Store>,
-        sceau_verify::store::Loose,
-    ),
-    CliError,
-> {
-    let store = match &ancestry.store {
-        Some(d) => Some(sceau_verify::store::Store::open(d).map_err(|e| {
-            CliError::input(anyhow::Error::new(e))
-                .hint("create it with `sceau store add RECORD… --store DIR`")
-        })?),
-        None => None,
-    };
-    let mut loose = sceau_verify::store::Loose::default();
-    for w in &ancestry.with {
-        let bytes = crate::input::read_capped(w, sceau_core::dsse::MAX_ENVELOPE_BYTES, "record")?;
-        loose.add(&bytes).map_err(|e| {
-            CliError::input(anyhow::Error::new(e).context(format!("--with {}", w.display())))
-        })?;
+impl Ancestry {
+    /// Opens the store and reads the `--with` and `--grant` files.
+    pub fn load(args: &AncestryArgs) -> Result<Ancestry, CliError> {
+        let store = match &args.store {
+            Some(d) => Some(Store::open(d).map_err(|e| {
+                CliError::input(anyhow::Error::new(e))
+                    .hint("create it with `sceau store add RECORD… --store DIR`")
+            })?),
+            None => None,
+        };
+        let mut loose = Loose::default();
+        for w in &args.with {
+            let bytes = crate::input::read_record(w)?;
+            loose.add(&bytes).map_err(|e| {
+                CliError::input(anyhow::Error::new(e).context(format!("--with {}", w.display())))
+            })?;
+        }
+        let grants = args
+            .grants
+            .iter()
+            .map(|p| {
+                let bytes = read_capped(p, sceau_core::grant::MAX_GRANT_FILE_BYTES, "grant")?;
+                let label = p.display().to_string();
+                GrantFile::read(&label, &bytes).map_err(|e| {
+                    CliError::input(anyhow::Error::new(e).context(label))
+                        .hint("--grant takes a file written by `sceau grant`")
+                })
+            })
+            .collect::<Result<Vec<_>, CliError>>()?;
+        Ok(Ancestry {
+            store,
+            loose,
+            grants,
+            allow_unverified: args.allow_unverified_ancestors,
+            given: args.store.is_some() || !args.with.is_empty(),
+        })
     }
-    Ok((store, loose))
+
+    /// Whether `--store` or `--with` was given.
+    pub fn given(&self) -> bool {
+        self.given
+    }
+
+    /// Where parent records are looked up: the store first, then the `--with` records.
+    pub fn sources(&self) -> Sources<'_> {
+        let mut srcs: Vec<&dyn RecordSource> = Vec::new();
+        if let Some(s) = &self.store {
+            srcs.push(s);
+        }
+        srcs.push(&self.loose);
+        Sources(srcs)
+    }
+
+    /// How to walk.
+    pub fn walk_options(&self) -> WalkOptions {
+        WalkOptions {
+            allow_unverified_ancestors: self.allow_unverified,
+            ..WalkOptions::default()
+        }
+    }
+}
+
+/// Prints, as warnings, the `--grant` files a walk did not count or use (`lineage grant`
+/// checks), for the commands that show no report.
+#[allow(clippy::print_stderr)]
+pub fn warn_grants(v: &Verification) {
+    for c in v
+        .report
+        .checks
+        .iter()
+        .filter(|c| c.id == sceau_verify::report::CheckId::Grant)
+    {
+        eprintln!("warning: {}", clean(&c.detail));
+    }
+}
+
+/// `--require` and `--attestation`, read before anything is verified.
+pub struct Requirements {
+    /// `--require`, parsed.
+    pub required: Vec<Required>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Requirements {
+    /// Parses `--require` and reads every `--attestation` file (exit 2 when one is
+    /// unreadable or a `--require` is malformed).
+    pub fn load(require: &[String], attestations: &[PathBuf]) -> Result<Requirements, CliError> {
+        if require.len() > MAX_REQUIRED {
+            return Err(CliError::input(anyhow!(
+                "{} --require, over the limit of {MAX_REQUIRED}",
+                require.len()
+            )));
+        }
+        if attestations.len() > MAX_ATTESTATION_FILES {
+            return Err(CliError::input(anyhow!(
+                "{} --attestation files, over the limit of {MAX_ATTESTATION_FILES}",
+                attestations.len()
+            )));
+        }
+        let required = require
+            .iter()
+            .map(|r| {
+                Required::parse(r).map_err(|e| {
+                    CliError::input(anyhow::Error::new(e).context(format!("--require {r:?}")))
+                        .hint("use STD or STD:REQUIREMENT, e.g. mof-openness:class-iii")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let files = attestations
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.display().to_string(),
+                    read_capped(p, MAX_ATTESTATION_BYTES, "attestation")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, CliError>>()?;
+        Ok(Requirements { required, files })
+    }
+
+    /// The attestation files, for the verifier.
+    pub fn inputs(&self) -> Vec<AttestationInput<'_>> {
+        self.files
+            .iter()
+            .map(|(label, bytes)| AttestationInput { label, bytes })
+            .collect()
+    }
 }
 
 fn verification_failure(e: &PolicyError) -> bool {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sceau_core::attestation::{claimed_assessor, AttestationContent, Standard};
+use sceau_attest::document::{claimed_assessor, AttestationContent, Standard};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(standard) = Standard::from_json(data) {

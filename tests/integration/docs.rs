@@ -92,3 +92,70 @@ fn every_test_the_documents_cite_exists() {
         "only {checked} citations found: is the parser broken?"
     );
 }
+
+/// Every text file of the project under `dir` (sources, specs, scripts), skipping build output.
+fn project_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if !matches!(
+                name.as_str(),
+                "target" | ".git" | "corpus" | "artifacts" | "node_modules"
+            ) {
+                project_files(&p, out);
+            }
+        } else if [".rs", ".md", ".toml", ".sh"]
+            .iter()
+            .any(|x| name.ends_with(x))
+            || name == "run"
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// The project is self-contained: no source, spec, script or document cites the design notes
+/// or any file outside the repository (spec/architecture.md is where the design lives).
+#[test]
+fn the_project_cites_nothing_outside_itself() {
+    let mut files = Vec::new();
+    project_files(root(), &mut files);
+    assert!(files.len() > 100, "only {} files found", files.len());
+    let outside = ["../shared", "DESIGN.md", "DESIGN §", "STYLE.md", "STYLE §"];
+    let mut hits = Vec::new();
+    for f in &files {
+        if f.ends_with("tests/integration/docs.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        for o in outside {
+            if text.contains(o) {
+                hits.push(format!("{}: {o}", f.display()));
+            }
+        }
+    }
+    assert!(
+        hits.is_empty(),
+        "citations outside the repository:\n{}",
+        hits.join("\n")
+    );
+}
+
+/// spec/architecture.md §1: a command is arguments → one library call → rendering; helpers
+/// several commands use live outside `commands/`, so no command file imports another.
+#[test]
+fn no_command_imports_another() {
+    let dir = root().join("crates/cli/commands");
+    let mut hits = Vec::new();
+    for e in std::fs::read_dir(&dir).expect("commands/").flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        if text.contains("crate::commands::") || text.contains("super::") {
+            hits.push(e.path().display().to_string());
+        }
+    }
+    assert!(
+        hits.is_empty(),
+        "command files importing commands: {hits:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! sceau's integration tests: one binary, one module per area (STYLE §12).
+//! sceau's integration tests: one binary, one module per area.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 mod attestation;
 mod catalogue;

@@ -20,20 +20,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod document;
+
+use sceau_core::Timestamp;
 use std::fmt;
 
-use sceau_core::attestation::{
+use crate::document::{
     check_id, claimed_assessor, AttestationContent, AttestationError, MAX_ATTESTATION_BYTES,
 };
 use sceau_core::dsse::{Envelope, PAYLOAD_TYPE_INTOTO};
 use sceau_core::Sha256Digest;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use sceau_verify::policy::{Certifier, WindowCheck};
-use sceau_verify::record::{fmt_time, MAX_FUTURE_SKEW};
-use sceau_verify::report::{Report, Stage};
+use sceau_verify::record::MAX_FUTURE_SKEW;
+use sceau_verify::report::{CheckId, Outcome, Report};
 use sceau_verify::threshold::count_signers;
 use sceau_verify::trust::Exclusion;
 
@@ -195,9 +196,7 @@ fn claimed_standard(payload: &[u8]) -> Option<String> {
     v.pointer("/predicate/metadata/properties")?
         .as_array()?
         .iter()
-        .find(|p| {
-            p.get("name").and_then(|n| n.as_str()) == Some(sceau_core::attestation::PROP_STANDARD)
-        })
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(crate::document::PROP_STANDARD))
         .and_then(|p| p.get("value")?.as_str())
         .map(str::to_owned)
 }
@@ -312,21 +311,18 @@ pub fn open_attestation(
     let issued = content
         .issued
         .as_deref()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+        .and_then(|t| Timestamp::parse_rfc3339(t).ok());
     let mut outside = Vec::new();
     let mut counted = Vec::new();
-    for (n, id) in &count.valid {
+    for s in &count.valid {
         let window = certifiers
             .iter()
-            .find(|c| &c.name == n)
+            .find(|c| c.name == s.name)
             .map(|c| c.window)
             .unwrap_or_default();
         match window.check(issued) {
-            WindowCheck::Inside => counted.push((n.clone(), *id)),
-            check => outside.push(format!(
-                "{n} ({id}): {}",
-                Exclusion::Window { window, check }
-            )),
+            WindowCheck::Inside => counted.push((s.name.clone(), s.key_id)),
+            check => outside.push(format!("{s}: {}", Exclusion::Window { window, check })),
         }
     }
     if counted.is_empty() {
@@ -365,7 +361,7 @@ fn decide(
     file: &FileOutcome,
     req: &Required,
     record: &Sha256Digest,
-    now: OffsetDateTime,
+    now: Timestamp,
 ) -> Result<String, (Rank, String)> {
     let other_std = |claimed: &Option<String>| claimed.as_ref().is_some_and(|s| *s != req.standard);
     match &file.status {
@@ -463,13 +459,13 @@ fn decide(
                 ));
             }
             if let Some(issued) = &content.issued {
-                match OffsetDateTime::parse(issued, &Rfc3339) {
-                    Ok(t) if t > now + MAX_FUTURE_SKEW => {
+                match Timestamp::parse_rfc3339(issued) {
+                    Ok(t) if t > now.saturating_add(MAX_FUTURE_SKEW) => {
                         return Err((
                             Rank::Time,
                             format!(
                                 "attestation was made at {issued}, after the verification time {}",
-                                fmt_time(now)
+                                now
                             ),
                         ))
                     }
@@ -482,7 +478,7 @@ fn decide(
                     }
                 }
             }
-            let expires = match OffsetDateTime::parse(&content.expires, &Rfc3339) {
+            let expires = match Timestamp::parse_rfc3339(&content.expires) {
                 Ok(t) => t,
                 Err(_) => {
                     return Err((
@@ -499,8 +495,8 @@ fn decide(
                     Rank::Time,
                     format!(
                         "attestation expired at {} (verification time {})",
-                        fmt_time(expires),
-                        fmt_time(now)
+                        expires,
+                        now
                     ),
                 ));
             }
@@ -563,7 +559,7 @@ fn decide(
                     .as_ref()
                     .map(|l| format!(" (level {l})"))
                     .unwrap_or_default(),
-                fmt_time(expires)
+                expires
             ))
         }
     }
@@ -589,7 +585,7 @@ pub fn check_required(
     required: &[Required],
     files: &[AttestationInput<'_>],
     certifiers: Option<&[Certifier]>,
-    now: OffsetDateTime,
+    now: Timestamp,
 ) -> ClaimsOutcome {
     let files: Vec<FileOutcome> = files
         .iter()
@@ -658,21 +654,18 @@ impl ClaimsOutcome {
         for f in &self.files {
             match &f.status {
                 FileStatus::Malformed { reason } => report.fail(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!("{}: not a valid attestation: {reason}", f.file),
                 ),
                 FileStatus::BadSignature { invalid } => report.fail(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!(
                         "{}: {invalid} signature(s) do not verify: altered or corrupted",
                         f.file
                     ),
                 ),
                 FileStatus::NoCertifiers { claimed } => report.skip(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!(
                         "{}: not counted: certifier {} is not trusted (no trust policy)",
                         f.file,
@@ -680,8 +673,7 @@ impl ClaimsOutcome {
                     ),
                 ),
                 FileStatus::OutsideWindow { certifiers } => report.skip(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!(
                         "{}: not counted: signed outside the certifier's validity window: {}",
                         f.file,
@@ -689,8 +681,7 @@ impl ClaimsOutcome {
                     ),
                 ),
                 FileStatus::Untrusted { claimed, .. } => report.skip(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!(
                         "{}: not counted: certifier {} is not trusted by the policy",
                         f.file,
@@ -702,8 +693,7 @@ impl ClaimsOutcome {
                     content,
                     ..
                 } => report.pass(
-                    Stage::Claims,
-                    "attestation",
+                    CheckId::Attestation,
                     format!(
                         "{}: signed by certifier {}; {} {} for record sha256:{}, expires {}",
                         f.file,
@@ -717,12 +707,17 @@ impl ClaimsOutcome {
             }
         }
         for r in &self.requirements {
-            let name = format!("require:{}", r.required);
-            if r.passed {
-                report.pass(Stage::Claims, &name, r.detail.clone());
+            let outcome = if r.passed {
+                Outcome::Pass
             } else {
-                report.fail(Stage::Claims, &name, r.detail.clone());
-            }
+                Outcome::Fail
+            };
+            report.push_about(
+                CheckId::Require,
+                r.required.to_string(),
+                outcome,
+                r.detail.clone(),
+            );
         }
     }
 }
@@ -730,7 +725,7 @@ impl ClaimsOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sceau_core::attestation::{Certification, Standard};
+    use crate::document::{Certification, Standard};
     use sceau_sign::{sign_envelope, SecretKey};
 
     const STD: &str = r#"{"id": "mof-openness", "name": "MOF", "version": "1.0",
@@ -743,8 +738,8 @@ mod tests {
         SecretKey::from_seed(&[n; 32])
     }
 
-    fn at(s: &str) -> OffsetDateTime {
-        OffsetDateTime::parse(s, &Rfc3339).unwrap()
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
     }
 
     fn record() -> Sha256Digest {

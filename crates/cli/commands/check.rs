@@ -1,44 +1,16 @@
 //! `sceau check CARD_OR_DIR --record R`: a published model card against the verified record,
 //! field by field (spec/claims.md §5).
-use std::path::PathBuf;
-
 use anyhow::anyhow;
-use clap::Args;
 use sceau_claims::card_check::{compare, Verdict};
-use sceau_claims::openness::evaluate;
 
-use crate::args::AncestryArgs;
-use crate::commands::openness::{cell, load_record, ClaimsTrustArgs};
+use crate::args::CheckArgs;
+use crate::claims_record;
 use crate::error::{CliError, CliResult, EXIT_FAILED};
-use crate::input::clean;
+use crate::input::{cell, clean};
 use crate::render;
 
 /// Largest card read.
 const MAX_CARD_BYTES: usize = 16 << 20;
-
-/// `sceau check`.
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    /// The published model card: a README.md with YAML front matter, or a folder holding
-    /// one (FOLDER/README.md), e.g. a fresh download of the model repository.
-    #[arg(value_name = "CARD_OR_DIR")]
-    pub card: PathBuf,
-
-    /// The signed record to hold the card to. It must verify under --key or --policy:
-    /// comparing a card with an unverified record proves nothing.
-    #[arg(long, value_name = "RECORD")]
-    pub record: PathBuf,
-
-    #[command(flatten)]
-    pub trust: ClaimsTrustArgs,
-
-    #[command(flatten)]
-    pub ancestry: AncestryArgs,
-
-    /// Print JSON (spec/claims.md §6.2).
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// Runs `sceau check`.
 pub fn run(args: &CheckArgs) -> CliResult {
@@ -47,7 +19,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
     } else {
         args.card.clone()
     };
-    let rec = load_record(&args.record, &args.trust, &args.ancestry, true)?;
+    let rec = claims_record::load(&args.record, &args.trust, &args.ancestry, true)?;
     let bytes = crate::input::read_capped(&card_path, MAX_CARD_BYTES, "model card")?;
     let text = String::from_utf8_lossy(&bytes);
     let check = compare(&text, &rec.release, &rec.inherited).map_err(|e| {
@@ -56,12 +28,12 @@ pub fn run(args: &CheckArgs) -> CliResult {
     })?;
     let ok = check.passed();
     if args.json {
-        let openness = evaluate(&rec.release, &rec.inherited);
+        let openness = &rec.openness;
         render::print_json(&serde_json::json!({
             "passed": ok,
             "card": card_path.display().to_string(),
             "record": args.record.display().to_string(),
-            "record_id": format!("sha256:{}", rec.record_id),
+            "record_id": rec.record_id,
             "release": {"name": rec.release.name, "version": rec.release.version},
             "signers": rec.signers,
             "notes": rec.notes,
@@ -71,7 +43,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
         }))?;
     } else {
         outln!(
-            "{} against {} {} (record sha256:{}), signed by {}",
+            "{} against {} {} (record {}), signed by {}",
             card_path.display(),
             clean(&rec.release.name),
             clean(&rec.release.version),

@@ -13,7 +13,7 @@ pub fn run(args: &CountersignArgs) -> CliResult {
     if let Some(o) = &args.output {
         check_writable(o, args.force)?;
     }
-    let bytes = crate::commands::verify::read_record_file(&args.record)?;
+    let bytes = crate::input::read_record(&args.record)?;
     let mut env = Envelope::from_json(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e))
             .hint("RECORD must be a record written by `sceau sign`")

@@ -1,67 +1,15 @@
 //! `sceau grant`: an ancestor's maintainers waive its licence terms for one derived release
 //! (spec/lineage.md §5.5–§5.6).
-use std::path::PathBuf;
-
 use anyhow::anyhow;
-use clap::Args;
 use sceau_core::dsse::Envelope;
 use sceau_core::grant::{Grant, PAYLOAD_TYPE_GRANT};
 use sceau_core::Licence;
 
-use crate::args::PassArgs;
+use crate::args::GrantArgs;
 use crate::error::{CliError, CliResult};
 use crate::keys::{load_secret, PassphraseSource};
 use crate::output::{check_writable, write_atomic};
 use crate::{render, settings};
-
-/// `sceau grant`.
-#[derive(Args, Debug)]
-pub struct GrantArgs {
-    /// The ancestor's release record: the release whose licence terms are waived.
-    ///
-    /// The grant names it by the SHA-256 of its signed payload, with its name and version; it
-    /// is read, not verified, here. Verifiers count the grant only when the ancestor record in
-    /// the lineage they walk is that exact record, verified under the trust for that name.
-    #[arg(value_name = "ANCESTOR_RECORD")]
-    pub ancestor: PathBuf,
-
-    /// The name of the derived release the grant is for, exactly as its record names it.
-    #[arg(long, value_name = "NAME")]
-    pub release: String,
-
-    /// The licence the derived release may declare, as its record declares it: an SPDX
-    /// expression (`Apache-2.0`, written in any case for a single id) or a named licence id
-    /// (`llama3.1`). A release declaring another licence is not covered.
-    #[arg(long, value_name = "LICENCE")]
-    pub licence: String,
-
-    /// Secret keys of the ancestor's maintainers (repeatable). Verifiers count the grant only
-    /// when at least the threshold of keys trusted for the ancestor's name signed it (with
-    /// `--key` trust, one of the given keys; with a policy, the ancestor's release scope).
-    #[arg(long = "key", value_name = "KEY", required = true)]
-    pub keys: Vec<PathBuf>,
-
-    /// When the grant stops counting (RFC 3339, or YYYY-MM-DD meaning midnight UTC). Without
-    /// it the grant does not expire; revoking it then means rotating the keys that signed it.
-    #[arg(long, value_name = "DATE")]
-    pub expires: Option<String>,
-
-    /// Where to write the grant (a DSSE envelope, JSON). Written atomically; never replaces
-    /// an existing file without --force. Verifiers take it with `--grant FILE`.
-    #[arg(short = 'o', long = "output", value_name = "GRANT")]
-    pub output: PathBuf,
-
-    /// Replace GRANT if it exists.
-    #[arg(long)]
-    pub force: bool,
-
-    #[command(flatten)]
-    pub pass: PassArgs,
-
-    /// Print the summary as JSON.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// Runs `sceau grant`.
 pub fn run(args: &GrantArgs) -> CliResult {
@@ -70,19 +18,14 @@ pub fn run(args: &GrantArgs) -> CliResult {
     let expires = args
         .expires
         .as_deref()
-        .map(|e| {
-            settings::parse_time(e).map_err(|err| {
-                CliError::input(anyhow!("--expires {e:?}: {err}"))
-                    .hint("use RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date 2027-01-31")
-            })
-        })
+        .map(|e| settings::parse_time("--expires", e))
         .transpose()?;
     // The label the release's record would carry for this licence (spec/bom.md §4).
     let licence = Licence::from_hf(&args.licence, None, None)
         .map_err(|e| CliError::input(anyhow::Error::new(e).context("--licence")))?
         .label()
         .to_owned();
-    let bytes = crate::commands::verify::read_record_file(&args.ancestor)?;
+    let bytes = crate::input::read_record(&args.ancestor)?;
     let ancestor = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.ancestor.display().to_string()))
             .hint("ANCESTOR_RECORD must be a release record written by `sceau sign`")

@@ -8,7 +8,7 @@ use crate::render;
 
 /// Runs `sceau inspect`.
 pub fn run(args: &InspectArgs) -> CliResult {
-    let bytes = crate::commands::verify::read_record_file(&args.record)?;
+    let bytes = crate::input::read_record(&args.record)?;
     let rec = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
             .hint("is this a record written by `sceau sign`?")

@@ -1,7 +1,6 @@
 //! One file per subcommand: each calls the library and renders.
 pub mod certify;
 pub mod check;
-pub mod claims_file;
 pub mod countersign;
 pub mod grant;
 pub mod inspect;

@@ -1,4 +1,5 @@
 //! `sceau policy init|update|sign|show`: signed, versioned trust policies (spec/policy.md).
+use sceau_core::Timestamp;
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
@@ -84,11 +85,11 @@ fn validity(spec: &str) -> Result<(String, KeyWindow), CliError> {
     let (from, until) = range
         .split_once("..")
         .ok_or_else(|| bad("expected NAME=[FROM]..[UNTIL]".into()))?;
-    let when = |s: &str| -> Result<Option<time::OffsetDateTime>, CliError> {
+    let when = |s: &str| -> Result<Option<Timestamp>, CliError> {
         if s.is_empty() {
             return Ok(None);
         }
-        settings::parse_time(s)
+        Timestamp::parse_user(s)
             .map(Some)
             .map_err(|e| bad(format!("{s:?}: {e}")))
     };
@@ -124,8 +125,8 @@ fn scope(spec: &str) -> Result<ReleaseScope, CliError> {
     })
 }
 
-fn expires(s: &str) -> Result<time::OffsetDateTime, CliError> {
-    settings::parse_time(s).map_err(|e| CliError::input(anyhow!("--expires {s:?}: {e}")))
+fn expires(s: &str) -> Result<Timestamp, CliError> {
+    settings::parse_time("--expires", s)
 }
 
 fn apply_content(parts: &mut PolicyParts, c: &PolicyContentArgs) -> Result<(), CliError> {
@@ -190,7 +191,7 @@ fn write_signed(doc: &PolicyDocument, keys: &[SecretKey], out: &Path, force: boo
         out.display(),
         doc.threshold(),
         doc.active_maintainers().len(),
-        sceau_verify::record::fmt_time(doc.expires()),
+        doc.expires(),
         ids.join(", ")
     );
     Ok(0)
@@ -343,10 +344,7 @@ pub fn show(args: &PolicyShowArgs) -> CliResult {
         "policy v{} (content shown NOT verified; `sceau verify --policy` verifies it)",
         doc.version()
     );
-    outln!(
-        "expires:   {}",
-        sceau_verify::record::fmt_time(doc.expires())
-    );
+    outln!("expires:   {}", doc.expires());
     outln!(
         "threshold: {} of {}",
         doc.threshold(),

@@ -1,78 +1,15 @@
 //! `sceau report RECORD --ai-act`: what a record covers of the EU AI Act documentation duties
 //! for general-purpose AI models (spec/ai-act.md).
-use std::path::PathBuf;
-
 use anyhow::anyhow;
-use clap::Args;
-use sceau_claims::ai_act::{ai_act_report, Input, SystemicRisk, Verification};
-use sceau_verify::record;
+use sceau_claims::ai_act::{ai_act_report, Input, RecordStatus, SystemicRisk};
+use sceau_pipeline::verify::{self as pipeline, Request};
+use sceau_verify::record::{read_unverified, signing_time};
 
+use crate::args::{ReportArgs, ReportFormat};
 use crate::error::{CliError, CliResult, EXIT_FAILED};
+use crate::input::{clean, read_record};
 use crate::output::{check_writable, emit, OutTarget};
-use crate::trust;
-
-/// `sceau report`.
-#[derive(Args, Debug)]
-pub struct ReportArgs {
-    /// The release record (a DSSE envelope written by `sceau sign`).
-    #[arg(value_name = "RECORD")]
-    pub record: PathBuf,
-
-    /// Report on the EU AI Act documentation duties of providers of general-purpose AI
-    /// models: Art. 53(1)(a)-(d), Annex XI and XII items and the public summary of training
-    /// content, with the open-source exemption of Art. 53(2). The only report for now.
-    #[arg(long, required = true)]
-    pub ai_act: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
-    pub format: ReportFormat,
-
-    /// The model is a general-purpose AI model with systemic risk (Art. 51; presumed above
-    /// 10^25 training FLOPs): no exemption applies and the Annex XI Section 2 items are added.
-    #[arg(long)]
-    pub systemic_risk: bool,
-
-    /// Verify the record first under these public keys (repeatable). Without --key or
-    /// --policy the report is marked "record NOT VERIFIED".
-    #[arg(long, value_name = "PUB", conflicts_with = "policy")]
-    pub key: Vec<PathBuf>,
-
-    /// Verify the record first under this trust policy.
-    #[arg(long, value_name = "POLICY")]
-    pub policy: Option<PathBuf>,
-
-    /// Newer policy versions (repeatable), as for `sceau verify`.
-    #[arg(long = "policy-update", value_name = "POLICY", requires = "policy")]
-    pub policy_update: Vec<PathBuf>,
-
-    /// Distinct trusted keys required (as for `sceau verify`).
-    #[arg(long, value_name = "K")]
-    pub threshold: Option<usize>,
-
-    /// Verify as of TIME (RFC 3339 or YYYY-MM-DD) instead of now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-
-    /// Write to FILE instead of standard output (atomically; --force to replace).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Replace FILE if it exists.
-    #[arg(long)]
-    pub force: bool,
-}
-
-/// `sceau report --format`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// Markdown.
-    Md,
-    /// Machine-readable JSON (spec/ai-act.md §4).
-    Json,
-    /// One self-contained HTML page.
-    Html,
-}
+use crate::trust::LoadedTrust;
 
 /// Runs `sceau report`.
 pub fn run(args: &ReportArgs) -> CliResult {
@@ -87,67 +24,47 @@ pub fn run(args: &ReportArgs) -> CliResult {
     if let OutTarget::File(p) = &target {
         check_writable(p, args.force)?;
     }
-    let now = crate::commands::verify::parse_at(args.at.as_deref())?;
-    let bytes = crate::commands::verify::read_record_file(&args.record)?;
-    let unverified = record::read_unverified(&bytes).map_err(|e| {
+    // A bad --at is refused before anything is read.
+    crate::settings::parse_at(args.trust.at.as_deref())?;
+    let bytes = read_record(&args.record)?;
+    let unverified = read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
             .hint("RECORD must be a release record written by `sceau sign`")
     })?;
 
-    let signed_at = |st: &sceau_core::statement::Statement| {
-        st.predicate
-            .pointer("/metadata/timestamp")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-
-    let (release, record_id, signed, verification) = if args.key.is_empty() && args.policy.is_none()
-    {
+    let (release, record_id, signed, status) = if !LoadedTrust::given(&args.trust) {
         (
             unverified.release.clone(),
             unverified.payload_sha256,
-            signed_at(&unverified.statement),
-            Verification::NotVerified,
+            signing_time(&unverified.statement).and_then(Result::ok),
+            RecordStatus::NotVerified,
         )
     } else {
-        let loaded = trust::load(
-            &args.key,
-            args.policy.as_deref(),
-            &args.policy_update,
-            args.threshold,
-            now,
-        )?;
-        let resolver = match trust::resolver(&loaded, args.threshold.unwrap_or(0)) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: {}", crate::input::clean(&e.error.to_string()));
-                eprintln!("no report written: the record cannot be verified");
-                return Ok(EXIT_FAILED);
+        let trust = LoadedTrust::load(&args.trust)?;
+        if let Some(e) = trust.policy_failure() {
+            eprintln!("error: {}", clean(&e.error.to_string()));
+            eprintln!("no report written: the record cannot be verified");
+            return Ok(EXIT_FAILED);
+        }
+        let v = pipeline::verify(Request::new(&bytes, trust.root(), trust.now));
+        let Some(rec) = v.verified_record() else {
+            eprintln!("error: {} does not verify:", args.record.display());
+            for c in v.record_failures() {
+                eprintln!("  {}: {}", c.name(), clean(&c.detail));
             }
-        };
-        let v = record::verify_record(&bytes, resolver.as_ref(), now, None);
-        let rec = match (&v.record, v.report.passed()) {
-            (Some(r), true) => r,
-            _ => {
-                eprintln!("error: {} does not verify:", args.record.display());
-                for c in v.report.failures() {
-                    eprintln!("  {}: {}", c.name, crate::input::clean(&c.detail));
-                }
-                eprintln!("no report written: run `sceau verify` for the full report");
-                return Ok(EXIT_FAILED);
-            }
+            eprintln!("no report written: run `sceau verify` for the full report");
+            return Ok(EXIT_FAILED);
         };
         (
-            rec.release.clone(),
-            rec.payload_sha256,
-            signed_at(&rec.statement),
-            Verification::Verified {
-                trust: rec.trust_source.clone(),
+            rec.release().clone(),
+            *rec.digest(),
+            rec.signed_at(),
+            RecordStatus::Verified {
+                trust: rec.trust_source().to_owned(),
                 signers: rec
-                    .signers
-                    .valid
+                    .signers()
                     .iter()
-                    .map(|(n, id)| format!("{} ({id})", crate::input::clean(n)))
+                    .map(|s| clean(&s.to_string()))
                     .collect(),
             },
         )
@@ -156,8 +73,8 @@ pub fn run(args: &ReportArgs) -> CliResult {
     let report = ai_act_report(&Input {
         release: &release,
         record: record_id,
-        signed_at: signed,
-        verification,
+        signed_at: signed.map(|t| t.to_string()),
+        verification: status,
         systemic_risk: if args.systemic_risk {
             SystemicRisk::Declared
         } else {

@@ -35,7 +35,7 @@ pub fn run(args: &ScanArgs) -> CliResult {
     let scan = scan?;
     let elapsed = started.elapsed();
 
-    let bom = scan.release.to_bom(&settings::rfc3339(now));
+    let bom = scan.release.to_bom(&now.to_string());
     if let Some(t) = &target {
         let mut bytes = serde_json::to_vec_pretty(&bom).map_err(anyhow::Error::from)?;
         bytes.push(b'\n');

@@ -1,11 +1,15 @@
 //! `sceau sign`: scan a folder, sign its record.
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::anyhow;
-use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
+use sceau_core::claims::{Claims, MAX_CLAIMS_BYTES};
+use sceau_core::Relation;
+use sceau_pipeline::seal::{read_parents, seal, ParentInput, SealError, SealRequest};
 
 use crate::args::SignArgs;
 use crate::error::{CliError, CliResult};
+use crate::input::{clean, read_capped, read_record};
 use crate::keys::{load_secret, PassphraseSource};
 use crate::output::{check_writable, write_atomic};
 use crate::progress::Bar;
@@ -16,12 +20,17 @@ use crate::settings;
 pub fn run(args: &SignArgs) -> CliResult {
     let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
-    let parents = read_parents(&args.parents)?;
-    let file_claims = args
-        .claims
-        .as_deref()
-        .map(crate::commands::claims_file::read)
-        .transpose()?;
+    let parents = parent_files(&args.parents)?;
+    let parent_inputs: Vec<ParentInput<'_>> = parents
+        .iter()
+        .map(|(label, record, relation)| ParentInput {
+            label,
+            record,
+            relation: *relation,
+        })
+        .collect();
+    let parents = read_parents(&parent_inputs).map_err(seal_error)?;
+    let claims = args.claims.as_deref().map(read_claims).transpose()?;
     // Unlock the key before the (possibly long) scan: a wrong passphrase fails at once.
     let key = load_secret(
         &args.key,
@@ -32,73 +41,63 @@ pub fn run(args: &SignArgs) -> CliResult {
     let now = settings::now()?;
     let started = Instant::now();
     let bar = Bar::new(args.quiet);
-    let scan = sceau_scan::scan(&args.dir, &opts, &bar);
+    let sealed = seal(SealRequest {
+        dir: &args.dir,
+        scan: &opts,
+        parents,
+        claims,
+        tokenizer_changed: args.tokenizer_changed,
+        key: &key,
+        now,
+        progress: &bar,
+    });
     bar.finish();
     settings::save_cache(opts.cache.as_deref());
-    let mut scan = scan?;
+    let sealed = sealed.map_err(seal_error)?;
     let elapsed = started.elapsed();
-    scan.release.parents = parents;
-    scan.release.tokenizer_changed = args.tokenizer_changed;
-    let (claims, claim_warnings) =
-        crate::commands::claims_file::merge(file_claims, &scan.root, &scan.release)?;
-    scan.release.claims = claims;
-    sceau_core::lineage::check_card_lineage(scan.release.card.as_ref(), &scan.release.parents).map_err(|e| {
-        CliError::input(anyhow::Error::new(e)).hint(
-            "make the card's base_model / base_model_relation and --parent agree; nothing was written",
-        )
-    })?;
+    write_atomic(&args.output, &sealed.record, args.force, None)?;
 
-    let statement = scan.release.to_statement(&settings::rfc3339(now));
-    let payload = statement.to_payload();
-    let env = sceau_sign::sign_envelope(PAYLOAD_TYPE_INTOTO, payload, &key)
-        .map_err(|e| CliError::input(anyhow::Error::new(e)))?;
-    let bytes = env.to_json();
-
-    // Self-check, as minisign does: the bytes about to be written verify under the key and
-    // parse back into the same release.
-    let trust = sceau_verify::trust::FixedTrust(sceau_verify::trust::Trust::keys(
-        vec![("signer".into(), key.public())],
-        1,
-        "the signing key",
-    ));
-    let check = sceau_verify::record::verify_record(&bytes, &trust, now, None);
-    match &check.record {
-        Some(r) if check.report.passed() && r.release == scan.release => {}
-        _ => {
-            return Err(CliError::input(anyhow!(
-                "internal error: the record does not verify before writing; nothing written"
-            )))
-        }
-    }
-    write_atomic(&args.output, &bytes, args.force, None)?;
-
-    let summary = ScanSummary::new(&scan, elapsed, Some(args.output.display().to_string()));
+    let summary = ScanSummary::new(
+        &sealed.scan,
+        elapsed,
+        Some(args.output.display().to_string()),
+    );
     if args.json {
         let mut v = serde_json::to_value(&summary).map_err(anyhow::Error::from)?;
         v["record"] = args.output.display().to_string().into();
         v["signed_by"] = key.key_id().to_string().into();
-        v["record_id"] = format!("sha256:{}", sceau_scan::hash::sha256(&env.payload)).into();
+        v["record_id"] = sealed.id.to_string().into();
         render::print_json(&v)?;
     } else {
         render::print_scan_short(&summary);
         render::print_signed(
             &args.output,
             &key.key_id().to_string(),
-            &sceau_scan::hash::sha256(&env.payload).to_hex(),
+            &sealed.id.digest().to_hex(),
         );
     }
-    render::print_warnings(&scan.warnings);
-    for w in &claim_warnings {
-        eprintln!("warning: {}", crate::input::clean(w));
+    render::print_warnings(&sealed.scan.warnings);
+    #[allow(clippy::print_stderr)]
+    for w in &sealed.claim_warnings {
+        eprintln!("warning: {}", clean(w));
     }
     Ok(0)
 }
 
-/// Reads `--parent RECORD:RELATION` arguments: each record must be a well-formed sceau
-/// record; it is named by the digest of its payload (spec/lineage.md §1.1). Parents are not
-/// verified here: verifiers check them against their own trust.
-fn read_parents(specs: &[String]) -> Result<Vec<sceau_core::Parent>, CliError> {
-    let mut out: Vec<sceau_core::Parent> = Vec::new();
+/// Reads and parses a claims file. Any error is an input error (exit 2) naming the line and
+/// the field; nothing is written yet.
+fn read_claims(path: &Path) -> Result<Claims, CliError> {
+    let bytes = read_capped(path, MAX_CLAIMS_BYTES, "claims file")?;
+    Claims::from_toml(&bytes).map_err(|e| {
+        CliError::input(anyhow!("claims file {}: {e}", path.display())).hint(
+            "fix the field named above (spec/claims.md lists every field); nothing was written",
+        )
+    })
+}
+
+/// Reads `--parent RECORD:RELATION` arguments: the record files' bytes and the relations.
+/// Whether each is a sceau record is checked by the seal (spec/lineage.md §1.1).
+fn parent_files(specs: &[String]) -> Result<Vec<(String, Vec<u8>, Relation)>, CliError> {
     if specs.len() > sceau_core::lineage::MAX_PARENTS {
         return Err(CliError::input(anyhow!(
             "{} --parent given, over the limit of {}",
@@ -106,34 +105,33 @@ fn read_parents(specs: &[String]) -> Result<Vec<sceau_core::Parent>, CliError> {
             sceau_core::lineage::MAX_PARENTS
         )));
     }
-    for spec in specs {
-        let (path, rel) = spec.rsplit_once(':').ok_or_else(|| {
-            CliError::input(anyhow!(
-                "--parent {spec:?}: expected PARENT_RECORD:RELATION"
-            ))
-            .hint("e.g. --parent base.sceau.json:finetune")
-        })?;
-        let relation: sceau_core::Relation = rel
-            .parse()
-            .map_err(|e: String| CliError::input(anyhow!("--parent {spec:?}: {e}")))?;
-        let path = std::path::Path::new(path);
-        let bytes = crate::commands::verify::read_record_file(path)?;
-        let rec = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
-            CliError::input(anyhow::Error::new(e).context(format!("--parent {}", path.display())))
-                .hint("a parent must be a record written by `sceau sign`")
-        })?;
-        if out.iter().any(|p| p.record == rec.payload_sha256) {
-            return Err(CliError::input(anyhow!(
-                "--parent {}: the same parent twice",
-                path.display()
-            )));
-        }
-        out.push(sceau_core::Parent {
-            record: rec.payload_sha256,
-            name: rec.release.name,
-            version: rec.release.version,
-            relation,
-        });
-    }
-    Ok(out)
+    specs
+        .iter()
+        .map(|spec| {
+            let (path, rel) = spec.rsplit_once(':').ok_or_else(|| {
+                CliError::input(anyhow!(
+                    "--parent {spec:?}: expected PARENT_RECORD:RELATION"
+                ))
+                .hint("e.g. --parent base.sceau.json:finetune")
+            })?;
+            let relation: Relation = rel
+                .parse()
+                .map_err(|e| CliError::input(anyhow!("--parent {spec:?}: {e}")))?;
+            let path = Path::new(path);
+            Ok((path.display().to_string(), read_record(path)?, relation))
+        })
+        .collect()
+}
+
+/// The hint for each way sealing can fail; nothing was written.
+fn seal_error(e: SealError) -> CliError {
+    let hint = match &e {
+        SealError::Scan(s) => s.hint(),
+        SealError::Parent { .. } => Some("a parent must be a record written by `sceau sign`"),
+        SealError::CardLineage(_) => Some(
+            "make the card's base_model / base_model_relation and --parent agree; nothing was written",
+        ),
+        _ => None,
+    };
+    CliError::input(e).maybe_hint(hint)
 }

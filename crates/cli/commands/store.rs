@@ -11,7 +11,7 @@ pub fn add(args: &StoreAddArgs) -> CliResult {
     // Check every record before writing any, so a bad one leaves the store untouched.
     let mut all = Vec::new();
     for r in &args.records {
-        let bytes = crate::commands::verify::read_record_file(r)?;
+        let bytes = crate::input::read_record(r)?;
         sceau_verify::record::read_unverified(&bytes).map_err(|e| {
             CliError::input(anyhow!(
                 "{}: not a well-formed sceau record: {e}",

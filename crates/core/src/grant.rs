@@ -1,9 +1,8 @@
 //! Licence grants: an ancestor's maintainers waive its licence terms for one derived release
 //! (spec/lineage.md §5.5–§5.6). This is the document and its checks; who must sign it is
 //! decided by `sceau-verify`.
+use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::dsse::{Envelope, EnvelopeError};
 use crate::Sha256Digest;
@@ -38,9 +37,9 @@ pub struct Grant {
     /// SPDX expression or a named id), compared exactly.
     pub licence: String,
     /// When the grant was made.
-    pub issued: OffsetDateTime,
+    pub issued: Timestamp,
     /// When it stops counting, if ever.
-    pub expires: Option<OffsetDateTime>,
+    pub expires: Option<Timestamp>,
 }
 
 /// Why a grant file cannot be read.
@@ -125,8 +124,8 @@ fn text(name: &'static str, v: &str) -> Result<(), GrantError> {
     Ok(())
 }
 
-fn when(name: &'static str, v: &str) -> Result<OffsetDateTime, GrantError> {
-    let t = OffsetDateTime::parse(v, &Rfc3339).map_err(|_| {
+fn when(name: &'static str, v: &str) -> Result<Timestamp, GrantError> {
+    Timestamp::parse_rfc3339(v).map_err(|_| {
         field(
             name,
             format!(
@@ -134,14 +133,11 @@ fn when(name: &'static str, v: &str) -> Result<OffsetDateTime, GrantError> {
                 v.chars().take(80).collect::<String>()
             ),
         )
-    })?;
-    t.format(&Rfc3339)
-        .map_err(|_| field(name, "it cannot be written back in RFC 3339"))?;
-    Ok(t)
+    })
 }
 
-fn fmt(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+fn fmt(t: Timestamp) -> String {
+    t.to_string()
 }
 
 impl Grant {
@@ -156,12 +152,6 @@ impl Grant {
                 "release",
                 "it is the ancestor's own name: a grant is for a derived release",
             ));
-        }
-        for (name, t) in [("issued", Some(self.issued)), ("expires", self.expires)] {
-            if let Some(t) = t {
-                t.format(&Rfc3339)
-                    .map_err(|_| field(name, "it cannot be written in RFC 3339"))?;
-            }
         }
         if self.expires.is_some_and(|e| e <= self.issued) {
             return Err(field("expires", "it is not after issued"));
@@ -279,8 +269,8 @@ mod tests {
             ancestor_version: "1.0".into(),
             release: "org-b/chat".into(),
             licence: "Apache-2.0".into(),
-            issued: datetime!(2026-01-01 00:00 UTC),
-            expires: Some(datetime!(2027-01-01 00:00 UTC)),
+            issued: Timestamp::from_const(datetime!(2026-01-01 00:00 UTC)),
+            expires: Some(Timestamp::from_const(datetime!(2027-01-01 00:00 UTC))),
         }
     }
 

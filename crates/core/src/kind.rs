@@ -1,4 +1,5 @@
 //! What an artifact is, as the scanner classifies it (spec/scan.md §3).
+use crate::unknown::UnknownValue;
 use std::fmt;
 use std::str::FromStr;
 
@@ -65,11 +66,11 @@ impl fmt::Display for ArtifactKind {
 }
 
 impl FromStr for ArtifactKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         ArtifactKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown artifact kind {s:?}"))
+            .ok_or_else(|| UnknownValue::new("artifact kind", s, Vec::new()))
     }
 }

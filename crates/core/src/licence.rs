@@ -43,6 +43,12 @@ pub enum LicenceError {
     /// Empty.
     #[error("empty licence")]
     Empty,
+    /// Neither an SPDX expression nor a licence id (claims, spec/claims.md §1).
+    #[error(
+        "{0:?} is neither a valid SPDX licence expression nor a licence id (letters, digits, \
+         '.', '-', '_', '+')"
+    )]
+    NotALicence(String),
 }
 
 /// Hugging Face licence ids that are not SPDX identifiers but name known model licences

@@ -1,5 +1,6 @@
 //! Lineage: the parents a release derives from, named by the digest of their signed
 //! Statement payload (spec/lineage.md §1).
+use crate::unknown::UnknownValue;
 use std::fmt;
 use std::str::FromStr;
 
@@ -61,14 +62,17 @@ impl fmt::Display for Relation {
 }
 
 impl FromStr for Relation {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         Relation::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
-                let all: Vec<&str> = Relation::ALL.iter().map(|r| r.as_str()).collect();
-                format!("unknown relation {s:?} (one of: {})", all.join(", "))
+                UnknownValue::new(
+                    "relation",
+                    s,
+                    Relation::ALL.iter().map(|r| r.as_str()).collect(),
+                )
             })
     }
 }

@@ -3,13 +3,53 @@
 //! validity windows, and it is neither expired nor made in the future.
 use sceau_core::dsse::Envelope;
 use sceau_core::grant::{Grant, GrantError};
-use time::OffsetDateTime;
-
-use crate::{LicenceGrant, Lineage, VerifiedGrant};
-use sceau_verify::record::{fmt_time, MAX_FUTURE_SKEW};
-use sceau_verify::report::{Report, Stage};
+use sceau_core::Timestamp;
+use sceau_verify::record::MAX_FUTURE_SKEW;
+use sceau_verify::report::{CheckId, Report};
 use sceau_verify::threshold::count_signers;
 use sceau_verify::trust::{Claimed, TrustResolver};
+
+use crate::{LicenceGrant, Lineage, VerifiedGrant};
+
+/// Why a grant does not count (spec/lineage.md §5.6). Never a failure of the verification: a
+/// grant can only waive a term.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrantRefused {
+    /// Issued after the verification time (beyond the clock skew).
+    #[error("made at {issued}, after the verification time {now}")]
+    Future {
+        /// When it says it was made.
+        issued: Timestamp,
+        /// The verification time.
+        now: Timestamp,
+    },
+    /// Expired at or before the verification time.
+    #[error("expired at {0}")]
+    Expired(Timestamp),
+    /// No key is trusted for the ancestor's name.
+    #[error("nobody is trusted to sign for releases named {0:?}")]
+    NoTrust(String),
+    /// Not signed by the threshold of keys trusted for the ancestor's name.
+    #[error(
+        "signed by {signed} of the {threshold} keys required for {ancestor:?} (trust from \
+         {source_}); {invalid} invalid signature(s), {untrusted} by other keys"
+    )]
+    BelowThreshold {
+        /// Distinct trusted keys that signed.
+        signed: usize,
+        /// Distinct keys needed.
+        threshold: usize,
+        /// The ancestor's release name.
+        ancestor: String,
+        /// Where the trust came from.
+        source_: String,
+        /// Signatures that verify under no trusted key their key id names.
+        invalid: usize,
+        /// Signatures by untrusted keys.
+        untrusted: usize,
+    },
+}
 
 /// A grant file as read: its envelope and its (unverified) content.
 #[derive(Clone, Debug)]
@@ -42,41 +82,35 @@ impl GrantFile {
     pub fn verify(
         &self,
         resolver: &dyn TrustResolver,
-        now: OffsetDateTime,
-    ) -> Result<VerifiedGrant, String> {
+        now: Timestamp,
+    ) -> Result<VerifiedGrant, GrantRefused> {
         let g = &self.grant;
-        if g.issued > now + MAX_FUTURE_SKEW {
-            return Err(format!(
-                "made at {}, after the verification time {}",
-                fmt_time(g.issued),
-                fmt_time(now)
-            ));
+        if g.issued > now.saturating_add(MAX_FUTURE_SKEW) {
+            return Err(GrantRefused::Future {
+                issued: g.issued,
+                now,
+            });
         }
         if let Some(e) = g.expires.filter(|e| *e <= now) {
-            return Err(format!("expired at {}", fmt_time(e)));
+            return Err(GrantRefused::Expired(e));
         }
         let claimed = Claimed {
             name: &g.ancestor_name,
             signed_at: Some(g.issued),
         };
         let Some(trust) = resolver.trust_for(&claimed) else {
-            return Err(format!(
-                "nobody is trusted to sign for releases named {:?}",
-                g.ancestor_name
-            ));
+            return Err(GrantRefused::NoTrust(g.ancestor_name.clone()));
         };
         let count = count_signers(&self.envelope, &trust.keys);
         if !count.meets(trust.threshold) {
-            return Err(format!(
-                "signed by {} of the {} keys required for {:?} (trust from {}); {} invalid \
-                 signature(s), {} by other keys",
-                count.distinct(),
-                trust.threshold,
-                g.ancestor_name,
-                trust.source,
-                count.invalid_signatures,
-                count.untrusted_signatures
-            ));
+            return Err(GrantRefused::BelowThreshold {
+                signed: count.distinct(),
+                threshold: trust.threshold,
+                ancestor: g.ancestor_name.clone(),
+                source_: trust.source,
+                invalid: count.invalid_signatures,
+                untrusted: count.untrusted_signatures,
+            });
         }
         Ok(VerifiedGrant {
             grant: LicenceGrant {
@@ -97,18 +131,14 @@ impl GrantFile {
 pub fn verify_grants(
     files: &[GrantFile],
     resolver: &dyn TrustResolver,
-    now: OffsetDateTime,
+    now: Timestamp,
     report: &mut Report,
 ) -> Vec<(String, VerifiedGrant)> {
     let mut out = Vec::new();
     for f in files {
         match f.verify(resolver, now) {
             Ok(v) => out.push((f.label.clone(), v)),
-            Err(why) => report.skip(
-                Stage::Lineage,
-                "grant",
-                format!("{}: not counted: {why}", f.label),
-            ),
+            Err(why) => report.skip(CheckId::Grant, format!("{}: not counted: {why}", f.label)),
         }
     }
     out
@@ -128,8 +158,7 @@ pub fn report_unused(grants: &[(String, VerifiedGrant)], lineage: &Lineage, repo
         });
         if !used {
             report.skip(
-                Stage::Lineage,
-                "grant",
+                CheckId::Grant,
                 format!(
                     "{label}: verified, not used: no release {:?} under {} inherits a term \
                      from {} (sha256:{}) in this lineage",

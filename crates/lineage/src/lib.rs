@@ -8,17 +8,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use sceau_core::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use sceau_core::claims::InheritedDataset;
 use sceau_core::lineage::{MAX_DEPTH, MAX_PARENTS};
 use sceau_core::{Licence, Relation, Release, Sha256Digest};
-use sceau_sign::KeyId;
-use serde::{Serialize, Serializer};
-use time::OffsetDateTime;
+use serde::Serialize;
 
+pub use sceau_verify::check::FindingKind;
 use sceau_verify::record::{read_unverified, verify_record, VerifiedRecord};
-use sceau_verify::report::{Report, Stage};
+use sceau_verify::report::{CheckId, Report};
+use sceau_verify::signer::{self, Signer};
 use sceau_verify::store::RecordSource;
 use sceau_verify::trust::TrustResolver;
 
@@ -45,16 +46,25 @@ pub struct LicenceGrant {
     pub licence: String,
 }
 
-/// A grant whose signatures the caller has checked: at least the threshold of the
-/// ancestor's maintainers (the trust that applies to the ancestor's release name) signed
-/// it (spec/lineage.md §5.5). This module does not check them.
+/// A grant whose signatures met the threshold of the ancestor's maintainers (the trust that
+/// applies to the ancestor's release name, spec/lineage.md §5.5). Sealed: only
+/// [`grant::GrantFile::verify`] makes one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerifiedGrant {
+    grant: LicenceGrant,
+    signers: Vec<Signer>,
+}
+
+impl VerifiedGrant {
     /// The grant.
-    pub grant: LicenceGrant,
-    /// Who signed it, as (name, key id).
-    #[serde(serialize_with = "ser_signers")]
-    pub signers: Vec<(String, KeyId)>,
+    pub fn grant(&self) -> &LicenceGrant {
+        &self.grant
+    }
+
+    /// Who signed it.
+    pub fn signers(&self) -> &[Signer] {
+        &self.signers
+    }
 }
 
 /// How to walk (spec/lineage.md §3).
@@ -118,8 +128,7 @@ pub struct Node {
     /// Verification status.
     pub status: NodeStatus,
     /// The trusted keys that signed it, as (name, key id); empty unless verified.
-    #[serde(serialize_with = "ser_signers")]
-    pub signers: Vec<(String, KeyId)>,
+    pub signers: Vec<Signer>,
     /// The licence the release declares.
     pub licence: Option<Licence>,
     /// Datasets its card declares.
@@ -140,99 +149,6 @@ pub struct Edge {
     /// What the relation rules found, for people (e.g. "weights differ"); empty when the
     /// rules could not run.
     pub summary: String,
-}
-
-/// What a [`Finding`] is about. Names are stable (spec/lineage.md §7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum FindingKind {
-    /// A release is its own ancestor through other releases (by name and version).
-    Cycle,
-    /// A record names itself as a parent (same digest, or same name and version).
-    SelfParent,
-    /// A parent digest with no record in any source.
-    MissingParent,
-    /// A parent record that cannot be read as a sceau record, or a store error.
-    InvalidRecord,
-    /// A parent record whose release name differs from the child's claim.
-    NameMismatch,
-    /// A parent record whose release version differs from the child's claim.
-    VersionMismatch,
-    /// Parents beyond the depth cap were not walked.
-    DepthExceeded,
-    /// A record names more parents than the cap.
-    TooManyParents,
-    /// An ancestor not verified under the trust for its name.
-    UnverifiedAncestor,
-    /// A relation needs weights on a side that has none.
-    RelationNoWeights,
-    /// `repackage` with weights that are not the parent's.
-    RelationRepackageWeightsChanged,
-    /// `quantized` sharing a weight file with the parent.
-    RelationQuantizedWeightsIdentical,
-    /// `quantized` with a parameter count outside the tolerance.
-    RelationQuantizedParameters,
-    /// `quantized` with a different tokenizer, undeclared.
-    RelationQuantizedTokenizerChanged,
-    /// `adapter` with weight files that are neither the parent's nor adapters, or too large.
-    RelationAdapterNotAdapterOnly,
-    /// `adapter` shipping a parent weight file's path with other content.
-    RelationAdapterParentWeightsModified,
-    /// `merge` with fewer than two merge parents.
-    RelationMergeSingleParent,
-    /// A deriving relation whose weights are the parent's.
-    RelationWeightsUnchanged,
-    /// A declared licence that drops a term inherited from an ancestor.
-    LicenceLaundering,
-    /// A derived release (not a repackage) of a no-derivatives ancestor.
-    LicenceNoDerivatives,
-    /// No declared licence under an ancestor whose terms flow down.
-    LicenceUndeclared,
-    /// An ancestor licence whose terms sceau does not know: not checked.
-    LicenceUnknownTerms,
-}
-
-impl FindingKind {
-    /// The stable kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::Cycle => "cycle",
-            FindingKind::SelfParent => "self-parent",
-            FindingKind::MissingParent => "missing-parent",
-            FindingKind::InvalidRecord => "invalid-record",
-            FindingKind::NameMismatch => "name-mismatch",
-            FindingKind::VersionMismatch => "version-mismatch",
-            FindingKind::DepthExceeded => "depth-exceeded",
-            FindingKind::TooManyParents => "too-many-parents",
-            FindingKind::UnverifiedAncestor => "unverified-ancestor",
-            FindingKind::RelationNoWeights => "relation-no-weights",
-            FindingKind::RelationRepackageWeightsChanged => "relation-repackage-weights-changed",
-            FindingKind::RelationQuantizedWeightsIdentical => {
-                "relation-quantized-weights-identical"
-            }
-            FindingKind::RelationQuantizedParameters => "relation-quantized-parameters",
-            FindingKind::RelationQuantizedTokenizerChanged => {
-                "relation-quantized-tokenizer-changed"
-            }
-            FindingKind::RelationAdapterNotAdapterOnly => "relation-adapter-not-adapter-only",
-            FindingKind::RelationAdapterParentWeightsModified => {
-                "relation-adapter-parent-weights-modified"
-            }
-            FindingKind::RelationMergeSingleParent => "relation-merge-single-parent",
-            FindingKind::RelationWeightsUnchanged => "relation-weights-unchanged",
-            FindingKind::LicenceLaundering => "licence-laundering",
-            FindingKind::LicenceNoDerivatives => "licence-no-derivatives",
-            FindingKind::LicenceUndeclared => "licence-undeclared",
-            FindingKind::LicenceUnknownTerms => "licence-unknown-terms",
-        }
-    }
-}
-
-impl std::fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One thing the walk found (spec/lineage.md §7).
@@ -265,8 +181,7 @@ pub struct AppliedGrant {
     /// The licence granted.
     pub licence: String,
     /// Who signed the grant.
-    #[serde(serialize_with = "ser_signers")]
-    pub signers: Vec<(String, KeyId)>,
+    pub signers: Vec<Signer>,
 }
 
 /// The family of a verified record: every ancestor walked, the links, and what was found.
@@ -348,19 +263,6 @@ impl Lineage {
     }
 }
 
-fn ser_signers<S: Serializer>(v: &[(String, KeyId)], s: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Signer<'a> {
-        name: &'a str,
-        key_id: String,
-    }
-    s.collect_seq(v.iter().map(|(name, id)| Signer {
-        name,
-        key_id: id.to_string(),
-    }))
-}
-
-/// The first 12 hex digits of a digest.
 fn short(d: &Sha256Digest) -> String {
     let mut h = d.to_hex();
     h.truncate(12);
@@ -371,18 +273,10 @@ fn node_label(n: &Node) -> String {
     format!("{} {} (sha256:{})", n.name, n.version, short(&n.digest))
 }
 
-fn signers_text(signers: &[(String, KeyId)]) -> String {
-    signers
-        .iter()
-        .map(|(n, id)| format!("{n} ({id})"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 struct Walker<'a> {
     sources: &'a dyn RecordSource,
     trust: &'a dyn TrustResolver,
-    now: OffsetDateTime,
+    now: Timestamp,
     opts: &'a WalkOptions,
     nodes: BTreeMap<Sha256Digest, Node>,
     /// The release of every readable node (verified or not).
@@ -476,7 +370,7 @@ impl Walker<'_> {
                 let failed: Vec<String> = v
                     .report
                     .failures()
-                    .map(|c| format!("{}: {}", c.name, c.detail))
+                    .map(|c| format!("{}: {}", c.name(), c.detail))
                     .collect();
                 match read_unverified(&bytes) {
                     Ok(u) => Err((u, format!("not verified: {}", failed.join("; ")))),
@@ -501,11 +395,9 @@ impl Walker<'_> {
         };
         let release = match outcome {
             Ok(rec) => {
-                node.name = rec.release.name.clone();
-                node.version = rec.release.version.clone();
                 node.status = NodeStatus::Verified;
-                node.signers = rec.signers.valid.clone();
-                rec.release
+                node.signers = rec.signers().to_vec();
+                rec.into_release()
             }
             Err((unverified, reason)) => {
                 node.name = unverified.release.name.clone();
@@ -590,7 +482,7 @@ impl Walker<'_> {
     }
 
     fn run(&mut self, root: &VerifiedRecord) {
-        let root_digest = root.payload_sha256;
+        let root_digest = *root.digest();
         let mut queue = VecDeque::from([root_digest]);
         while let Some(d) = queue.pop_front() {
             let Some(release) = self.releases.get(&d) else {
@@ -810,10 +702,10 @@ pub fn walk(
     root: &VerifiedRecord,
     sources: &dyn RecordSource,
     trust: &dyn TrustResolver,
-    now: OffsetDateTime,
+    now: Timestamp,
     opts: &WalkOptions,
 ) -> Lineage {
-    let d = root.payload_sha256;
+    let d = *root.digest();
     let mut w = Walker {
         sources,
         trust,
@@ -824,7 +716,7 @@ pub fn walk(
         edges: Vec::new(),
         findings: Vec::new(),
     };
-    let r = &root.release;
+    let r = root.release();
     w.nodes.insert(
         d,
         Node {
@@ -832,7 +724,7 @@ pub fn walk(
             name: r.name.clone(),
             version: r.version.clone(),
             status: NodeStatus::Verified,
-            signers: root.signers.valid.clone(),
+            signers: root.signers().to_vec(),
             licence: r.licence.clone(),
             datasets: declared_datasets(r),
             depth: 0,
@@ -874,38 +766,37 @@ pub fn report_findings(lineage: &Lineage, report: &mut Report) {
                 e.relation,
                 p.name,
                 p.version,
-                signers_text(&p.signers)
+                signer::list(&p.signers)
             );
             if !e.summary.is_empty() {
                 detail.push_str(", ");
                 detail.push_str(&e.summary);
             }
-            report.pass(Stage::Lineage, "edge", detail);
+            report.pass(CheckId::Edge, detail);
         }
     }
     for f in &lineage.findings {
         if f.fatal {
-            report.fail(Stage::Lineage, f.kind.as_str(), f.detail.clone());
+            report.fail(CheckId::Finding(f.kind), f.detail.clone());
         } else {
-            report.skip(Stage::Lineage, f.kind.as_str(), f.detail.clone());
+            report.skip(CheckId::Finding(f.kind), f.detail.clone());
         }
     }
     for g in &lineage.grants {
         report.pass(
-            Stage::Lineage,
-            "licence-grant",
+            CheckId::LicenceGrant,
             format!(
                 "{} may use {} despite the {} term of {} (grant signed by {})",
                 lineage.label(&g.node),
                 g.licence,
                 g.term,
                 lineage.label(&g.ancestor),
-                signers_text(&g.signers)
+                signer::list(&g.signers)
             ),
         );
     }
     if lineage.edges.is_empty() {
-        report.skip(Stage::Lineage, "chain", "the release names no parents");
+        report.skip(CheckId::Chain, "the release names no parents");
         return;
     }
     if lineage.passed() {
@@ -923,8 +814,7 @@ pub fn report_findings(lineage: &Lineage, report: &mut Report) {
             .collect();
         roots.sort();
         report.pass(
-            Stage::Lineage,
-            "chain",
+            CheckId::Chain,
             format!(
                 "{ancestors} ancestor record(s), {verified} verified, walked to the root(s): {}",
                 roots.join(", ")
@@ -932,11 +822,7 @@ pub fn report_findings(lineage: &Lineage, report: &mut Report) {
         );
     } else {
         let n = lineage.fatal().count();
-        report.fail(
-            Stage::Lineage,
-            "chain",
-            format!("{n} lineage check(s) failed"),
-        );
+        report.fail(CheckId::Chain, format!("{n} lineage check(s) failed"));
     }
 }
 

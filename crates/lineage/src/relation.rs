@@ -51,16 +51,32 @@ fn short(d: &Sha256Digest) -> String {
     h
 }
 
+/// Why a parameter count is not known (spec/lineage.md §4.1).
+#[derive(Debug, thiserror::Error)]
+enum Uncounted {
+    #[error("no weight files")]
+    NoWeights,
+    #[error("no header was read for {0}")]
+    NoHeader(sceau_core::RelPath),
+    #[error(
+        "{path} holds packed integer tensors ({dtype}): element counts are not parameter counts"
+    )]
+    Packed {
+        path: sceau_core::RelPath,
+        dtype: String,
+    },
+}
+
 /// The total parameter count of `ws` from their headers, or why it is not known
 /// (spec/lineage.md §4.1).
-fn counted(ws: &[&Artifact]) -> Result<u64, String> {
+fn counted(ws: &[&Artifact]) -> Result<u64, Uncounted> {
     if ws.is_empty() {
-        return Err("no weight files".into());
+        return Err(Uncounted::NoWeights);
     }
     let mut total = 0u64;
     for a in ws {
         let Some(w) = &a.weights else {
-            return Err(format!("no header was read for {}", a.path));
+            return Err(Uncounted::NoHeader(a.path.clone()));
         };
         if w.format == WeightFormat::Safetensors {
             if let Some(dt) = w
@@ -68,10 +84,10 @@ fn counted(ws: &[&Artifact]) -> Result<u64, String> {
                 .keys()
                 .find(|k| PACKED_DTYPES.contains(&k.as_str()))
             {
-                return Err(format!(
-                    "{} holds packed integer tensors ({dt}): element counts are not parameter counts",
-                    a.path
-                ));
+                return Err(Uncounted::Packed {
+                    path: a.path.clone(),
+                    dtype: dt.clone(),
+                });
             }
         }
         total = total.saturating_add(w.parameter_count);

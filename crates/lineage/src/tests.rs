@@ -1,5 +1,6 @@
 //! Tests of chain verification, relation rules and licence inheritance.
 use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
+use sceau_core::Timestamp;
 use sceau_core::{
     Artifact, ArtifactKind, CardMeta, IgnoreRules, Parent, RelPath, WeightFormat, WeightInfo,
 };
@@ -11,11 +12,12 @@ use sceau_verify::policy::{
     sign_policy, verify_root, Maintainer, PolicyDocument, PolicyParts, ReleasePattern, ReleaseScope,
 };
 use sceau_verify::record::verify_record;
-use sceau_verify::report::Outcome;
+use sceau_verify::report::{Outcome, Stage};
+use sceau_verify::signer::Signer;
 use sceau_verify::store::Loose;
 use sceau_verify::trust::{Claimed, FixedTrust, PolicyTrust, Trust};
 
-const NOW: OffsetDateTime = datetime!(2026-02-01 00:00 UTC);
+const NOW: Timestamp = Timestamp::from_const(datetime!(2026-02-01 00:00 UTC));
 
 fn key(n: u8) -> SecretKey {
     SecretKey::from_seed(&[n; 32])
@@ -266,7 +268,7 @@ fn base_finetune_quantisation_passes_when_each_org_is_trusted() {
         assert_eq!(l.nodes[&d].status, NodeStatus::Verified);
         assert_eq!(l.nodes[&d].depth, depth);
     }
-    assert_eq!(l.nodes[&a.digest].signers[0].1, key(1).key_id());
+    assert_eq!(l.nodes[&a.digest].signers[0].key_id, key(1).key_id());
     assert_eq!(l.edges.len(), 2);
     assert_eq!(
         (l.edges[0].child, l.edges[0].parent, l.edges[0].relation),
@@ -285,7 +287,7 @@ fn base_finetune_quantisation_passes_when_each_org_is_trusted() {
     let edges: Vec<&str> = report
         .checks
         .iter()
-        .filter(|c| c.name == "edge")
+        .filter(|c| c.id == CheckId::Edge)
         .map(|c| c.detail.as_str())
         .collect();
     assert_eq!(edges.len(), 2);
@@ -298,10 +300,7 @@ fn base_finetune_quantisation_passes_when_each_org_is_trusted() {
     );
     assert!(edges[1].ends_with("weights differ"), "{}", edges[1]);
     let chain = report.checks.last().unwrap();
-    assert_eq!(
-        (chain.name.as_str(), chain.outcome),
-        ("chain", Outcome::Pass)
-    );
+    assert_eq!((chain.id, chain.outcome), (CheckId::Chain, Outcome::Pass));
 
     // JSON for the CLI: digests as hex, statuses and kinds in kebab-case.
     let json = serde_json::to_value(&l).unwrap();
@@ -334,7 +333,7 @@ fn the_same_chain_passes_under_a_policy_with_release_scopes() {
     };
     let parts = |with_a: bool| PolicyParts {
         version: 1,
-        expires: datetime!(2030-01-01 00:00 UTC),
+        expires: Timestamp::from_const(datetime!(2030-01-01 00:00 UTC)),
         threshold: 1,
         maintainers: vec![m("alice", 1), m("bob", 2), m("carol", 3), m("dave", 4)],
         revoked: Vec::new(),
@@ -386,10 +385,18 @@ fn an_untrusted_base_is_an_unverified_ancestor_unless_allowed() {
     let mut report = Report::default();
     report_findings(&l, &mut report);
     assert!(!report.passed());
-    assert_eq!(report.checks.iter().filter(|c| c.name == "edge").count(), 1);
-    assert!(report
-        .failures()
-        .any(|c| c.name == "unverified-ancestor" && c.stage == Stage::Lineage));
+    assert_eq!(
+        report
+            .checks
+            .iter()
+            .filter(|c| c.id == CheckId::Edge)
+            .count(),
+        1
+    );
+    assert!(report.failures().any(
+        |c| c.id == CheckId::Finding(FindingKind::UnverifiedAncestor)
+            && c.stage() == Stage::Lineage
+    ));
 
     let opts = WalkOptions {
         allow_unverified_ancestors: true,
@@ -401,10 +408,9 @@ fn an_untrusted_base_is_an_unverified_ancestor_unless_allowed() {
     let mut report = Report::default();
     report_findings(&l, &mut report);
     assert!(report.passed());
-    assert!(report
-        .checks
-        .iter()
-        .any(|c| c.name == "unverified-ancestor" && c.outcome == Outcome::Skipped));
+    assert!(report.checks.iter().any(|c| c.id
+        == CheckId::Finding(FindingKind::UnverifiedAncestor)
+        && c.outcome == Outcome::Skipped));
 }
 
 #[test]
@@ -1081,7 +1087,7 @@ fn a_grant_from_the_ancestor_exempts_the_release() {
             child_name: "org-b/ft".into(),
             licence: licence.into(),
         },
-        signers: vec![("org-a maintainer".into(), key(1).key_id())],
+        signers: vec![Signer::new("org-a maintainer", key(1).key_id())],
     };
     let opts = WalkOptions {
         grants: vec![grant("Apache-2.0")],
@@ -1096,7 +1102,7 @@ fn a_grant_from_the_ancestor_exempts_the_release() {
     assert!(report
         .checks
         .iter()
-        .any(|c| c.name == "licence-grant" && c.detail.contains("may use Apache-2.0")));
+        .any(|c| c.id == CheckId::LicenceGrant && c.detail.contains("may use Apache-2.0")));
     // A grant for another licence does not apply.
     let opts = WalkOptions {
         grants: vec![grant("MIT")],

@@ -8,4 +8,5 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod seal;
 pub mod verify;

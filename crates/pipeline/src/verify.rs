@@ -4,18 +4,17 @@
 //! because an earlier one failed is listed as skipped, never left out.
 //!
 //! The caller reads the files and the clock; nothing here does I/O besides hashing the tree.
-use time::OffsetDateTime;
 
 use sceau_attest::{check_required, AttestationInput, Required};
-use sceau_claims::openness;
+use sceau_claims::openness::{self, OpennessReport};
+use sceau_core::claims::InheritedDataset;
+use sceau_core::Timestamp;
 use sceau_lineage::grant::{report_unused, verify_grants, GrantFile};
 use sceau_lineage::{report_findings, walk, Lineage, WalkOptions};
 use sceau_verify::freshness::{self, State};
 use sceau_verify::policy::VerifiedPolicy;
-use sceau_verify::record::{
-    fmt_time, not_checked, skip_rest, verify_record, TreeCheck, VerifiedRecord,
-};
-use sceau_verify::report::{Report, Stage};
+use sceau_verify::record::{skip_rest, verify_record, TreeCheck, VerifiedRecord};
+use sceau_verify::report::{Check, CheckId, Outcome, Report, Stage};
 use sceau_verify::store::RecordSource;
 use sceau_verify::tree::TreeDiff;
 use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
@@ -51,11 +50,14 @@ pub struct Request<'a> {
     /// Whom to trust.
     pub trust: TrustRoot<'a>,
     /// The verification time (spec/verify.md §1: the clock is read once, by the caller).
-    pub now: OffsetDateTime,
+    pub now: Timestamp,
     /// The folder to compare, if any (spec/verify.md §4).
     pub tree: Option<TreeCheck<'a>>,
-    /// Where parent records are found (spec/lineage.md §2).
-    pub ancestors: &'a dyn RecordSource,
+    /// Where parent records are found (spec/lineage.md §2). `None`: the lineage is not
+    /// walked (a release with parents then lists `lineage ancestors` as skipped, and only its
+    /// own datasets count for openness); `Some` of an empty source walks and finds the
+    /// parents missing.
+    pub ancestors: Option<&'a dyn RecordSource>,
     /// How the lineage is walked.
     pub walk: WalkOptions,
     /// `--grant` files: licence grants, verified here under the trust for each ancestor's name
@@ -70,24 +72,79 @@ pub struct Request<'a> {
     pub state: Option<State>,
 }
 
-/// What the verification found.
+impl<'a> Request<'a> {
+    /// A request to verify `record` under `trust` at `now`, nothing else: no folder, no
+    /// lineage walk, no grants, requirements or state. Set the other fields to add them.
+    pub fn new(record: &'a [u8], trust: TrustRoot<'a>, now: Timestamp) -> Request<'a> {
+        Request {
+            record,
+            trust,
+            now,
+            tree: None,
+            ancestors: None,
+            walk: WalkOptions::default(),
+            grants: &[],
+            required: &[],
+            attestations: &[],
+            state: None,
+        }
+    }
+}
+
+/// What the verification of a release found.
 #[derive(Debug)]
-pub struct Outcome {
+pub struct Verification {
     /// Every check of spec/verify.md §1, in the order they ran, then those that did not run.
     pub report: Report,
     /// The record, when its signatures and payload verified.
     pub record: Option<VerifiedRecord>,
     /// The tree comparison, when one ran.
     pub tree: Option<TreeDiff>,
-    /// The lineage, when the record names parents and verified.
+    /// The lineage, when the record verified and its ancestors were walked (a root release's
+    /// lineage is the root alone).
     pub lineage: Option<Lineage>,
+    /// The openness computed from the verified record and the datasets of its verified
+    /// ancestors (spec/claims.md §3), when the record verified.
+    pub openness: Option<OpennessReport>,
     /// The state to write back (spec/policy.md §8.2): set only when the whole verification
     /// passed and a state was given.
     pub state: Option<State>,
 }
 
+impl Verification {
+    /// True when no check failed.
+    pub fn passed(&self) -> bool {
+        self.report.passed()
+    }
+
+    /// The record, when its own checks passed: the policy, the envelope, the signatures, the
+    /// payload and the signing time (spec/verify.md §2 steps 1–6). What the commands that
+    /// read a verified record (lineage, openness, check, report) stand on, whatever the
+    /// tree, lineage or claims found.
+    pub fn verified_record(&self) -> Option<&VerifiedRecord> {
+        let own = |c: &&Check| c.id == CheckId::Policy || c.id.is_record_check();
+        let failed = self.report.failures().any(|c| own(&c));
+        self.record.as_ref().filter(|_| !failed)
+    }
+
+    /// The checks of the record itself that failed (see [`Verification::verified_record`]).
+    pub fn record_failures(&self) -> impl Iterator<Item = &Check> {
+        self.report
+            .failures()
+            .filter(|c| c.id == CheckId::Policy || c.id.is_record_check())
+    }
+
+    /// The datasets the release inherits from verified ancestors (spec/lineage.md §6).
+    pub fn inherited_datasets(&self) -> Vec<InheritedDataset> {
+        self.lineage
+            .as_ref()
+            .map(Lineage::inherited_datasets)
+            .unwrap_or_default()
+    }
+}
+
 /// Runs the verification of spec/verify.md §2.
-pub fn verify(req: Request<'_>) -> Outcome {
+pub fn verify(req: Request<'_>) -> Verification {
     let Request {
         record,
         trust,
@@ -103,26 +160,26 @@ pub fn verify(req: Request<'_>) -> Outcome {
     let mut report = Report::default();
     let has_tree = tree.is_some();
     let has_state = state.is_some();
-    let mut out = Outcome {
+    let mut out = Verification {
         report: Report::default(),
         record: None,
         tree: None,
         lineage: None,
+        openness: None,
         state: None,
     };
 
     // Step 1: the trust (spec/verify.md §2).
     let (resolver, policy): (Box<dyn TrustResolver + '_>, Option<&VerifiedPolicy>) = match trust {
         TrustRoot::PolicyFailed { file, error } => {
-            report.fail(Stage::Policy, "policy", format!("{file}: {error}"));
+            report.fail(CheckId::Policy, format!("{file}: {error}"));
             list_unrun(&mut report, required, has_tree, has_state);
             out.report = report;
             return out;
         }
         TrustRoot::Keys(t) => {
             report.skip(
-                Stage::Policy,
-                "policy",
+                CheckId::Policy,
                 "no policy: trusting the --key files given (no expiry or revocation to check)",
             );
             (Box::new(FixedTrust(t.clone())), None)
@@ -133,14 +190,13 @@ pub fn verify(req: Request<'_>) -> Outcome {
             at_least,
         } => {
             report.pass(
-                Stage::Policy,
-                "policy",
+                CheckId::Policy,
                 format!(
                     "policy v{} (pinned v{}, {updates} update(s)) signed by its threshold, \
                          expires {}; {} revoked key(s) excluded",
                     policy.version(),
                     policy.pinned_version(),
-                    fmt_time(policy.expires()),
+                    policy.expires(),
                     policy.revoked().len()
                 ),
             );
@@ -150,57 +206,66 @@ pub fn verify(req: Request<'_>) -> Outcome {
 
     // Steps 2–7: scope, envelope, signatures, payload, signing time, tree.
     let v = verify_record(record, resolver.as_ref(), now, tree);
-    report.checks.extend(v.report.checks);
+    report.extend(v.report);
     out.tree = v.tree;
 
     if let Some(rec) = &v.record {
         // Lineage (spec/lineage.md §3).
-        if rec.release.parents.is_empty() {
-            report.pass(
-                Stage::Lineage,
-                "ancestors",
-                "no parents recorded: a root release",
-            );
+        let parents = rec.release().parents.len();
+        let verified = if parents == 0 {
+            report.pass(CheckId::Ancestors, "no parents recorded: a root release");
             for g in grants {
                 report.skip(
-                    Stage::Lineage,
-                    "grant",
+                    CheckId::Grant,
                     format!("{}: not used: the release names no parents", g.label),
                 );
             }
+            Vec::new()
+        } else if ancestors.is_none() {
+            report.skip(
+                CheckId::Ancestors,
+                format!(
+                    "the release names {parents} parent(s) but no --store or --with was given: \
+                     its lineage was not walked"
+                ),
+            );
+            Vec::new()
         } else {
-            let verified = verify_grants(grants, resolver.as_ref(), now, &mut report);
+            verify_grants(grants, resolver.as_ref(), now, &mut report)
+        };
+        if let Some(sources) = ancestors {
             walk_options
                 .grants
                 .extend(verified.iter().map(|(_, g)| g.clone()));
-            let l = walk(rec, ancestors, resolver.as_ref(), now, &walk_options);
-            report_findings(&l, &mut report);
-            report_unused(&verified, &l, &mut report);
+            let l = walk(rec, sources, resolver.as_ref(), now, &walk_options);
+            if parents > 0 {
+                report_findings(&l, &mut report);
+                report_unused(&verified, &l, &mut report);
+            }
             out.lineage = Some(l);
         }
         // Required certifications (spec/attestations.md §3).
         check_requirements(required, attestations, now, rec, policy, &mut report);
         // Openness claims (spec/claims.md §3.7).
-        check_openness(rec, out.lineage.as_ref(), &mut report);
+        let openness = openness::evaluate(rec.release(), &out.inherited_datasets());
+        check_openness(&openness, &mut report);
+        out.openness = Some(openness);
         // Rollback and equivocation, only once everything else passed (spec/verify.md §3.2).
         if let Some(mut state) = state {
             if report.passed() {
+                let release = rec.release();
                 match freshness::record(
                     &mut state,
-                    &rec.release.name,
-                    &rec.release.version,
-                    &rec.payload_sha256,
+                    &release.name,
+                    &release.version,
+                    rec.digest(),
                     now,
                 ) {
                     Ok(o) => {
-                        report.pass(
-                            Stage::Freshness,
-                            "rollback",
-                            o.describe(&rec.release.version),
-                        );
+                        report.pass(CheckId::Rollback, o.describe(&release.version));
                         out.state = Some(state);
                     }
-                    Err(e) => report.fail(Stage::Freshness, "rollback", e.to_string()),
+                    Err(e) => report.fail(CheckId::Rollback, e.to_string()),
                 }
             }
         }
@@ -217,7 +282,7 @@ pub fn verify(req: Request<'_>) -> Outcome {
 fn check_requirements(
     required: &[Required],
     attestations: &[AttestationInput<'_>],
-    now: OffsetDateTime,
+    now: Timestamp,
     rec: &VerifiedRecord,
     policy: Option<&VerifiedPolicy>,
     report: &mut Report,
@@ -225,8 +290,7 @@ fn check_requirements(
     if required.is_empty() {
         if !attestations.is_empty() {
             report.skip(
-                Stage::Claims,
-                "attestation",
+                CheckId::Attestation,
                 "attestations given but no --require: none was checked",
             );
         }
@@ -235,7 +299,7 @@ fn check_requirements(
     let certifiers: Option<Vec<sceau_verify::policy::Certifier>> =
         policy.map(|p| p.certifiers().into_iter().cloned().collect());
     check_required(
-        &rec.payload_sha256,
+        rec.digest(),
         required,
         attestations,
         certifiers.as_deref(),
@@ -246,16 +310,13 @@ fn check_requirements(
 
 /// A record that claims an openness class or "open source" it does not reach fails as open
 /// washing (spec/claims.md §3.7).
-fn check_openness(rec: &VerifiedRecord, lineage: Option<&Lineage>, report: &mut Report) {
-    let inherited = lineage.map(Lineage::inherited_datasets).unwrap_or_default();
-    let o = openness::evaluate(&rec.release, &inherited);
+fn check_openness(o: &OpennessReport, report: &mut Report) {
     let reached = o
         .class
         .map_or("no MOF class".to_owned(), |c| format!("MOF class {c}"));
     if o.claimed_class.is_none() && o.claimed_open_source != Some(true) {
         report.skip(
-            Stage::Claims,
-            "openness",
+            CheckId::Openness,
             format!(
                 "the record claims no openness class and not \"open source\" (it reaches \
                  {reached}; see `sceau openness`)"
@@ -263,8 +324,7 @@ fn check_openness(rec: &VerifiedRecord, lineage: Option<&Lineage>, report: &mut 
         );
     } else if o.passed() {
         report.pass(
-            Stage::Claims,
-            "openness",
+            CheckId::Openness,
             format!("openness claims hold: reaches {reached}"),
         );
     } else {
@@ -274,37 +334,41 @@ fn check_openness(rec: &VerifiedRecord, lineage: Option<&Lineage>, report: &mut 
             .map(|w| format!("claims {} but lacks {}", w.claim, w.missing.join(", ")))
             .collect();
         report.fail(
-            Stage::Claims,
-            "openness",
+            CheckId::Openness,
             format!("open washing: {}", why.join("; ")),
         );
     }
 }
 
-/// Lists, as skipped, every check of spec/verify.md §1 that did not run, with the reason.
+/// Lists every check of spec/verify.md §1 that did not run, from the canonical list
+/// ([`CheckId::ALWAYS_LISTED`]): skipped with the reason, or (a requirement) failed.
 fn list_unrun(report: &mut Report, required: &[Required], has_tree: bool, has_state: bool) {
-    let why = not_checked(report);
+    let why = report.not_checked();
     skip_rest(report, has_tree, &why);
-    if !report.has_stage(Stage::Lineage) {
-        report.skip(Stage::Lineage, "ancestors", &why);
-    }
-    report.skip_unlisted(Stage::Claims, "openness", &why);
-    // A requirement not shown to be met is not met: it fails, never passes by default
-    // (spec/attestations.md §3.4).
-    for r in required {
-        let name = format!("require:{r}");
-        if !report.has(Stage::Claims, &name) {
-            report.fail(Stage::Claims, &name, &why);
+    for stage in [Stage::Lineage] {
+        if let Some(id) = CheckId::stage_placeholder(stage).filter(|_| !report.has_stage(stage)) {
+            report.skip(id, &why);
         }
     }
-    if has_state {
-        report.skip_unlisted(Stage::Freshness, "rollback", &why);
-    } else {
-        report.skip_unlisted(
-            Stage::Freshness,
-            "rollback",
-            "no --state file: rollback and equivocation were not checked",
-        );
+    for id in CheckId::ALWAYS_LISTED {
+        if id == CheckId::Rollback {
+            // A requirement not shown to be met is not met: it fails, never passes by
+            // default (spec/attestations.md §3.4). Requirements are checked before rollback.
+            for r in required {
+                let subject = r.to_string();
+                if !report.has_about(CheckId::Require, &subject) {
+                    report.push_about(CheckId::Require, subject, Outcome::Fail, &why);
+                }
+            }
+            if !has_state {
+                report.skip_unlisted(
+                    id,
+                    "no --state file: rollback and equivocation were not checked",
+                );
+                continue;
+            }
+        }
+        report.skip_unlisted(id, &why);
     }
 }
 
@@ -320,7 +384,7 @@ mod tests {
     use sceau_verify::report::Outcome as CheckOutcome;
     use sceau_verify::store::Loose;
 
-    const NOW: OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
+    const NOW: Timestamp = Timestamp::from_const(datetime!(2026-06-01 00:00 UTC));
 
     fn key(n: u8) -> SecretKey {
         SecretKey::from_seed(&[n; 32])
@@ -353,43 +417,28 @@ mod tests {
             .to_json()
     }
 
-    fn run(bytes: &[u8], trust: TrustRoot<'_>, required: &[Required], state: bool) -> Outcome {
+    fn run(bytes: &[u8], trust: TrustRoot<'_>, required: &[Required], state: bool) -> Verification {
         let loose = Loose::default();
         verify(Request {
-            record: bytes,
-            trust,
-            now: NOW,
-            tree: None,
-            ancestors: &loose,
-            walk: WalkOptions::default(),
-            grants: &[],
+            ancestors: Some(&loose),
             required,
-            attestations: &[],
             state: state.then(State::new),
+            ..Request::new(bytes, trust, NOW)
         })
     }
 
     /// The checks every report lists, by stage and name (any name for tree and lineage).
-    fn assert_complete(o: &Outcome, required: &[Required]) {
+    fn assert_complete(o: &Verification, required: &[Required]) {
         let r = &o.report;
-        for (stage, name) in [
-            (Stage::Policy, "policy"),
-            (Stage::Parse, "envelope"),
-            (Stage::Parse, "payload-type"),
-            (Stage::Signature, "threshold"),
-            (Stage::Parse, "statement"),
-            (Stage::Freshness, "signing-time"),
-            (Stage::Claims, "openness"),
-            (Stage::Freshness, "rollback"),
-        ] {
-            assert!(r.has(stage, name), "{stage:?} {name} not listed: {r:#?}");
+        for id in CheckId::ALWAYS_LISTED {
+            assert!(r.has(id), "{id} not listed: {r:#?}");
         }
         assert!(
             r.has_stage(Stage::Tree) && r.has_stage(Stage::Lineage),
             "{r:#?}"
         );
         for q in required {
-            assert!(r.has(Stage::Claims, &format!("require:{q}")), "{r:#?}");
+            assert!(r.has_about(CheckId::Require, &q.to_string()), "{r:#?}");
         }
         for c in &r.checks {
             assert!(!c.detail.is_empty(), "{c:?} has no detail");
@@ -412,34 +461,30 @@ mod tests {
             .into_bytes();
         let unsigned = record("2026-01-01T00:00:00Z", &key(9));
         let future = record("2030-01-01T00:00:00Z", &alice);
-        let cases: [(&[u8], TrustRoot<'_>, &str); 5] = [
+        let cases: [(&[u8], TrustRoot<'_>, CheckId); 5] = [
             (
                 &good,
                 TrustRoot::PolicyFailed {
                     file: "p.json",
                     error: "expired",
                 },
-                "policy policy",
+                CheckId::Policy,
             ),
-            (&not_json, TrustRoot::Keys(&trust), "parse envelope"),
-            (&other_type, TrustRoot::Keys(&trust), "parse payload-type"),
-            (&unsigned, TrustRoot::Keys(&trust), "signature threshold"),
-            (&future, TrustRoot::Keys(&trust), "freshness signing-time"),
+            (&not_json, TrustRoot::Keys(&trust), CheckId::Envelope),
+            (&other_type, TrustRoot::Keys(&trust), CheckId::PayloadType),
+            (&unsigned, TrustRoot::Keys(&trust), CheckId::Threshold),
+            (&future, TrustRoot::Keys(&trust), CheckId::SigningTime),
         ];
         for (bytes, root, first) in cases {
             let o = run(bytes, root, &required, true);
             assert!(!o.report.passed());
-            assert_eq!(o.report.first_failure().as_deref(), Some(first));
+            assert_eq!(o.report.first_failure().map(|c| c.id), Some(first));
             assert_complete(&o, &required);
             assert!(o.state.is_none(), "{first}: a failed run returned a state");
-            let rollback = o
-                .report
-                .checks
-                .iter()
-                .find(|c| c.name == "rollback")
-                .unwrap();
+            let rollback = o.report.get(CheckId::Rollback).unwrap();
             assert_eq!(rollback.outcome, CheckOutcome::Skipped);
-            assert!(rollback.detail.contains(first), "{rollback:?}");
+            let label = format!("{} {}", first.stage(), first);
+            assert!(rollback.detail.contains(&label), "{rollback:?}");
         }
         // And a passing run lists the same checks, returning the state to write.
         let o = run(&good, TrustRoot::Keys(&trust), &[], true);
@@ -461,7 +506,7 @@ mod tests {
         };
         let doc = PolicyDocument::new(sceau_verify::policy::PolicyParts {
             version: 1,
-            expires: datetime!(2030-01-01 00:00 UTC),
+            expires: Timestamp::from_const(datetime!(2030-01-01 00:00 UTC)),
             threshold: 1,
             maintainers: vec![
                 m(
@@ -469,7 +514,7 @@ mod tests {
                     &alice,
                     KeyWindow {
                         from: None,
-                        until: Some(datetime!(2026-01-01 00:00 UTC)),
+                        until: Some(Timestamp::from_const(datetime!(2026-01-01 00:00 UTC))),
                     },
                 ),
                 m("bob", &bob, KeyWindow::default()),
@@ -491,15 +536,10 @@ mod tests {
         // Signed after it: her signature is named and not counted.
         let o = run(&record("2026-03-01T00:00:00Z", &alice), root, &[], false);
         assert_eq!(
-            o.report.first_failure().as_deref(),
-            Some("signature threshold")
+            o.report.first_failure().map(|c| c.id),
+            Some(CheckId::Threshold)
         );
-        let w = o
-            .report
-            .checks
-            .iter()
-            .find(|c| c.name == "key-window")
-            .expect("key-window listed");
+        let w = o.report.get(CheckId::KeyWindow).expect("key-window listed");
         assert_eq!(w.outcome, CheckOutcome::Skipped);
         assert!(
             w.detail.contains("alice")

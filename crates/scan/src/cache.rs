@@ -292,34 +292,117 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
+/// Why a cache file is not used (it is then a warning and the run goes on with an empty
+/// cache, spec/hashing.md §4.3, §4.5).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CacheFileError {
+    /// The file could not be read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The directory or file could not be examined.
+    #[error("{what} {}: {source}", path.display())]
+    Stat {
+        /// "directory" or "file".
+        what: &'static str,
+        /// Which.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The cache file is not a regular file.
+    #[error("{} is not a regular file", .0.display())]
+    NotAFile(std::path::PathBuf),
+    /// Others could write it.
+    #[error("{what} {} is writable by other users (mode {mode:o})", path.display())]
+    Writable {
+        /// "directory" or "file".
+        what: &'static str,
+        /// Which.
+        path: std::path::PathBuf,
+        /// Its mode bits.
+        mode: u32,
+    },
+    /// Another user owns it.
+    #[error("{what} {} belongs to another user (uid {uid})", path.display())]
+    Owner {
+        /// "directory" or "file".
+        what: &'static str,
+        /// Which.
+        path: std::path::PathBuf,
+        /// Its owner.
+        uid: u32,
+    },
+    /// Larger than a full cache.
+    #[error("larger than {0} bytes")]
+    TooLarge(usize),
+    /// Not this format.
+    #[error("not a sceau digest cache (version 1)")]
+    NotACache,
+    /// The length does not match the entry count.
+    #[error("{len} bytes do not hold the {entries} entries announced")]
+    Length {
+        /// The file's length.
+        len: usize,
+        /// The count in its header.
+        entries: u64,
+    },
+    /// The checksum does not match.
+    #[error("checksum mismatch (truncated or corrupt)")]
+    Checksum,
+    /// Keys out of order.
+    #[error("entry {0}: keys not in strictly increasing order")]
+    Order(usize),
+    /// Unknown flags.
+    #[error("entry {entry}: bad flags {flags:#x}")]
+    Flags {
+        /// The entry.
+        entry: usize,
+        /// Its flags.
+        flags: u32,
+    },
+    /// Nanoseconds out of range.
+    #[error("entry {0}: bad nanoseconds")]
+    Nanoseconds(usize),
+    /// Unused bytes that are not zero.
+    #[error("entry {0}: non-zero unused bytes")]
+    Padding(usize),
+}
+
 /// Refuses a cache directory or file that others could write (spec/hashing.md §4.5).
 #[cfg(unix)]
-fn check_safe(dir: &Path, file: &Path) -> Result<(), String> {
+fn check_safe(dir: &Path, file: &Path) -> Result<(), CacheFileError> {
     use std::os::unix::fs::MetadataExt;
     let me = std::fs::metadata("/proc/self").ok().map(|m| m.uid());
     for (what, p) in [("directory", dir), ("file", file)] {
         let m = match std::fs::symlink_metadata(p) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("{what} {}: {e}", p.display())),
+            Err(source) => {
+                return Err(CacheFileError::Stat {
+                    what,
+                    path: p.to_owned(),
+                    source,
+                })
+            }
         };
         if what == "file" && !m.is_file() {
-            return Err(format!("{} is not a regular file", p.display()));
+            return Err(CacheFileError::NotAFile(p.to_owned()));
         }
         if m.mode() & 0o022 != 0 {
-            return Err(format!(
-                "{what} {} is writable by other users (mode {:o})",
-                p.display(),
-                m.mode() & 0o7777
-            ));
+            return Err(CacheFileError::Writable {
+                what,
+                path: p.to_owned(),
+                mode: m.mode() & 0o7777,
+            });
         }
         if let Some(uid) = me {
             if m.uid() != uid {
-                return Err(format!(
-                    "{what} {} belongs to another user (uid {})",
-                    p.display(),
-                    m.uid()
-                ));
+                return Err(CacheFileError::Owner {
+                    what,
+                    path: p.to_owned(),
+                    uid: m.uid(),
+                });
             }
         }
     }
@@ -327,7 +410,7 @@ fn check_safe(dir: &Path, file: &Path) -> Result<(), String> {
 }
 
 #[cfg(not(unix))]
-fn check_safe(_dir: &Path, _file: &Path) -> Result<(), String> {
+fn check_safe(_dir: &Path, _file: &Path) -> Result<(), CacheFileError> {
     Ok(())
 }
 
@@ -372,46 +455,44 @@ fn take<const N: usize>(r: &[u8], at: &mut usize) -> [u8; N] {
 
 /// Reads a cache file's bytes, no more than a full cache holds (plus one byte, to tell an
 /// oversized file). A missing file reads as an empty cache.
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+fn read_file(path: &Path) -> Result<Vec<u8>, CacheFileError> {
     let max = (HEADER + MAX_ENTRIES * RECORD + TRAILER) as u64;
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(encode(&[])),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(CacheFileError::Io(e)),
     };
     let mut bytes = Vec::new();
-    f.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    f.take(max + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
 /// Checks a cache file's bytes, every entry, and returns them in key order.
-fn decode(bytes: &[u8]) -> Result<Vec<(Stamp, Entry)>, String> {
+fn decode(bytes: &[u8]) -> Result<Vec<(Stamp, Entry)>, CacheFileError> {
     let max = HEADER + MAX_ENTRIES * RECORD + TRAILER;
     if bytes.len() > max {
-        return Err(format!("larger than {max} bytes"));
+        return Err(CacheFileError::TooLarge(max));
     }
     if bytes.len() < HEADER + TRAILER || &bytes[..8] != MAGIC {
-        return Err("not a sceau digest cache (version 1)".into());
+        return Err(CacheFileError::NotACache);
     }
     let mut at = 8;
     let n = u64::from_le_bytes(take(bytes, &mut at));
     if n > MAX_ENTRIES as u64 || bytes.len() != HEADER + n as usize * RECORD + TRAILER {
-        return Err(format!(
-            "{} bytes do not hold the {n} entries announced",
-            bytes.len()
-        ));
+        return Err(CacheFileError::Length {
+            len: bytes.len(),
+            entries: n,
+        });
     }
     let body = bytes.len() - TRAILER;
     if checksum(&bytes[..body]) != bytes[body..] {
-        return Err("checksum mismatch (truncated or corrupt)".into());
+        return Err(CacheFileError::Checksum);
     }
     let mut out: Vec<(Stamp, Entry)> = Vec::with_capacity(n as usize);
     for i in 0..n as usize {
         let (k, e) = record_at(bytes, i)?;
         if out.last().is_some_and(|(p, _)| *p >= k) {
-            return Err(format!("entry {i}: keys not in strictly increasing order"));
+            return Err(CacheFileError::Order(i));
         }
         out.push((k, e));
     }
@@ -422,12 +503,12 @@ fn decode(bytes: &[u8]) -> Result<Vec<(Stamp, Entry)>, String> {
 /// §4.3) and returns them written again from what was read: equal to the input for every file
 /// that is accepted (one encoding per cache). For fuzzing and tests.
 #[doc(hidden)]
-pub fn reencode_file(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn reencode_file(bytes: &[u8]) -> Result<Vec<u8>, CacheFileError> {
     decode(bytes).map(|entries| encode(&entries))
 }
 
 /// Entry `i`, checked on its own.
-fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
+fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), CacheFileError> {
     let mut at = HEADER + i * RECORD;
     let dev = u64::from_le_bytes(take(bytes, &mut at));
     let ino = u64::from_le_bytes(take(bytes, &mut at));
@@ -441,17 +522,17 @@ fn record_at(bytes: &[u8], i: usize) -> Result<(Stamp, Entry), String> {
     let sha: [u8; 32] = take(bytes, &mut at);
     let b3: [u8; 32] = take(bytes, &mut at);
     if flags == 0 || flags & !(FLAG_SHA256 | FLAG_BLAKE3) != 0 {
-        return Err(format!("entry {i}: bad flags {flags:#x}"));
+        return Err(CacheFileError::Flags { entry: i, flags });
     }
     if mn >= 1_000_000_000 || cn >= 1_000_000_000 {
-        return Err(format!("entry {i}: bad nanoseconds"));
+        return Err(CacheFileError::Nanoseconds(i));
     }
     // One encoding per cache: unused digest slots and the padding are zero.
     let unused_sha = flags & FLAG_SHA256 == 0 && sha != [0; 32];
     let unused_b3 = flags & FLAG_BLAKE3 == 0 && b3 != [0; 32];
     let start = HEADER + i * RECORD;
     if unused_sha || unused_b3 || bytes[at..start + RECORD].iter().any(|&x| x != 0) {
-        return Err(format!("entry {i}: non-zero unused bytes"));
+        return Err(CacheFileError::Padding(i));
     }
     let k = Stamp {
         dev,
@@ -503,12 +584,15 @@ mod tests {
         let unused_blake3 = HEADER + RECORD - 4 - 32;
         for at in [padding, unused_blake3] {
             let e = reencode_file(&reseal(good.clone(), at)).unwrap_err();
-            assert!(e.contains("non-zero unused bytes"), "{at}: {e}");
+            assert!(matches!(e, CacheFileError::Padding(_)), "{at}: {e}");
         }
         // Without resealing, the checksum catches it first.
         let mut torn = good.clone();
         torn[padding] ^= 1;
-        assert!(reencode_file(&torn).unwrap_err().contains("checksum"));
+        assert!(matches!(
+            reencode_file(&torn).unwrap_err(),
+            CacheFileError::Checksum
+        ));
     }
     use crate::hash::{hash_files_with, HashOptions, Need, NoProgress};
     use crate::walk::FileEntry;

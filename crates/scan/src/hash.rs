@@ -2,7 +2,7 @@
 //! with bounded memory (spec/scan.md §6, spec/hashing.md).
 //!
 //! The SHA-256 backend is chosen in one place, [`Sha256`]: OpenSSL, which on CPUs without
-//! SHA-NI runs its AVX2 path (≈ 397 MB/s a core on the Xeons of DESIGN §6, against ≈ 345 for
+//! SHA-NI runs its AVX2 path (≈ 397 MB/s a core on the Xeons of spec/architecture.md §5, against ≈ 345 for
 //! ring and ≈ 190 for `sha2`) and uses SHA-NI where the CPU has it (≈ 1.8 GB/s a core on the
 //! EPYC of BENCHMARKS.md). BLAKE3, the opt-in parallel digest, is the `blake3` crate's, driven
 //! piece by piece through its `hazmat` subtree API so that every worker reads and hashes its

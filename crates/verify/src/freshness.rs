@@ -5,6 +5,7 @@
 //! state after acceptance. The state is read and written with [`State::from_json`] and
 //! [`State::to_json`]; the caller does the file I/O (atomically) and supplies the time.
 
+use sceau_core::Timestamp;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,8 +16,6 @@ use sceau_core::Sha256Digest;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 /// `_type` of a state file (spec/policy.md §8.1).
 pub const STATE_TYPE: &str = "https://sceau.dev/state/v1";
@@ -38,7 +37,7 @@ pub struct AcceptedRelease {
     /// SHA-256 of the accepted record's payload (the signed statement bytes).
     pub payload_sha256: Sha256Digest,
     /// When that version was first accepted.
-    pub accepted_at: OffsetDateTime,
+    pub accepted_at: Timestamp,
 }
 
 /// The freshness state: for each release name, the highest version accepted
@@ -59,7 +58,7 @@ pub enum FreshnessOutcome {
         /// The version as recorded in the state (it may be written differently, `v2`/`2`).
         version: String,
         /// When it was first accepted.
-        accepted_at: OffsetDateTime,
+        accepted_at: Timestamp,
     },
     /// A higher version than the one accepted before.
     Newer {
@@ -155,9 +154,6 @@ pub enum FreshnessError {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// The acceptance time cannot be written in RFC 3339 (a year outside 0–9999).
-    #[error("acceptance time {0:?} cannot be written as an RFC 3339 date-time")]
-    TimeOutOfRange(OffsetDateTime),
     /// The state file is over [`MAX_STATE_BYTES`]; it was not parsed.
     #[error("the state file is {len} bytes, over the limit of {limit} bytes")]
     StateTooLarge {
@@ -256,7 +252,7 @@ impl State {
         for (name, entry) in raw.releases {
             check_name(&name)?;
             parse_version(&entry.version)?;
-            let accepted_at = OffsetDateTime::parse(&entry.accepted_at, &Rfc3339)
+            let accepted_at = Timestamp::parse_rfc3339(&entry.accepted_at)
                 .map_err(|e| FreshnessError::StateMalformed(serde::de::Error::custom(e)))?;
             releases.insert(
                 name,
@@ -282,9 +278,7 @@ impl State {
                     let entry = RawEntry {
                         version: e.version.clone(),
                         payload_sha256: e.payload_sha256,
-                        // Entries come from `record` or `from_json`, which both check that
-                        // the time can be written.
-                        accepted_at: e.accepted_at.format(&Rfc3339).unwrap_or_default(),
+                        accepted_at: e.accepted_at.to_string(),
                     };
                     (name.clone(), entry)
                 })
@@ -371,14 +365,9 @@ pub fn record(
     name: &str,
     version: &str,
     payload_sha256: &Sha256Digest,
-    accepted_at: OffsetDateTime,
+    accepted_at: Timestamp,
 ) -> Result<FreshnessOutcome, FreshnessError> {
     let outcome = check(state, name, version, payload_sha256)?;
-    let accepted_at = accepted_at.to_offset(time::UtcOffset::UTC);
-    let accepted_at = accepted_at.replace_nanosecond(0).unwrap_or(accepted_at);
-    if accepted_at.format(&Rfc3339).is_err() {
-        return Err(FreshnessError::TimeOutOfRange(accepted_at));
-    }
     if !matches!(outcome, FreshnessOutcome::AlreadyAccepted { .. }) {
         state.releases.insert(
             name.to_owned(),
@@ -555,8 +544,8 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    const T1: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
-    const T2: OffsetDateTime = datetime!(2026-02-01 00:00 UTC);
+    const T1: Timestamp = Timestamp::from_const(datetime!(2026-01-01 00:00 UTC));
+    const T2: Timestamp = Timestamp::from_const(datetime!(2026-02-01 00:00 UTC));
 
     fn digest(n: u8) -> Sha256Digest {
         Sha256Digest([n; 32])
@@ -726,7 +715,7 @@ mod tests {
             "other/thing",
             "v0.3-rc.1",
             &digest(7),
-            datetime!(2026-03-04 05:06:07.89 +02:00),
+            Timestamp::from_datetime(datetime!(2026-03-04 05:06:07.89 +02:00)).unwrap(),
         )
         .unwrap();
         let json = s.to_json();

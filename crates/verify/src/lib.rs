@@ -5,10 +5,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod freshness;
 pub mod policy;
 pub mod record;
 pub mod report;
+pub mod signer;
 pub mod store;
 pub mod threshold;
 pub mod tree;

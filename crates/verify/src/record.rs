@@ -5,11 +5,13 @@ use std::path::Path;
 use sceau_core::cyclonedx::Bom;
 use sceau_core::dsse::{Envelope, PAYLOAD_TYPE_INTOTO};
 use sceau_core::statement::{FileSubject, Statement, PREDICATE_CYCLONEDX};
-use sceau_core::{IgnoreRules, Release, Sha256Digest};
+use sceau_core::{
+    IgnoreRules, RecordId, RelPath, Release, Sha256Digest, Timestamp, TimestampError,
+};
 use sceau_scan::Progress;
-use time::OffsetDateTime;
 
-use crate::report::{Outcome, Report, Stage};
+use crate::report::{CheckId, Outcome, Report, Stage};
+use crate::signer::Signer;
 use crate::threshold::{count_signers, SignerCount};
 use crate::tree::{compare_tree, TreeDiff, TreeHashing};
 use crate::trust::{Claimed, Exclusion, Trust, TrustResolver};
@@ -35,28 +37,74 @@ pub struct TreeCheck<'a> {
     pub cache: Option<&'a sceau_scan::DigestCache>,
 }
 
-/// A record whose signatures met the threshold, with its payload parsed from the verified bytes.
+/// A record whose signatures met the threshold, with its payload parsed from the verified
+/// bytes. Sealed: only [`verify_record`] makes one, so holding one proves the verification.
 #[derive(Clone, Debug)]
 pub struct VerifiedRecord {
-    /// The Statement.
-    pub statement: Statement,
-    /// Its subjects as checked paths and digests.
-    pub subjects: Vec<FileSubject>,
-    /// The release the BOM describes.
-    pub release: Release,
-    /// SHA-256 of the payload bytes: the record's identity (lineage, rollback state).
-    pub payload_sha256: Sha256Digest,
-    /// Who signed.
-    pub signers: SignerCount,
-    /// BOM metadata timestamp (signing time), if present.
-    pub signed_at: Option<OffsetDateTime>,
-    /// Where the trust that verified it came from (`--key`, `policy v2 for release "x"`).
-    pub trust_source: String,
+    statement: Statement,
+    subjects: Vec<FileSubject>,
+    release: Release,
+    id: RecordId,
+    signers: SignerCount,
+    signed_at: Option<Timestamp>,
+    trust_source: String,
 }
 
-/// Everything a verification found.
+impl VerifiedRecord {
+    /// The Statement.
+    pub fn statement(&self) -> &Statement {
+        &self.statement
+    }
+
+    /// Its subjects as checked paths and digests.
+    pub fn subjects(&self) -> &[FileSubject] {
+        &self.subjects
+    }
+
+    /// The release the BOM describes.
+    pub fn release(&self) -> &Release {
+        &self.release
+    }
+
+    /// The release, taken out.
+    pub fn into_release(self) -> Release {
+        self.release
+    }
+
+    /// The record's identity: SHA-256 of the payload bytes (lineage, rollback state).
+    pub fn id(&self) -> RecordId {
+        self.id
+    }
+
+    /// The payload digest (the id's digest).
+    pub fn digest(&self) -> &Sha256Digest {
+        self.id.digest()
+    }
+
+    /// The distinct trusted keys that signed, in the order of the trust.
+    pub fn signers(&self) -> &[Signer] {
+        &self.signers.valid
+    }
+
+    /// The whole signature count (repeated, untrusted and invalid signatures too).
+    pub fn signer_count(&self) -> &SignerCount {
+        &self.signers
+    }
+
+    /// The signing time (the BOM's `metadata.timestamp`), if the record carries a valid one.
+    pub fn signed_at(&self) -> Option<Timestamp> {
+        self.signed_at
+    }
+
+    /// Where the trust that verified it came from (`--key`, `policy v2 for release "x"`).
+    pub fn trust_source(&self) -> &str {
+        &self.trust_source
+    }
+}
+
+/// Everything a verification of one record found.
 #[derive(Debug)]
-pub struct Verification {
+pub struct RecordCheck {
     /// Every check.
     pub report: Report,
     /// Set once signatures and payload passed.
@@ -91,9 +139,45 @@ pub enum RecordError {
     /// The payload is not a Statement with file subjects.
     #[error(transparent)]
     Statement(#[from] sceau_core::statement::StatementError),
-    /// The predicate is not a BOM sceau can read.
+    /// The predicate is not CycloneDX JSON of the shape sceau writes.
     #[error("predicate: {0}")]
-    Bom(String),
+    BomJson(serde_json::Error),
+    /// The BOM does not read back into a release.
+    #[error("predicate: {0}")]
+    Bom(#[from] sceau_core::cyclonedx::BomError),
+    /// The BOM and the Statement's subjects disagree (spec/verify.md §2.3).
+    #[error("predicate: {0}")]
+    Inconsistent(Inconsistency),
+}
+
+/// How a BOM and its Statement's subjects can disagree (spec/verify.md §2.3).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inconsistency {
+    /// Not as many artifacts as subjects.
+    #[error("BOM lists {bom} artifacts, the Statement {subjects} subjects")]
+    Count {
+        /// Artifacts in the BOM.
+        bom: usize,
+        /// Subjects in the Statement.
+        subjects: usize,
+    },
+    /// The BOM's BLAKE3 differs from the subject's.
+    #[error("{0}: BOM BLAKE3 hash differs from the subject's blake3 digest")]
+    Blake3(RelPath),
+    /// The BOM's SHA-256 differs from the subject's.
+    #[error("{path}: BOM hash {bom} differs from subject digest {subject}")]
+    Sha256 {
+        /// The file.
+        path: RelPath,
+        /// The BOM's hash.
+        bom: Sha256Digest,
+        /// The subject's digest.
+        subject: Sha256Digest,
+    },
+    /// A subject with no BOM component.
+    #[error("{0}: subject missing from the BOM")]
+    NotInBom(RelPath),
 }
 
 /// Parses the verified payload bytes into a Statement, subjects and release, checking that
@@ -104,38 +188,31 @@ pub fn parse_payload(
     let statement = Statement::from_slice(payload)?;
     statement.expect_predicate(PREDICATE_CYCLONEDX)?;
     let subjects = statement.file_subjects()?;
-    let bom: Bom = serde::Deserialize::deserialize(&statement.predicate)
-        .map_err(|e| RecordError::Bom(e.to_string()))?;
-    let release = Release::from_bom(&bom).map_err(|e| RecordError::Bom(e.to_string()))?;
+    let bom: Bom =
+        serde::Deserialize::deserialize(&statement.predicate).map_err(RecordError::BomJson)?;
+    let release = Release::from_bom(&bom)?;
+    let bad = |i| Err(RecordError::Inconsistent(i));
     if release.artifacts.len() != subjects.len() {
-        return Err(RecordError::Bom(format!(
-            "BOM lists {} artifacts, the Statement {} subjects",
-            release.artifacts.len(),
-            subjects.len()
-        )));
+        return bad(Inconsistency::Count {
+            bom: release.artifacts.len(),
+            subjects: subjects.len(),
+        });
     }
     for s in &subjects {
         match release.artifact(s.path.as_str()) {
             // The BOM's BLAKE3, if any, is the subject's too (spec/hashing.md §2.4).
             Some(a) if a.sha256 == s.sha256 && a.blake3 != s.blake3 => {
-                return Err(RecordError::Bom(format!(
-                    "{}: BOM BLAKE3 hash differs from the subject's blake3 digest",
-                    s.path
-                )))
+                return bad(Inconsistency::Blake3(s.path.clone()))
             }
             Some(a) if a.sha256 == s.sha256 => {}
             Some(a) => {
-                return Err(RecordError::Bom(format!(
-                    "{}: BOM hash {} differs from subject digest {}",
-                    s.path, a.sha256, s.sha256
-                )))
+                return bad(Inconsistency::Sha256 {
+                    path: s.path.clone(),
+                    bom: a.sha256,
+                    subject: s.sha256,
+                })
             }
-            None => {
-                return Err(RecordError::Bom(format!(
-                    "{}: subject missing from the BOM",
-                    s.path
-                )))
-            }
+            None => return bad(Inconsistency::NotInBom(s.path.clone())),
         }
     }
     Ok((statement, subjects, release))
@@ -161,16 +238,13 @@ pub fn read_unverified(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
 type Parsed = (Statement, Vec<FileSubject>, Release);
 
 /// The signing time a record carries (the BOM's `metadata.timestamp`, spec/record.md §3):
-/// `None` when absent, `Some(Err(text))` when it is not RFC 3339.
-pub fn signing_time(statement: &Statement) -> Option<Result<OffsetDateTime, String>> {
+/// `None` when absent, `Some(Err(_))` when it is not RFC 3339.
+pub fn signing_time(statement: &Statement) -> Option<Result<Timestamp, TimestampError>> {
     let text = statement
         .predicate
         .pointer("/metadata/timestamp")
         .and_then(|v| v.as_str())?;
-    Some(
-        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| text.to_owned()),
-    )
+    Some(Timestamp::parse_rfc3339(text))
 }
 
 /// Verifies a record file's bytes under the trust `resolver` gives it at `now`, then
@@ -182,16 +256,16 @@ pub fn signing_time(statement: &Statement) -> Option<Result<OffsetDateTime, Stri
 pub fn verify_record(
     bytes: &[u8],
     resolver: &dyn TrustResolver,
-    now: OffsetDateTime,
+    now: Timestamp,
     tree: Option<TreeCheck<'_>>,
-) -> Verification {
+) -> RecordCheck {
     let mut report = Report::default();
     let has_tree = tree.is_some();
     // After an early stop every later check is listed, naming the failure (spec/verify.md §1).
     let stop = |mut report: Report| {
-        let why = not_checked(&report);
+        let why = report.not_checked();
         skip_rest(&mut report, has_tree, &why);
-        Verification {
+        RecordCheck {
             report,
             record: None,
             tree: None,
@@ -201,21 +275,19 @@ pub fn verify_record(
     let env = match Envelope::from_json(bytes) {
         Ok(e) => {
             report.pass(
-                Stage::Parse,
-                "envelope",
+                CheckId::Envelope,
                 format!("DSSE envelope with {} signature(s)", e.signatures.len()),
             );
             e
         }
         Err(e) => {
-            report.fail(Stage::Parse, "envelope", e.to_string());
+            report.fail(CheckId::Envelope, e.to_string());
             return stop(report);
         }
     };
     if env.payload_type != PAYLOAD_TYPE_INTOTO {
         report.fail(
-            Stage::Parse,
-            "payload-type",
+            CheckId::PayloadType,
             format!(
                 "payloadType is {:?}, expected {PAYLOAD_TYPE_INTOTO:?}",
                 env.payload_type
@@ -223,7 +295,7 @@ pub fn verify_record(
         );
         return stop(report);
     }
-    report.pass(Stage::Parse, "payload-type", PAYLOAD_TYPE_INTOTO);
+    report.pass(CheckId::PayloadType, PAYLOAD_TYPE_INTOTO);
 
     // Under a policy, the name and signing time choose the keys (spec/verify.md §2.2).
     let early: Option<Result<Parsed, RecordError>> = resolver
@@ -241,8 +313,7 @@ pub fn verify_record(
     };
     let Some(trust) = resolver.trust_for(&claimed) else {
         report.fail(
-            Stage::Signature,
-            "threshold",
+            CheckId::Threshold,
             format!(
                 "nobody is trusted to sign releases named {:?}",
                 claimed.name
@@ -256,14 +327,10 @@ pub fn verify_record(
     let excluded = report_excluded(&env, &trust, &mut report);
     let detail = threshold_detail(&signers, &trust, excluded);
     if !signers.meets(trust.threshold) {
-        report.fail(
-            Stage::Signature,
-            "threshold",
-            format!("below threshold: {detail}"),
-        );
+        report.fail(CheckId::Threshold, format!("below threshold: {detail}"));
         return stop(report);
     }
-    report.pass(Stage::Signature, "threshold", detail);
+    report.pass(CheckId::Threshold, detail);
 
     let parsed = match early {
         Some(p) => p,
@@ -272,13 +339,12 @@ pub fn verify_record(
     let (statement, subjects, release) = match parsed {
         Ok(p) => p,
         Err(e) => {
-            report.fail(Stage::Parse, "statement", e.to_string());
+            report.fail(CheckId::Statement, e.to_string());
             return stop(report);
         }
     };
     report.pass(
-        Stage::Parse,
-        "statement",
+        CheckId::Statement,
         format!(
             "in-toto Statement v1, CycloneDX 1.6 predicate, {} subjects; release {} {}",
             subjects.len(),
@@ -289,49 +355,38 @@ pub fn verify_record(
 
     let signed_at = match signing_time(&statement) {
         None => {
-            report.skip(
-                Stage::Freshness,
-                "signing-time",
-                "record carries no signing time",
+            report.skip(CheckId::SigningTime, "record carries no signing time");
+            None
+        }
+        Some(Err(e)) => {
+            let text = match &e {
+                TimestampError::Syntax { text, .. } => text.as_str(),
+                _ => "",
+            };
+            report.fail(
+                CheckId::SigningTime,
+                format!("signing time {text:?} is {e}"),
             );
             None
         }
-        Some(Err(t)) => {
+        Some(Ok(at)) if at > now.saturating_add(MAX_FUTURE_SKEW) => {
             report.fail(
-                Stage::Freshness,
-                "signing-time",
-                format!("signing time {t:?} is not RFC 3339"),
-            );
-            None
-        }
-        Some(Ok(at)) if at > now + MAX_FUTURE_SKEW => {
-            report.fail(
-                Stage::Freshness,
-                "signing-time",
-                format!(
-                    "signing time {} is in the future (now {})",
-                    fmt_time(at),
-                    fmt_time(now)
-                ),
+                CheckId::SigningTime,
+                format!("signing time {at} is in the future (now {now})"),
             );
             Some(at)
         }
         Some(Ok(at)) => {
-            report.pass(
-                Stage::Freshness,
-                "signing-time",
-                format!("signed at {}", fmt_time(at)),
-            );
+            report.pass(CheckId::SigningTime, format!("signed at {at}"));
             Some(at)
         }
     };
 
-    let payload_sha256 = sceau_scan::hash::sha256(&env.payload);
     let record = VerifiedRecord {
         statement,
         subjects,
         release,
-        payload_sha256,
+        id: RecordId(sceau_scan::hash::sha256(&env.payload)),
         signers,
         signed_at,
         trust_source: trust.source,
@@ -340,15 +395,14 @@ pub fn verify_record(
     let diff = match tree {
         None => {
             report.skip(
-                Stage::Tree,
-                "files",
+                CheckId::Files,
                 "no folder given: no file was checked against the record",
             );
             None
         }
         Some(tc) => check_tree(&mut report, &record, tc),
     };
-    Verification {
+    RecordCheck {
         report,
         record: Some(record),
         tree: diff,
@@ -370,17 +424,12 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
     };
     match compare_tree(tc.root, &record.subjects, &ignore, &how, tc.progress) {
         Err(e) => {
-            report.fail(
-                Stage::Tree,
-                "files",
-                format!("cannot check the folder: {e}"),
-            );
+            report.fail(CheckId::Files, format!("cannot check the folder: {e}"));
             None
         }
         Ok(diff) => {
             report.push(
-                Stage::Tree,
-                "modified",
+                CheckId::Modified,
                 if diff.modified.is_empty() {
                     Outcome::Pass
                 } else {
@@ -402,8 +451,7 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                 },
             );
             report.push(
-                Stage::Tree,
-                "missing",
+                CheckId::Missing,
                 if diff.missing.is_empty() {
                     Outcome::Pass
                 } else {
@@ -421,8 +469,7 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                 (false, false) => Outcome::Fail,
             };
             report.push(
-                Stage::Tree,
-                "extra",
+                CheckId::Extra,
                 extra_outcome,
                 if diff.extra.is_empty() {
                     format!("no unrecorded file (ignore rules: {})", ignore.0.join(" "))
@@ -474,44 +521,26 @@ fn join(paths: &[sceau_core::RelPath]) -> String {
 /// Lists, as skipped with `why`, the checks of a record verification that are not listed
 /// yet (spec/verify.md §1): after an early stop, every later check still appears.
 pub fn skip_rest(report: &mut Report, tree: bool, why: &str) {
-    for (stage, name) in [
-        (Stage::Parse, "envelope"),
-        (Stage::Parse, "payload-type"),
-        (Stage::Signature, "threshold"),
-        (Stage::Parse, "statement"),
-        (Stage::Freshness, "signing-time"),
-    ] {
-        report.skip_unlisted(stage, name, why);
+    for id in CheckId::ALWAYS_LISTED {
+        if id.is_record_check() {
+            report.skip_unlisted(id, why);
+        }
     }
     if !report.has_stage(Stage::Tree) {
         if tree {
-            report.skip(Stage::Tree, "files", why);
+            report.skip(CheckId::Files, why);
         } else {
             report.skip(
-                Stage::Tree,
-                "files",
+                CheckId::Files,
                 "no folder given: no file was checked against the record",
             );
         }
     }
 }
 
-/// The detail of a check that did not run: `not checked: STAGE NAME failed`, naming the first
-/// failure of the report.
-pub fn not_checked(report: &Report) -> String {
-    match report.first_failure() {
-        Some(f) => format!("not checked: {f} failed"),
-        None => "not checked".to_owned(),
-    }
-}
-
 /// The detail of `signature threshold`: who counted, and what did not.
 fn threshold_detail(signers: &SignerCount, trust: &Trust, excluded: usize) -> String {
-    let names: Vec<String> = signers
-        .valid
-        .iter()
-        .map(|(n, id)| format!("{n} ({id})"))
-        .collect();
+    let names: Vec<String> = signers.valid.iter().map(Signer::to_string).collect();
     let mut detail = format!(
         "{} of {} required distinct trusted keys signed ({}); trust from {}",
         signers.distinct(),
@@ -553,7 +582,7 @@ fn threshold_detail(signers: &SignerCount, trust: &Trust, excluded: usize) -> St
 /// valid signatures such keys made.
 fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) -> usize {
     let mut total = 0;
-    for (name, revoked) in [("revoked", true), ("key-window", false)] {
+    for (id, revoked) in [(CheckId::Revoked, true), (CheckId::KeyWindow, false)] {
         let keys: Vec<(String, sceau_sign::PublicKey)> = trust
             .excluded
             .iter()
@@ -571,12 +600,12 @@ fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) -> usize 
         let who: Vec<String> = found
             .valid
             .iter()
-            .filter_map(|(n, id)| {
-                let e = trust.excluded.iter().find(|e| &e.name == n)?;
+            .filter_map(|s| {
+                let e = trust.excluded.iter().find(|e| e.name == s.name)?;
                 Some(if revoked {
-                    format!("{n} ({id})")
+                    s.to_string()
                 } else {
-                    format!("{n} ({id}): {}", e.reason)
+                    format!("{s}: {}", e.reason)
                 })
             })
             .collect();
@@ -591,16 +620,7 @@ fn report_excluded(env: &Envelope, trust: &Trust, report: &mut Report) -> usize 
                 who.join("; ")
             )
         };
-        report.skip(Stage::Policy, name, detail);
+        report.skip(id, detail);
     }
     total
-}
-
-/// RFC 3339, whole seconds, UTC.
-pub fn fmt_time(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

@@ -5,16 +5,18 @@
 //! encoding). Each distinct key counts once, however many signatures or key ids it has.
 
 use sceau_core::dsse::Envelope;
-use sceau_sign::{KeyId, PublicKey};
+use sceau_sign::PublicKey;
+
+use crate::signer::Signer;
 
 /// The outcome of counting an envelope's signatures against a list of trusted keys
 /// (spec/policy.md §4.2).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignerCount {
-    /// The distinct trusted keys with at least one valid signature, as (name, key id), in
+    /// The distinct trusted keys with at least one valid signature, in
     /// the order of the trusted list. Its length is what counts toward a threshold.
-    pub valid: Vec<(String, KeyId)>,
+    pub valid: Vec<Signer>,
     /// Signatures that verify under no trusted key although their `keyid` names one, or
     /// that are not 64 bytes long: forged, corrupted, or over other bytes.
     pub invalid_signatures: usize,
@@ -84,7 +86,7 @@ pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerC
         .iter()
         .zip(&signed)
         .filter(|(_, s)| **s)
-        .map(|((name, key, _), _)| ((*name).to_owned(), key.key_id()))
+        .map(|((name, key, _), _)| Signer::new(*name, key.key_id()))
         .collect();
     count
 }
@@ -114,7 +116,7 @@ mod tests {
         let count = count_signers(&env, &trusted(&[&a, &b, &c]));
         assert_eq!(
             count.valid,
-            vec![("m0".to_owned(), a.key_id()), ("m1".to_owned(), b.key_id())]
+            vec![Signer::new("m0", a.key_id()), Signer::new("m1", b.key_id())]
         );
         assert!(count.meets(2) && !count.meets(3) && !count.meets(0));
         assert_eq!(
@@ -145,7 +147,7 @@ mod tests {
         let env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
         let list = vec![("x".to_owned(), a.public()), ("y".to_owned(), a.public())];
         let count = count_signers(&env, &list);
-        assert_eq!(count.valid, vec![("x".to_owned(), a.key_id())]);
+        assert_eq!(count.valid, vec![Signer::new("x", a.key_id())]);
     }
 
     #[test]

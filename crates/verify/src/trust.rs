@@ -1,8 +1,8 @@
 //! Whose signatures count for a record: `--key` files for every name, or a verified policy
 //! whose release scopes and key validity windows depend on what the record says about itself
 //! (spec/verify.md §2.2, spec/policy.md §2.9 and §7.3).
+use sceau_core::Timestamp;
 use sceau_sign::PublicKey;
-use time::OffsetDateTime;
 
 use crate::policy::{KeyWindow, VerifiedPolicy, WindowCheck};
 
@@ -86,7 +86,7 @@ pub struct Claimed<'a> {
     /// The release name (`""` when the payload could not be read).
     pub name: &'a str,
     /// The signing time, when the record carries a valid one.
-    pub signed_at: Option<OffsetDateTime>,
+    pub signed_at: Option<Timestamp>,
 }
 
 /// Who may sign a record (spec/verify.md §2.2, spec/lineage.md §3.2).

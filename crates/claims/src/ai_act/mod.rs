@@ -115,7 +115,7 @@ pub struct Exemption {
 /// Whether and how the record was verified before the report.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
-pub enum Verification {
+pub enum RecordStatus {
     /// Read without checking any signature.
     NotVerified,
     /// Signatures met the trust given.
@@ -147,7 +147,7 @@ pub struct Input<'a> {
     /// The record's signing time, as written.
     pub signed_at: Option<String>,
     /// Whether it was verified.
-    pub verification: Verification,
+    pub verification: RecordStatus,
     /// Whether the model has systemic risk.
     pub systemic_risk: SystemicRisk,
 }
@@ -201,7 +201,7 @@ pub struct AiActReport {
     /// Whether the record was verified.
     pub verified: bool,
     /// How.
-    pub verification: Verification,
+    pub verification: RecordStatus,
     /// The release.
     pub release: ReleaseId,
     /// Systemic risk.
@@ -1107,7 +1107,7 @@ pub fn ai_act_report(input: &Input<'_>) -> AiActReport {
     AiActReport {
         report: "eu-ai-act-gpai",
         regulation: REGULATION,
-        verified: matches!(input.verification, Verification::Verified { .. }),
+        verified: matches!(input.verification, RecordStatus::Verified { .. }),
         verification: input.verification.clone(),
         release: ReleaseId {
             name: r.name.clone(),
@@ -1188,7 +1188,7 @@ mod tests {
             release: r,
             record: Sha256Digest([1; 32]),
             signed_at: Some("2026-01-01T00:00:00Z".into()),
-            verification: Verification::NotVerified,
+            verification: RecordStatus::NotVerified,
             systemic_risk: systemic,
         })
     }

@@ -3,7 +3,7 @@
 //! the writer that prints it.
 use std::fmt::Write as _;
 
-use super::{AiActReport, SystemicRisk, Verification};
+use super::{AiActReport, RecordStatus, SystemicRisk};
 
 /// One block of the document.
 enum Block {
@@ -45,8 +45,8 @@ fn one(s: impl Into<String>) -> Vec<String> {
 
 fn verification_line(r: &AiActReport) -> String {
     match &r.verification {
-        Verification::NotVerified => "record NOT VERIFIED: this report shows what the record claims; pass --key or --policy to verify it first".into(),
-        Verification::Verified { trust, signers } => {
+        RecordStatus::NotVerified => "record NOT VERIFIED: this report shows what the record claims; pass --key or --policy to verify it first".into(),
+        RecordStatus::Verified { trust, signers } => {
             format!("record verified under {trust}; signed by {}", signers.join(", "))
         }
     }

@@ -9,7 +9,7 @@ use super::{
     Claims, ComponentClaim, DatasetClaim, DatasetPurpose, EnergyClaim, EvalClaim, MofClass,
     MofComponent, PersonalData, ENERGY_ACTIVITIES, ENERGY_SOURCES,
 };
-use crate::licence::{Licence, HF_NAMED_LICENCES};
+use crate::licence::{Licence, LicenceError, HF_NAMED_LICENCES};
 use crate::relpath::RelPath;
 
 /// Largest claims file read, in bytes.
@@ -219,12 +219,12 @@ enum EvalValue {
 /// Parses a licence as claims write it: an SPDX expression (ids in any case), a Hugging Face
 /// licence id (`llama3.1`, `openrail++`, …) or another licence id made of letters, digits and
 /// `.-_+` (kept as a named licence). Anything else is an error.
-pub fn parse_licence(s: &str) -> Result<Licence, String> {
+pub fn parse_licence(s: &str) -> Result<Licence, LicenceError> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("empty licence".into());
+        return Err(LicenceError::Empty);
     }
-    let l = Licence::from_hf(t, None, None).map_err(|e| e.to_string())?;
+    let l = Licence::from_hf(t, None, None)?;
     match &l {
         Licence::Spdx { .. } => Ok(l),
         Licence::Named { id, .. } => {
@@ -236,10 +236,7 @@ pub fn parse_licence(s: &str) -> Result<Licence, String> {
             {
                 Ok(l)
             } else {
-                Err(format!(
-                    "{t:?} is neither a valid SPDX licence expression nor a licence id \
-                     (letters, digits, '.', '-', '_', '+')"
-                ))
+                Err(LicenceError::NotALicence(t.to_owned()))
             }
         }
     }
@@ -362,7 +359,7 @@ impl Ctx<'_> {
             None => Ok(None),
             Some(v) => match parse_licence(v.get_ref()) {
                 Ok(l) => Ok(Some(l)),
-                Err(e) => self.err(Some(v.span()), field, e),
+                Err(e) => self.err(Some(v.span()), field, e.to_string()),
             },
         }
     }
@@ -436,7 +433,7 @@ impl Claims {
             c.openness_class = Some(
                 v.get_ref()
                     .parse::<MofClass>()
-                    .or_else(|e| cx.err(Some(v.span()), "openness_class", e))?,
+                    .or_else(|e| cx.err(Some(v.span()), "openness_class", e.to_string()))?,
             );
         }
         c.open_source = raw.open_source;
@@ -448,7 +445,7 @@ impl Claims {
             c.personal_data = Some(
                 v.get_ref()
                     .parse::<PersonalData>()
-                    .or_else(|e| cx.err(Some(v.span()), "personal_data", e))?,
+                    .or_else(|e| cx.err(Some(v.span()), "personal_data", e.to_string()))?,
             );
         }
         if let Some(e) = raw.energy {

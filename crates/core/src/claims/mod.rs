@@ -7,6 +7,7 @@
 //! the release BOM (CycloneDX `modelCard` where it has a field, `sceau:claims.*` properties
 //! otherwise) and read back from it. What they *claim* is checked by `sceau-verify`: openness
 //! is computed from the record, never taken from the claim.
+use crate::unknown::UnknownValue;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -87,8 +88,8 @@ impl fmt::Display for MofClass {
 }
 
 impl FromStr for MofClass {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         let t = s.trim();
         let t = t
             .strip_prefix("Class ")
@@ -98,7 +99,11 @@ impl FromStr for MofClass {
             "I" | "1" => Ok(MofClass::I),
             "II" | "2" => Ok(MofClass::II),
             "III" | "3" => Ok(MofClass::III),
-            _ => Err(format!("unknown openness class {s:?} (one of: I, II, III)")),
+            _ => Err(UnknownValue::new(
+                "openness class",
+                s,
+                vec!["I", "II", "III"],
+            )),
         }
     }
 }
@@ -297,14 +302,17 @@ impl fmt::Display for MofComponent {
 }
 
 impl FromStr for MofComponent {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         MofComponent::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
-                let all: Vec<&str> = MofComponent::ALL.iter().map(|c| c.as_str()).collect();
-                format!("unknown component {s:?} (one of: {})", all.join(", "))
+                UnknownValue::new(
+                    "component",
+                    s,
+                    MofComponent::ALL.iter().map(|c| c.as_str()).collect(),
+                )
             })
     }
 }
@@ -333,14 +341,16 @@ impl PersonalData {
 }
 
 impl FromStr for PersonalData {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         match s.trim().to_ascii_lowercase().as_str() {
             "yes" | "true" => Ok(PersonalData::Yes),
             "no" | "false" => Ok(PersonalData::No),
             "unknown" => Ok(PersonalData::Unknown),
-            _ => Err(format!(
-                "unknown personal_data value {s:?} (one of: yes, no, unknown)"
+            _ => Err(UnknownValue::new(
+                "personal_data value",
+                s,
+                vec!["yes", "no", "unknown"],
             )),
         }
     }
@@ -368,13 +378,15 @@ impl DatasetPurpose {
 }
 
 impl FromStr for DatasetPurpose {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         match s {
             "training" => Ok(DatasetPurpose::Training),
             "evaluation" => Ok(DatasetPurpose::Evaluation),
-            _ => Err(format!(
-                "unknown dataset purpose {s:?} (one of: training, evaluation)"
+            _ => Err(UnknownValue::new(
+                "dataset purpose",
+                s,
+                vec!["training", "evaluation"],
             )),
         }
     }

@@ -253,10 +253,10 @@ pub(crate) fn read(mc: &Value) -> Result<Option<Claims>, BomError> {
         match n.as_str() {
             "sceau:claims.out_of_scope_use" => c.out_of_scope_use.push(v.clone()),
             "sceau:claims.personal_data" => {
-                c.personal_data = Some(v.parse::<PersonalData>().map_err(bad)?)
+                c.personal_data = Some(v.parse::<PersonalData>().map_err(|e| bad(e.to_string()))?)
             }
             "sceau:claims.openness_class" => {
-                c.openness_class = Some(v.parse::<MofClass>().map_err(bad)?)
+                c.openness_class = Some(v.parse::<MofClass>().map_err(|e| bad(e.to_string()))?)
             }
             "sceau:claims.open_source" => {
                 c.open_source = Some(match v.as_str() {
@@ -299,7 +299,11 @@ pub(crate) fn read(mc: &Value) -> Result<Option<Claims>, BomError> {
                 match n.as_str() {
                     "sceau:claims.dataset.licence" => dc.licence = Some(licence(v, n)?),
                     "sceau:claims.dataset.included" => dc.included = v == "true",
-                    "sceau:claims.dataset.purpose" => dc.purpose = v.parse().map_err(bad)?,
+                    "sceau:claims.dataset.purpose" => {
+                        dc.purpose = v
+                            .parse()
+                            .map_err(|e: crate::UnknownValue| bad(e.to_string()))?
+                    }
                     "sceau:claims.dataset.path" => dc.paths.push(path(v, n)?),
                     _ => {}
                 }

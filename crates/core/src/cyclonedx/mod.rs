@@ -495,7 +495,7 @@ fn parents_from_pedigree(rel: &Component) -> Result<Vec<crate::lineage::Parent>,
             .property("sceau:parent.relation")
             .ok_or_else(|| err("ancestor has no sceau:parent.relation".into()))?
             .parse()
-            .map_err(err)?;
+            .map_err(|e: crate::UnknownValue| err(e.to_string()))?;
         out.push(crate::lineage::Parent {
             record,
             name: c.name.clone(),
@@ -659,7 +659,7 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         .property("sceau:kind")
         .ok_or_else(|| err("no sceau:kind".into()))?
         .parse()
-        .map_err(err)?;
+        .map_err(|e: crate::UnknownValue| err(e.to_string()))?;
     let size = c
         .property("sceau:size")
         .and_then(|s| s.parse().ok())

@@ -1,12 +1,11 @@
 //! The policy document: its JSON form, the checks every policy passes, and writing it back
 //! (spec/policy.md §2–§3).
 
+use sceau_core::Timestamp;
 use std::collections::HashMap;
 
 use sceau_sign::{KeyId, PublicKey};
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::error::truncated;
 use super::{KeyWindow, PolicyError, ReleasePattern, MAX_POLICY_BYTES, POLICY_TYPE};
@@ -72,7 +71,7 @@ pub struct PolicyParts {
     /// Version, from 1; each update is the previous version plus 1.
     pub version: u64,
     /// When the policy stops being valid.
-    pub expires: OffsetDateTime,
+    pub expires: Timestamp,
     /// How many distinct non-revoked maintainers must sign (releases and the next policy).
     pub threshold: usize,
     /// Maintainers, in the order written.
@@ -144,7 +143,7 @@ struct RawScope {
 impl PolicyDocument {
     /// Checks `parts` (spec/policy.md §3) and makes them a document.
     pub fn new(parts: PolicyParts) -> Result<PolicyDocument, PolicyError> {
-        let expires_text = format_expires(&parts.expires)?;
+        let expires_text = parts.expires.to_string();
         check(&parts)?;
         Ok(PolicyDocument {
             parts,
@@ -172,12 +171,11 @@ impl PolicyDocument {
         if raw.version == 0 {
             return Err(PolicyError::VersionZero);
         }
-        let expires = OffsetDateTime::parse(&raw.expires, &Rfc3339).map_err(|e| {
-            PolicyError::InvalidExpires {
+        let expires =
+            Timestamp::parse_rfc3339(&raw.expires).map_err(|e| PolicyError::InvalidExpires {
                 value: truncated(&raw.expires, 80),
                 source: Some(e),
-            }
-        })?;
+            })?;
         limit("maintainers", raw.maintainers.len(), MAX_MAINTAINERS)?;
         limit("certifiers", raw.certifiers.len(), MAX_CERTIFIERS)?;
         limit("revoked keys", raw.revoked.len(), MAX_REVOKED)?;
@@ -323,7 +321,7 @@ impl PolicyDocument {
     }
 
     /// The expiry.
-    pub fn expires(&self) -> OffsetDateTime {
+    pub fn expires(&self) -> Timestamp {
         self.parts.expires
     }
 
@@ -355,15 +353,6 @@ impl PolicyDocument {
             .filter(|c| !self.is_revoked(&c.key))
             .collect()
     }
-}
-
-/// `expires` in RFC 3339; refused if it cannot be written so (years past 9999, offsets with
-/// seconds).
-fn format_expires(t: &OffsetDateTime) -> Result<String, PolicyError> {
-    t.format(&Rfc3339).map_err(|_| PolicyError::InvalidExpires {
-        value: format!("{t:?}"),
-        source: None,
-    })
 }
 
 fn to_usize(n: u64) -> usize {

@@ -1,8 +1,8 @@
 //! Errors of reading, signing and verifying a trust policy (spec/policy.md §9).
 
 use sceau_core::dsse::EnvelopeError;
+use sceau_core::Timestamp;
 use sceau_sign::{KeyError, KeyId, SignError};
-use time::OffsetDateTime;
 
 use super::{PAYLOAD_TYPE_POLICY, POLICY_TYPE};
 
@@ -60,7 +60,7 @@ pub enum PolicyError {
         value: String,
         /// The parser's complaint, when there is one.
         #[source]
-        source: Option<time::error::Parse>,
+        source: Option<sceau_core::TimestampError>,
     },
     /// A list holds more entries than the limit (spec/policy.md §3.1).
     #[error("the policy lists {count} {what}, over the limit of {limit}")]
@@ -278,9 +278,9 @@ pub enum PolicyError {
         /// The policy version.
         version: u64,
         /// Its expiry.
-        expires: OffsetDateTime,
+        expires: Timestamp,
         /// The verification time given.
-        now: OffsetDateTime,
+        now: Timestamp,
     },
 }
 
@@ -292,9 +292,8 @@ fn scope_suffix(scope: &Option<String>) -> String {
 }
 
 /// RFC 3339 if it can be written so, else the debug form.
-pub(crate) fn show_time(t: &OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| format!("{t:?}"))
+pub(crate) fn show_time(t: &Timestamp) -> String {
+    t.to_string()
 }
 
 /// At most `n` characters of untrusted text, for error messages.

@@ -1,16 +1,17 @@
 //! Tests of policy parsing, signing, chains and scopes.
 
 use sceau_core::dsse::{Envelope, EnvelopeSignature};
+use sceau_core::Timestamp;
 use sceau_sign::{KeyError, KeyId, PublicKey, SecretKey};
 use serde_json::{json, Value};
 use time::macros::datetime;
-use time::OffsetDateTime;
 
 use super::*;
+use crate::signer::Signer;
 use crate::trust::{Claimed, Exclusion, PolicyTrust, TrustResolver};
 
-const NOW: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
-const LATER: OffsetDateTime = datetime!(2030-01-01 00:00 UTC);
+const NOW: Timestamp = Timestamp::from_const(datetime!(2026-01-01 00:00 UTC));
+const LATER: Timestamp = Timestamp::from_const(datetime!(2030-01-01 00:00 UTC));
 
 fn key(n: u8) -> SecretKey {
     SecretKey::from_seed(&[n; 32])
@@ -254,8 +255,8 @@ fn valid_two_of_three_policy_verifies() {
     assert_eq!(
         p.signed_by(),
         &[
-            ("alice".to_owned(), a.key_id()),
-            ("bob".to_owned(), b.key_id())
+            Signer::new("alice", a.key_id()),
+            Signer::new("bob", b.key_id())
         ]
     );
 }
@@ -264,7 +265,10 @@ fn valid_two_of_three_policy_verifies() {
 fn expired_policy_is_refused() {
     let (a, b) = (key(1), key(2));
     let env = sign_policy(&two_of_three(1), &[&a, &b]).unwrap();
-    for now in [LATER, datetime!(2031-06-01 12:00 UTC)] {
+    for now in [
+        LATER,
+        Timestamp::from_const(datetime!(2031-06-01 12:00 UTC)),
+    ] {
         let err = verify_root(&env, now).unwrap_err();
         assert!(
             matches!(err, PolicyError::Expired { version: 1, expires, now: n } if expires == LATER && n == now),
@@ -272,7 +276,11 @@ fn expired_policy_is_refused() {
         );
         assert!(err.to_string().contains("2030-01-01T00:00:00Z"), "{err}");
     }
-    assert!(verify_root(&env, datetime!(2029-12-31 23:59:59 UTC)).is_ok());
+    assert!(verify_root(
+        &env,
+        Timestamp::from_const(datetime!(2029-12-31 23:59:59 UTC))
+    )
+    .is_ok());
 }
 
 #[test]
@@ -449,8 +457,8 @@ fn rotation_signed_by_old_and_new_thresholds_is_accepted() {
     assert_eq!(
         p.signed_by(),
         &[
-            ("dan".to_owned(), key(4).key_id()),
-            ("erin".to_owned(), key(5).key_id())
+            Signer::new("dan", key(4).key_id()),
+            Signer::new("erin", key(5).key_id())
         ]
     );
     // And on to version 3, signed by version 2's keys only (its own are the same).
@@ -552,7 +560,7 @@ fn version_gap_and_rollback_are_refused() {
 fn only_the_last_policy_must_be_unexpired() {
     let old = {
         let mut p = two_of_three(1).into_parts();
-        p.expires = datetime!(2025-01-01 00:00 UTC);
+        p.expires = Timestamp::from_const(datetime!(2025-01-01 00:00 UTC));
         doc(p)
     };
     let pinned = sign_policy(&old, &[&key(1), &key(2)]).unwrap();
@@ -566,7 +574,7 @@ fn only_the_last_policy_must_be_unexpired() {
     assert!(matches!(err, PolicyError::Expired { version: 1, .. }));
 
     let mut p2 = rotated(2).into_parts();
-    p2.expires = datetime!(2025-06-01 00:00 UTC);
+    p2.expires = Timestamp::from_const(datetime!(2025-06-01 00:00 UTC));
     let v2 = sign_policy(&doc(p2), &[&key(1), &key(2), &key(4), &key(5)]).unwrap();
     assert!(matches!(
         verify_chain(&pinned, &[v2], NOW),
@@ -733,8 +741,8 @@ fn key_windows_parse_round_trip_and_exclude_by_signing_time() {
     let (a, b) = (key(1), key(2));
     let mut p = parts(1, &[("alice", &a), ("bob", &b)], 1);
     p.maintainers[1].window = KeyWindow {
-        from: Some(datetime!(2026-01-01 00:00 UTC)),
-        until: Some(datetime!(2027-01-01 00:00 UTC)),
+        from: Some(Timestamp::from_const(datetime!(2026-01-01 00:00 UTC))),
+        until: Some(Timestamp::from_const(datetime!(2027-01-01 00:00 UTC))),
     };
     let d = PolicyDocument::new(p).unwrap();
     let text = String::from_utf8(d.to_payload()).unwrap();
@@ -752,7 +760,7 @@ fn key_windows_parse_round_trip_and_exclude_by_signing_time() {
 
     let v = verify_root(&sign_policy(&d, &[&key(1)]).unwrap(), NOW).unwrap();
     let trust = PolicyTrust::new(&v);
-    let at = |t: Option<OffsetDateTime>| {
+    let at = |t: Option<Timestamp>| {
         trust
             .trust_for(&Claimed {
                 name: "org/model",
@@ -760,12 +768,18 @@ fn key_windows_parse_round_trip_and_exclude_by_signing_time() {
             })
             .unwrap()
     };
-    let inside = at(Some(datetime!(2026-06-01 00:00 UTC)));
+    let inside = at(Some(Timestamp::from_const(datetime!(2026-06-01 00:00 UTC))));
     assert_eq!(inside.keys.len(), 2);
     assert!(inside.excluded.is_empty());
     for (t, check) in [
-        (Some(datetime!(2025-12-31 00:00 UTC)), WindowCheck::TooEarly),
-        (Some(datetime!(2027-01-01 00:00 UTC)), WindowCheck::TooLate),
+        (
+            Some(Timestamp::from_const(datetime!(2025-12-31 00:00 UTC))),
+            WindowCheck::TooEarly,
+        ),
+        (
+            Some(Timestamp::from_const(datetime!(2027-01-01 00:00 UTC))),
+            WindowCheck::TooLate,
+        ),
         (None, WindowCheck::NoTime),
     ] {
         let out = at(t);

@@ -1,8 +1,9 @@
 //! Verifying a pinned policy and a chain of updates from it (spec/policy.md §5–§7).
 
+use crate::signer::Signer;
 use sceau_core::dsse::Envelope;
+use sceau_core::Timestamp;
 use sceau_sign::{KeyId, PublicKey};
-use time::OffsetDateTime;
 
 use super::{
     Certifier, Maintainer, PolicyDocument, PolicyError, ReleaseScope, PAYLOAD_TYPE_POLICY,
@@ -16,7 +17,7 @@ use crate::threshold::count_signers;
 #[derive(Clone, Debug)]
 pub struct VerifiedPolicy {
     document: PolicyDocument,
-    signed_by: Vec<(String, KeyId)>,
+    signed_by: Vec<Signer>,
     pinned_version: u64,
 }
 
@@ -33,7 +34,7 @@ impl VerifiedPolicy {
     }
 
     /// When the policy expires.
-    pub fn expires(&self) -> OffsetDateTime {
+    pub fn expires(&self) -> Timestamp {
         self.document.expires()
     }
 
@@ -69,7 +70,7 @@ impl VerifiedPolicy {
 
     /// The maintainers whose signatures on the policy counted toward its own threshold,
     /// as (name, key id).
-    pub fn signed_by(&self) -> &[(String, KeyId)] {
+    pub fn signed_by(&self) -> &[Signer] {
         &self.signed_by
     }
 
@@ -106,10 +107,7 @@ impl VerifiedPolicy {
 /// Verifies a policy used directly, as pinned by the user (spec/policy.md §5): its payload
 /// type and content pass the checks of spec/policy.md §1–§3, at least `threshold` distinct
 /// non-revoked maintainers of the policy itself signed it, and it has not expired at `now`.
-pub fn verify_root(
-    envelope: &Envelope,
-    now: OffsetDateTime,
-) -> Result<VerifiedPolicy, PolicyError> {
+pub fn verify_root(envelope: &Envelope, now: Timestamp) -> Result<VerifiedPolicy, PolicyError> {
     verify_chain(envelope, &[], now)
 }
 
@@ -127,7 +125,7 @@ pub fn verify_root(
 pub fn verify_chain(
     pinned: &Envelope,
     updates: &[Envelope],
-    now: OffsetDateTime,
+    now: Timestamp,
 ) -> Result<VerifiedPolicy, PolicyError> {
     let mut current = open(pinned)?;
     let mut signed_by = own_threshold(pinned, &current)?;
@@ -199,7 +197,7 @@ pub(crate) fn open(envelope: &Envelope) -> Result<PolicyDocument, PolicyError> {
 fn own_threshold(
     envelope: &Envelope,
     document: &PolicyDocument,
-) -> Result<Vec<(String, KeyId)>, PolicyError> {
+) -> Result<Vec<Signer>, PolicyError> {
     let count = count_signers(envelope, &document.active_maintainers());
     if !count.meets(document.threshold()) {
         return Err(PolicyError::BelowThreshold {

@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::cyclonedx::{NS, SCHEMA_URI};
-use crate::digest::Sha256Digest;
-use crate::statement::{Statement, StatementError, PREDICATE_CYCLONEDX, STATEMENT_TYPE};
+use sceau_core::cyclonedx::{NS, SCHEMA_URI};
+use sceau_core::digest::Sha256Digest;
+use sceau_core::statement::{Statement, StatementError, PREDICATE_CYCLONEDX, STATEMENT_TYPE};
 
 /// Largest standard file accepted, checked before parsing (spec/attestations.md §1.3).
 pub const MAX_STANDARD_BYTES: usize = 1024 * 1024;
@@ -312,7 +312,7 @@ impl Standard {
             what: "standard file",
             reason,
         };
-        crate::json::check_unique_keys(bytes).map_err(|e| malformed(e.0))?;
+        sceau_core::json::check_unique_keys(bytes).map_err(|e| malformed(e.0))?;
         let raw: RawStandard =
             serde_json::from_slice(bytes).map_err(|e| malformed(e.to_string()))?;
         let levels = raw
@@ -837,7 +837,7 @@ impl Certification<'_> {
                 "tools": {"components": [{
                     "type": "application",
                     "name": "sceau",
-                    "version": crate::TOOL_VERSION,
+                    "version": sceau_core::TOOL_VERSION,
                 }]},
                 "component": {
                     "type": "machine-learning-model",
@@ -853,7 +853,7 @@ impl Certification<'_> {
         });
         Ok(Statement {
             type_: STATEMENT_TYPE.into(),
-            subject: vec![crate::statement::Subject {
+            subject: vec![sceau_core::statement::Subject {
                 name: format!("{}@{}", self.release_name, self.release_version),
                 digest: [("sha256".to_owned(), self.record.to_hex())].into(),
             }],
