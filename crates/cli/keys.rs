@@ -150,14 +150,13 @@ pub fn load_secret(path: &Path, pass: &PassphraseSource) -> Result<SecretKey, Cl
     }
 }
 
-#[allow(clippy::print_stderr)]
 fn warn_if_world_readable(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(m) = std::fs::metadata(path) {
             if m.permissions().mode() & 0o077 != 0 {
-                eprintln!(
+                errln!(
                     "warning: {} is readable by other users (mode {:o}); run: chmod 600 {}",
                     path.display(),
                     m.permissions().mode() & 0o777,

@@ -1,6 +1,5 @@
 //! The `sceau` command line: parses, calls the library, renders, exits.
 #![forbid(unsafe_code)]
-#![allow(clippy::print_stderr)]
 
 #[macro_use]
 mod out;
@@ -43,11 +42,13 @@ fn main() -> ExitCode {
         args::Command::Report(a) => commands::report::run(a),
         args::Command::Grant(a) => commands::grant::run(a),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let code = match result {
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(e.code)
+            errln!("{e}");
+            e.code
         }
-    }
+    };
+    // Whatever happened to standard output, a failure stays a failure.
+    ExitCode::from(out::final_code(code))
 }

@@ -120,10 +120,8 @@ pub fn write_atomic(
 pub fn emit(target: &OutTarget, bytes: &[u8], force: bool) -> Result<(), CliError> {
     match target {
         OutTarget::Stdout => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|()| out.flush())
-                .context("cannot write to standard output")?;
+            // A write error is remembered for the exit code, never turned into a verdict.
+            crate::out::write_stdout(bytes);
             Ok(())
         }
         OutTarget::File(p) => write_atomic(p, bytes, force, None),

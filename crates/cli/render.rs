@@ -1,5 +1,4 @@
 //! Human and JSON rendering. Data on standard output, diagnostics on standard error.
-#![allow(clippy::print_stderr)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -229,7 +228,7 @@ pub fn print_scan(s: &ScanSummary, to_stderr: bool) {
         None => {}
     }
     if to_stderr {
-        eprint!("{t}");
+        crate::out::write_stderr(t.as_bytes());
     } else {
         out!("{t}");
     }
@@ -262,7 +261,7 @@ pub fn print_json<T: Serialize>(v: &T) -> Result<(), CliError> {
 /// Prints warnings on standard error.
 pub fn print_warnings(ws: &[sceau_scan::Warning]) {
     for w in ws {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
 }
 

@@ -76,9 +76,8 @@ pub fn open_cache(
         }
     };
     let cache = sceau_scan::DigestCache::open(&dir);
-    #[allow(clippy::print_stderr)]
     for w in cache.warnings() {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     Ok(Some(std::sync::Arc::new(cache)))
 }
@@ -87,9 +86,8 @@ pub fn open_cache(
 pub fn save_cache(cache: Option<&sceau_scan::DigestCache>) {
     if let Some(c) = cache {
         if let Err(e) = c.save() {
-            #[allow(clippy::print_stderr)]
             {
-                eprintln!(
+                errln!(
                     "warning: digest cache {} not saved: {e}",
                     c.path().display()
                 );

@@ -11,10 +11,12 @@ use sceau_core::Timestamp;
 use sceau_lineage::grant::GrantFile;
 use sceau_lineage::WalkOptions;
 use sceau_pipeline::verify::{TrustRoot, Verification};
-use sceau_verify::policy::{read_policy_envelope, verify_chain, PolicyError, VerifiedPolicy};
+use sceau_verify::policy::{
+    read_policy_envelope, verify_chain, PolicyError, ReleasePattern, VerifiedPolicy,
+};
 use sceau_verify::record::VerifiedRecord;
 use sceau_verify::store::{Loose, RecordSource, Sources, Store};
-use sceau_verify::trust::Trust;
+use sceau_verify::trust::{KeyTrust, TrustedKey};
 
 use crate::args::{AncestryArgs, TrustArgs};
 use crate::error::{CliError, EXIT_FAILED};
@@ -31,7 +33,7 @@ pub struct LoadedTrust {
 }
 
 enum Loaded {
-    Keys(Trust),
+    Keys(KeyTrust),
     Policy(Box<VerifiedPolicy>, usize),
     PolicyFailed { file: String, error: String },
 }
@@ -98,20 +100,25 @@ impl LoadedTrust {
             return Err(CliError::input(anyhow!("no trust given"))
                 .hint("pass --key MAINTAINER.pub (repeatable) or --policy POLICY"));
         }
-        let mut list = Vec::new();
+        let mut keys = Vec::new();
         for k in &args.key {
-            let (pk, comment) = load_public(k)?;
-            list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
+            let (scope, path) = key_scope(k)?;
+            let (key, comment) = load_public(&path)?;
+            keys.push(TrustedKey {
+                name: comment.unwrap_or_else(|| path.display().to_string()),
+                key,
+                scope,
+            });
         }
         let threshold = args.threshold.unwrap_or(1);
-        if threshold > list.len() {
+        if threshold > keys.len() {
             return Err(CliError::input(anyhow!(
                 "--threshold {threshold} is more than the {} key(s) given",
-                list.len()
+                keys.len()
             )));
         }
         Ok(LoadedTrust {
-            trust: Loaded::Keys(Trust::keys(list, threshold, "--key")),
+            trust: Loaded::Keys(KeyTrust { keys, threshold }),
             now,
             at_least,
         })
@@ -142,6 +149,25 @@ impl LoadedTrust {
             _ => None,
         }
     }
+}
+
+/// `--key PUB` (a file: bare, for the release being verified) or `--key 'PATTERN=PUB'` (bound
+/// to the release names PATTERN matches: `org/name` or `org/*`, spec/verify.md §2.2). A value
+/// that names an existing file is a file, whatever it holds.
+fn key_scope(arg: &Path) -> Result<(Option<ReleasePattern>, PathBuf), CliError> {
+    if arg.exists() {
+        return Ok((None, arg.to_owned()));
+    }
+    let text = arg.to_string_lossy();
+    let Some((pattern, file)) = text.split_once('=') else {
+        return Ok((None, arg.to_owned()));
+    };
+    let pattern = ReleasePattern::parse(pattern).map_err(|e| {
+        CliError::input(anyhow::Error::new(e).context(format!("--key {text:?}"))).hint(
+            "bind a key to release names as --key 'ORG/*=KEY.pub' or --key 'ORG/NAME=KEY.pub'",
+        )
+    })?;
+    Ok((Some(pattern), PathBuf::from(file)))
 }
 
 /// The record of a verification, when its own checks passed; otherwise a failure (exit 1)
@@ -237,7 +263,6 @@ impl Ancestry {
 
 /// Prints, as warnings, the `--grant` files a walk did not count or use (`lineage grant`
 /// checks), for the commands that show no report.
-#[allow(clippy::print_stderr)]
 pub fn warn_grants(v: &Verification) {
     for c in v
         .report
@@ -245,7 +270,7 @@ pub fn warn_grants(v: &Verification) {
         .iter()
         .filter(|c| c.id == sceau_verify::report::CheckId::Grant)
     {
-        eprintln!("warning: {}", clean(&c.detail));
+        errln!("warning: {}", clean(&c.detail));
     }
 }
 

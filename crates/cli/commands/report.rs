@@ -42,17 +42,17 @@ pub fn run(args: &ReportArgs) -> CliResult {
     } else {
         let trust = LoadedTrust::load(&args.trust)?;
         if let Some(e) = trust.policy_failure() {
-            eprintln!("error: {}", clean(&e.error.to_string()));
-            eprintln!("no report written: the record cannot be verified");
+            errln!("error: {}", clean(&e.error.to_string()));
+            errln!("no report written: the record cannot be verified");
             return Ok(EXIT_FAILED);
         }
         let v = pipeline::verify(Request::new(&bytes, trust.root(), trust.now));
         let Some(rec) = v.verified_record() else {
-            eprintln!("error: {} does not verify:", args.record.display());
+            errln!("error: {} does not verify:", args.record.display());
             for c in v.record_failures() {
-                eprintln!("  {}: {}", c.name(), clean(&c.detail));
+                errln!("  {}: {}", c.name(), clean(&c.detail));
             }
-            eprintln!("no report written: run `sceau verify` for the full report");
+            errln!("no report written: run `sceau verify` for the full report");
             return Ok(EXIT_FAILED);
         };
         (
@@ -93,7 +93,7 @@ pub fn run(args: &ReportArgs) -> CliResult {
     }
     emit(&target, &out, args.force)?;
     if let OutTarget::File(p) = &target {
-        eprintln!(
+        errln!(
             "AI Act report ({} covered, {} partial, {} missing, {} waived) written to {}{}",
             report.summary.covered,
             report.summary.partial,

@@ -57,14 +57,13 @@ pub fn run(args: &ScanArgs) -> CliResult {
 
 /// `SCEAU_TIMINGS=1`: one line on standard error with the start-up and phase timings that
 /// scripts/bench.sh reports (BENCHMARKS.md).
-#[allow(clippy::print_stderr)]
 fn print_timings(run_start: Instant, scan_start: Instant, bytes: u64) {
     let ms = |a: Instant, b: Instant| b.saturating_duration_since(a).as_secs_f64() * 1e3;
     let now = Instant::now();
     let first = sceau_scan::hash::first_read_at().map_or(-1.0, |t| ms(run_start, t));
     let (hs, he) = sceau_scan::hash::last_hashing_phase().unwrap_or((scan_start, scan_start));
     let hash_ms = ms(hs, he);
-    eprintln!(
+    errln!(
         "timings: first_byte_ms={first:.3} walk_ms={:.3} hash_ms={hash_ms:.3} hash_mb_s={:.1} after_hash_ms={:.3} total_ms={:.3}",
         ms(scan_start, hs),
         if hash_ms > 0.0 { bytes as f64 / 1e3 / hash_ms } else { 0.0 },

@@ -77,9 +77,8 @@ pub fn run(args: &SignArgs) -> CliResult {
         );
     }
     render::print_warnings(&sealed.scan.warnings);
-    #[allow(clippy::print_stderr)]
     for w in &sealed.claim_warnings {
-        eprintln!("warning: {}", clean(w));
+        errln!("warning: {}", clean(w));
     }
     Ok(0)
 }

@@ -7,7 +7,7 @@ use sceau_core::Timestamp;
 use sceau_verify::record::MAX_FUTURE_SKEW;
 use sceau_verify::report::{CheckId, Report};
 use sceau_verify::threshold::count_signers;
-use sceau_verify::trust::{Claimed, TrustResolver};
+use sceau_verify::trust::{Claimed, Role, TrustResolver};
 
 use crate::{LicenceGrant, Lineage, VerifiedGrant};
 
@@ -97,6 +97,7 @@ impl GrantFile {
         let claimed = Claimed {
             name: &g.ancestor_name,
             signed_at: Some(g.issued),
+            role: Role::Ancestor,
         };
         let Some(trust) = resolver.trust_for(&claimed) else {
             return Err(GrantRefused::NoTrust(g.ancestor_name.clone()));

@@ -21,7 +21,7 @@ use sceau_verify::record::{read_unverified, verify_record, VerifiedRecord};
 use sceau_verify::report::{CheckId, Report};
 use sceau_verify::signer::{self, Signer};
 use sceau_verify::store::RecordSource;
-use sceau_verify::trust::TrustResolver;
+use sceau_verify::trust::{Role, TrustResolver};
 
 pub mod grant;
 mod licence;
@@ -363,7 +363,7 @@ impl Walker<'_> {
         // The trust that applies is chosen by the record's own name (spec/lineage.md §3.2,
         // spec/verify.md §2.2). A record that verifies names the node; one that does not is
         // read unverified only to name it, or found unreadable.
-        let v = verify_record(&bytes, self.trust, self.now, None);
+        let v = verify_record(&bytes, self.trust, Role::Ancestor, self.now, None);
         let outcome = match v.record {
             Some(rec) if v.report.passed() => Ok(rec),
             _ => {

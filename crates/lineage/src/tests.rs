@@ -15,7 +15,7 @@ use sceau_verify::record::verify_record;
 use sceau_verify::report::{Outcome, Stage};
 use sceau_verify::signer::Signer;
 use sceau_verify::store::Loose;
-use sceau_verify::trust::{Claimed, FixedTrust, PolicyTrust, Trust};
+use sceau_verify::trust::{Claimed, KeyTrust, PolicyTrust, Role, Trust, TrustedKey};
 
 const NOW: Timestamp = Timestamp::from_const(datetime!(2026-02-01 00:00 UTC));
 
@@ -174,8 +174,11 @@ impl OrgTrust {
 }
 
 impl TrustResolver for OrgTrust {
-    fn reads_payload(&self) -> bool {
-        true
+    fn candidates(&self, _role: Role) -> Vec<(String, PublicKey)> {
+        self.0
+            .iter()
+            .map(|(p, k)| (format!("{}maintainer", p.trim_end_matches('/')), *k))
+            .collect()
     }
 
     fn trust_for(&self, claimed: &Claimed<'_>) -> Option<Trust> {
@@ -191,7 +194,7 @@ impl TrustResolver for OrgTrust {
 }
 
 fn verified(s: &Signed, trust: &dyn TrustResolver) -> VerifiedRecord {
-    let v = verify_record(&s.bytes, trust, NOW, None);
+    let v = verify_record(&s.bytes, trust, Role::Release, NOW, None);
     assert!(v.report.passed(), "{:#?}", v.report);
     v.record.unwrap()
 }
@@ -352,16 +355,26 @@ fn the_same_chain_passes_under_a_policy_with_release_scopes() {
         assert_eq!(l.passed(), with_a, "{:#?}", l.findings);
         if !with_a {
             let f = only(&l, FindingKind::UnverifiedAncestor);
+            // alice signed org-a/base, but the policy binds org-a/* to dave alone.
             assert!(
-                f.detail.contains("policy v1 for release \"org-a/base\""),
+                f.detail.contains("no trusted key signed")
+                    && f.detail.contains(&key(1).key_id().to_string())
+                    && f.detail.contains("dave"),
                 "{}",
                 f.detail
             );
         }
     }
-    // --key mode: one key for every name; B and C are not signed by it.
-    let fixed = FixedTrust(Trust::keys(vec![("k".into(), key(3).public())], 1, "--key"));
-    let l = walk_with(&fam, &c, &fixed, &WalkOptions::default());
+    // --key mode: C's key given bare vouches for C alone: its ancestors are not trusted.
+    let bare = KeyTrust {
+        keys: vec![TrustedKey {
+            name: "k".into(),
+            key: key(3).public(),
+            scope: None,
+        }],
+        threshold: 1,
+    };
+    let l = walk_with(&fam, &c, &bare, &WalkOptions::default());
     assert_eq!(l.findings_of(FindingKind::UnverifiedAncestor).count(), 2);
 }
 
@@ -375,9 +388,13 @@ fn an_untrusted_base_is_an_unverified_ancestor_unless_allowed() {
     assert_eq!(kinds(&l), vec![(FindingKind::UnverifiedAncestor, true)]);
     let f = &l.findings[0];
     assert_eq!(f.node, a.digest);
-    assert!(f
-        .detail
-        .contains("nobody is trusted to sign releases named \"org-a/base\""));
+    // Nobody trusted signed org-a/base: its signer's key id is named.
+    assert!(
+        f.detail.contains("no trusted key signed")
+            && f.detail.contains(&key(1).key_id().to_string()),
+        "{}",
+        f.detail
+    );
     assert!(matches!(
         l.nodes[&a.digest].status,
         NodeStatus::Unverified { .. }
@@ -1087,7 +1104,7 @@ fn a_grant_from_the_ancestor_exempts_the_release() {
             child_name: "org-b/ft".into(),
             licence: licence.into(),
         },
-        signers: vec![Signer::new("org-a maintainer", key(1).key_id())],
+        signers: vec![Signer::new("org-a maintainer", key(1).public())],
     };
     let opts = WalkOptions {
         grants: vec![grant("Apache-2.0")],

@@ -11,7 +11,7 @@ use sceau_core::{Parent, RecordId, Relation, Release, Timestamp};
 use sceau_scan::{Progress, Scan, ScanError, ScanOptions};
 use sceau_sign::{SecretKey, SignError};
 use sceau_verify::record::{read_unverified, verify_record, RecordError};
-use sceau_verify::trust::{FixedTrust, Trust};
+use sceau_verify::trust::{FixedTrust, Role, Trust};
 
 /// A parent record given to `sign --parent`, as read by the caller.
 pub struct ParentInput<'a> {
@@ -147,7 +147,7 @@ pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
         1,
         "the signing key",
     ));
-    let check = verify_record(&record, &trust, req.now, None);
+    let check = verify_record(&record, &trust, Role::Release, req.now, None);
     let id = match &check.record {
         Some(r) if check.report.passed() && *r.release() == scan.release => r.id(),
         _ => return Err(SealError::SelfCheck),

@@ -17,13 +17,16 @@ use sceau_verify::record::{skip_rest, verify_record, TreeCheck, VerifiedRecord};
 use sceau_verify::report::{Check, CheckId, Outcome, Report, Stage};
 use sceau_verify::store::RecordSource;
 use sceau_verify::tree::TreeDiff;
-use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
+#[cfg(test)]
+use sceau_verify::trust::TrustedKey;
+use sceau_verify::trust::{KeyTrust, PolicyTrust, Role, TrustResolver};
 
 /// Whom the verifier trusts.
 #[derive(Clone, Copy, Debug)]
 pub enum TrustRoot<'a> {
-    /// `--key` files: the same keys and threshold for every name, no expiry, no certifiers.
-    Keys(&'a Trust),
+    /// `--key` files, each bound to the release being verified or to the names its pattern
+    /// matches; no expiry, no certifiers.
+    Keys(&'a KeyTrust),
     /// A verified policy chain.
     Policy {
         /// The last policy of the chain.
@@ -182,7 +185,7 @@ pub fn verify(req: Request<'_>) -> Verification {
                 CheckId::Policy,
                 "no policy: trusting the --key files given (no expiry or revocation to check)",
             );
-            (Box::new(FixedTrust(t.clone())), None)
+            (Box::new(t.clone()), None)
         }
         TrustRoot::Policy {
             policy,
@@ -205,7 +208,7 @@ pub fn verify(req: Request<'_>) -> Verification {
     };
 
     // Steps 2–7: scope, envelope, signatures, payload, signing time, tree.
-    let v = verify_record(record, resolver.as_ref(), now, tree);
+    let v = verify_record(record, resolver.as_ref(), Role::Release, now, tree);
     report.extend(v.report);
     out.tree = v.tree;
 
@@ -451,7 +454,14 @@ mod tests {
     fn every_check_is_listed_whatever_stops_the_run() {
         let alice = key(1);
         let good = record("2026-01-01T00:00:00Z", &alice);
-        let trust = Trust::keys(vec![("alice".into(), alice.public())], 1, "--key");
+        let trust = KeyTrust {
+            keys: vec![TrustedKey {
+                name: "alice".into(),
+                key: alice.public(),
+                scope: None,
+            }],
+            threshold: 1,
+        };
         let required = [Required::parse("mof-openness").unwrap()];
         let mut not_json = good.clone();
         not_json.truncate(10);

@@ -12,9 +12,9 @@ use sceau_scan::Progress;
 
 use crate::report::{CheckId, Outcome, Report, Stage};
 use crate::signer::Signer;
-use crate::threshold::{count_signers, SignerCount};
+use crate::threshold::{count_signers, SignerCount, MAX_LISTED_HINTS};
 use crate::tree::{compare_tree, TreeDiff, TreeHashing};
-use crate::trust::{Claimed, Exclusion, Trust, TrustResolver};
+use crate::trust::{Claimed, Exclusion, Role, Trust, TrustResolver};
 
 /// How far in the future a signing time may lie before it is refused (clock skew).
 pub const MAX_FUTURE_SKEW: time::Duration = time::Duration::minutes(5);
@@ -234,9 +234,6 @@ pub fn read_unverified(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
     })
 }
 
-/// The payload parsed into a Statement, its subjects and the release.
-type Parsed = (Statement, Vec<FileSubject>, Release);
-
 /// The signing time a record carries (the BOM's `metadata.timestamp`, spec/record.md §3):
 /// `None` when absent, `Some(Err(_))` when it is not RFC 3339.
 pub fn signing_time(statement: &Statement) -> Option<Result<Timestamp, TimestampError>> {
@@ -247,15 +244,16 @@ pub fn signing_time(statement: &Statement) -> Option<Result<Timestamp, Timestamp
     Some(Timestamp::parse_rfc3339(text))
 }
 
-/// Verifies a record file's bytes under the trust `resolver` gives it at `now`, then
-/// (optionally) a tree (spec/verify.md §2). Signatures are checked over the envelope's PAE
-/// before the payload is used. When the trust depends on the record's name and signing time
-/// (a policy, spec/verify.md §2.2), the payload is read once before the signatures are
-/// counted, and that same reading of those same bytes is what is used once they verify;
-/// otherwise it is read only after.
+/// Verifies a record file's bytes, in `role`, under the trust `resolver` gives it at `now`,
+/// then (optionally) a tree (spec/verify.md §2). Signatures are checked over the envelope's PAE
+/// against every key that could count in the role before anything in the payload is read; the
+/// payload is parsed only once one of them signed, and then gives the name and signing time
+/// that choose the keys that count (§2.2). Nothing beyond the envelope of a record no trusted
+/// key signed is ever parsed.
 pub fn verify_record(
     bytes: &[u8],
     resolver: &dyn TrustResolver,
+    role: Role,
     now: Timestamp,
     tree: Option<TreeCheck<'_>>,
 ) -> RecordCheck {
@@ -297,33 +295,70 @@ pub fn verify_record(
     }
     report.pass(CheckId::PayloadType, PAYLOAD_TYPE_INTOTO);
 
-    // Under a policy, the name and signing time choose the keys (spec/verify.md §2.2).
-    let early: Option<Result<Parsed, RecordError>> = resolver
-        .reads_payload()
-        .then(|| parse_payload(&env.payload));
-    let claimed = match &early {
-        Some(Ok((st, _, rel))) => Claimed {
-            name: &rel.name,
-            signed_at: signing_time(st).and_then(Result::ok),
-        },
-        _ => Claimed {
-            name: "",
-            signed_at: None,
-        },
+    // Signatures before anything in the payload is read (spec/verify.md §2.1): against every
+    // key that could count in this role, whatever the record's name.
+    let candidates = resolver.candidates(role);
+    if candidates.is_empty() {
+        report.fail(
+            CheckId::Threshold,
+            match role {
+                Role::Release => "no key is trusted: nothing can verify".to_owned(),
+                Role::Ancestor => "no key is bound to any ancestor's name (bare --key files vouch \
+                                   for the release being verified only: give --key 'ORG/*=PUB' \
+                                   or a policy release scope)"
+                    .to_owned(),
+            },
+        );
+        return stop(report);
+    }
+    let all = count_signers(&env, &candidates);
+    if all.distinct() == 0 {
+        let source = match role {
+            Role::Release => "the keys given for this release".to_owned(),
+            Role::Ancestor => "the keys bound to ancestors' names".to_owned(),
+        };
+        let trust = Trust::keys(candidates, 1, &source);
+        report.fail(
+            CheckId::Threshold,
+            format!(
+                "below threshold: no trusted key signed: {}",
+                threshold_detail(&all, &trust, 0)
+            ),
+        );
+        return stop(report);
+    }
+
+    // A candidate signed: the payload says which name, hence which keys count (§2.2).
+    let (statement, subjects, release) = match parse_payload(&env.payload) {
+        Ok(p) => p,
+        Err(e) => {
+            report.fail(CheckId::Statement, e.to_string());
+            return stop(report);
+        }
+    };
+    let claimed = Claimed {
+        name: &release.name,
+        signed_at: signing_time(&statement).and_then(Result::ok),
+        role,
     };
     let Some(trust) = resolver.trust_for(&claimed) else {
         report.fail(
             CheckId::Threshold,
             format!(
-                "nobody is trusted to sign releases named {:?}",
-                claimed.name
+                "nobody is trusted to sign releases named {:?}{}",
+                claimed.name,
+                match role {
+                    Role::Release => "",
+                    Role::Ancestor =>
+                        " as an ancestor (bare --key files vouch for the \
+                                       release being verified only: give --key 'ORG/*=PUB' or \
+                                       a policy release scope)",
+                }
             ),
         );
         return stop(report);
     };
-
-    // Signatures before anything in the payload is used (spec/verify.md §2.1).
-    let signers = count_signers(&env, &trust.keys);
+    let signers = all.restrict(&trust.keys);
     let excluded = report_excluded(&env, &trust, &mut report);
     let detail = threshold_detail(&signers, &trust, excluded);
     if !signers.meets(trust.threshold) {
@@ -331,18 +366,6 @@ pub fn verify_record(
         return stop(report);
     }
     report.pass(CheckId::Threshold, detail);
-
-    let parsed = match early {
-        Some(p) => p,
-        None => parse_payload(&env.payload),
-    };
-    let (statement, subjects, release) = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            report.fail(CheckId::Statement, e.to_string());
-            return stop(report);
-        }
-    };
     report.pass(
         CheckId::Statement,
         format!(
@@ -567,11 +590,44 @@ fn threshold_detail(signers: &SignerCount, trust: &Trust, excluded: usize) -> St
     let untrusted = signers.untrusted_signatures.saturating_sub(excluded);
     if untrusted > 0 {
         detail.push_str(&format!("; {untrusted} signature(s) by untrusted keys"));
+        if !signers.untrusted_key_ids.is_empty() {
+            let ids: Vec<String> = signers
+                .untrusted_key_ids
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect();
+            detail.push_str(&format!(" (key ids {})", ids.join(", ")));
+        }
     }
     if signers.invalid_signatures > 0 {
         detail.push_str(&format!(
             "; {} invalid signature(s)",
             signers.invalid_signatures
+        ));
+    }
+    if signers.unchecked_signatures > 0 {
+        detail.push_str(&format!(
+            "; {} signature(s) without a key id not checked (over the budget of one trial per \
+             signature and per key)",
+            signers.unchecked_signatures
+        ));
+    }
+    if !signers.meets(trust.threshold) {
+        let ids: Vec<String> = trust
+            .keys
+            .iter()
+            .take(MAX_LISTED_HINTS)
+            .map(|(n, k)| format!("{n} ({})", k.key_id()))
+            .collect();
+        let more = trust.keys.len().saturating_sub(MAX_LISTED_HINTS);
+        detail.push_str(&format!(
+            "; trusted key(s): {}{}",
+            ids.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     detail

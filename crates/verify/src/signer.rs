@@ -2,25 +2,28 @@
 //! key id (spec/keys.md §1.1). One type, formatted one way, wherever signers are listed.
 use std::fmt;
 
-use sceau_sign::KeyId;
+use sceau_sign::{KeyId, PublicKey};
 use serde::{Serialize, Serializer};
 
 /// A trusted key that signed something.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signer {
     /// The key's name: the maintainer or certifier name in a policy, the comment of a `--key`
     /// file (its path when it has none).
     pub name: String,
     /// The key's id.
     pub key_id: KeyId,
+    /// The key.
+    pub key: PublicKey,
 }
 
 impl Signer {
     /// A signer.
-    pub fn new(name: impl Into<String>, key_id: KeyId) -> Signer {
+    pub fn new(name: impl Into<String>, key: PublicKey) -> Signer {
         Signer {
             name: name.into(),
-            key_id,
+            key_id: key.key_id(),
+            key,
         }
     }
 }

@@ -1,8 +1,14 @@
 //! Counting the distinct trusted keys that signed an envelope (spec/policy.md §4).
 //!
-//! A `keyid` is only a hint: every signature is tried against the trusted keys themselves,
-//! with sceau-sign's strict check (`verify_strict` over the DSSE pre-authentication
-//! encoding). Each distinct key counts once, however many signatures or key ids it has.
+//! A `keyid` pairs a signature with the key to try: a signature whose `keyid` names a trusted
+//! key is tried against that key only; one with an empty `keyid` is tried against the trusted
+//! keys that have no valid signature yet, within a budget of one trial per signature and per
+//! key; one whose `keyid` names no trusted key is not tried (it is a stranger's, or a hint
+//! rewritten in transit: it can be hidden that way, never forged). So checking an envelope
+//! costs at most `signatures + keys` verifications, each over the payload once, whatever an
+//! attacker puts in it (spec/policy.md §4.1). Each distinct key counts once, however many
+//! signatures or key ids it has, with sceau-sign's strict check (`verify_strict` over the DSSE
+//! pre-authentication encoding).
 
 use sceau_core::dsse::Envelope;
 use sceau_sign::PublicKey;
@@ -14,19 +20,27 @@ use crate::signer::Signer;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignerCount {
-    /// The distinct trusted keys with at least one valid signature, in
-    /// the order of the trusted list. Its length is what counts toward a threshold.
+    /// The distinct trusted keys with at least one valid signature, in the order of the
+    /// trusted list. Its length is what counts toward a threshold.
     pub valid: Vec<Signer>,
-    /// Signatures that verify under no trusted key although their `keyid` names one, or
-    /// that are not 64 bytes long: forged, corrupted, or over other bytes.
+    /// Signatures tried and found not to verify: forged, corrupted, over other bytes, or
+    /// under a `keyid` naming another trusted key than the one that made them.
     pub invalid_signatures: usize,
-    /// Signatures that verify under no trusted key and whose `keyid` names none: made by a
-    /// key that is not trusted here.
+    /// Signatures not tried because their `keyid` names no trusted key: made by a key that is
+    /// not trusted here (their key ids are in [`SignerCount::untrusted_key_ids`]).
     pub untrusted_signatures: usize,
-    /// Further valid signatures by a key already counted (the same key signing twice, or
-    /// under another key id); they add nothing.
+    /// The `keyid` hints of the untrusted signatures (at most [`MAX_LISTED_HINTS`], for
+    /// messages).
+    pub untrusted_key_ids: Vec<String>,
+    /// Further valid signatures by a key already counted (the same key signing twice); they
+    /// add nothing.
     pub repeated_signatures: usize,
+    /// Signatures with an empty `keyid` left untried because the trial budget was spent.
+    pub unchecked_signatures: usize,
 }
+
+/// Most `keyid` hints of untrusted signatures kept for messages.
+pub const MAX_LISTED_HINTS: usize = 8;
 
 impl SignerCount {
     /// How many distinct trusted keys signed.
@@ -39,55 +53,124 @@ impl SignerCount {
     pub fn meets(&self, threshold: usize) -> bool {
         threshold >= 1 && self.valid.len() >= threshold
     }
+
+    /// The signers among `trusted` only, named as `trusted` names them: how the signatures
+    /// checked against a wider set of keys (every key that could count, before the payload
+    /// was read) are counted for the keys trusted for this record. Signatures by the other
+    /// keys become untrusted ones. No signature is verified again.
+    pub fn restrict(&self, trusted: &[(String, PublicKey)]) -> SignerCount {
+        let mut out = SignerCount {
+            invalid_signatures: self.invalid_signatures,
+            untrusted_signatures: self.untrusted_signatures,
+            untrusted_key_ids: self.untrusted_key_ids.clone(),
+            repeated_signatures: self.repeated_signatures,
+            unchecked_signatures: self.unchecked_signatures,
+            ..SignerCount::default()
+        };
+        for (name, key) in trusted {
+            if out.valid.iter().any(|s| s.key == *key) {
+                continue;
+            }
+            if self.valid.iter().any(|s| s.key == *key) {
+                out.valid.push(Signer::new(name.clone(), *key));
+            }
+        }
+        for s in &self.valid {
+            if !out.valid.iter().any(|o| o.key == s.key) {
+                out.untrusted_signatures += 1;
+                if out.untrusted_key_ids.len() < MAX_LISTED_HINTS {
+                    out.untrusted_key_ids.push(s.key_id.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether a signature's `keyid` names `key`.
+fn hint_names(hint: &str, key: &PublicKey) -> bool {
+    hint == key.key_id().to_string()
 }
 
 /// Counts the distinct keys of `trusted` that have a valid signature on `env`
-/// (spec/policy.md §4.1–§4.2).
-///
-/// Every signature is tried against every trusted key (the key its `keyid` names first), so
-/// a wrong or missing `keyid` neither hides nor forges a signer. A key listed twice in
-/// `trusted`, under two names, counts once, under its first name.
+/// (spec/policy.md §4.1–§4.2), trying each signature against the key its `keyid` names, or,
+/// for an empty `keyid`, against the keys not yet matched within the trial budget (the module
+/// docs). A key listed twice in `trusted`, under two names, counts once, under its first name.
 pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerCount {
     // The distinct keys, first name kept.
-    let mut keys: Vec<(&str, &PublicKey, String)> = Vec::with_capacity(trusted.len());
+    let mut keys: Vec<(&str, &PublicKey)> = Vec::with_capacity(trusted.len());
     for (name, key) in trusted {
-        if !keys.iter().any(|(_, k, _)| *k == key) {
-            keys.push((name, key, key.key_id().to_string()));
+        if !keys.iter().any(|(_, k)| *k == key) {
+            keys.push((name, key));
         }
     }
     let pae = env.pae();
     let mut signed = vec![false; keys.len()];
     let mut count = SignerCount::default();
+    let mut budget = env.signatures.len().saturating_add(keys.len());
+    let mut unhinted = Vec::new();
     for sig in &env.signatures {
+        if sig.keyid.is_empty() {
+            unhinted.push(sig);
+            continue;
+        }
+        let Some(i) = keys.iter().position(|(_, k)| hint_names(&sig.keyid, k)) else {
+            count.untrusted_signatures += 1;
+            if count.untrusted_key_ids.len() < MAX_LISTED_HINTS {
+                count
+                    .untrusted_key_ids
+                    .push(sig.keyid.chars().take(64).collect());
+            }
+            continue;
+        };
+        budget = budget.saturating_sub(1);
+        if sig.sig.len() != 64 || !keys[i].1.verify(&pae, &sig.sig) {
+            count.invalid_signatures += 1;
+        } else if signed[i] {
+            count.repeated_signatures += 1;
+        } else {
+            signed[i] = true;
+        }
+    }
+    // Signatures without a hint: tried against the keys still unmatched, in order, while the
+    // budget lasts (one trial per signature and per key in all).
+    for sig in unhinted {
         if sig.sig.len() != 64 {
             count.invalid_signatures += 1;
             continue;
         }
-        // The hinted key first; the hint only orders the search.
-        let hinted = keys.iter().position(|(_, _, id)| *id == sig.keyid);
-        let order = hinted
-            .into_iter()
-            .chain((0..keys.len()).filter(|i| Some(*i) != hinted));
-        let mut matched = None;
-        for i in order {
+        let mut matched = false;
+        let mut tried = false;
+        for i in 0..keys.len() {
+            if signed[i] {
+                continue;
+            }
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            tried = true;
             if keys[i].1.verify(&pae, &sig.sig) {
-                matched = Some(i);
+                signed[i] = true;
+                matched = true;
                 break;
             }
         }
-        match matched {
-            Some(i) if signed[i] => count.repeated_signatures += 1,
-            Some(i) => signed[i] = true,
-            None if hinted.is_some() => count.invalid_signatures += 1,
-            None => count.untrusted_signatures += 1,
+        match (matched, tried) {
+            (true, _) => {}
+            (false, true) => count.invalid_signatures += 1,
+            (false, false) if keys.iter().zip(&signed).all(|(_, s)| *s) => {
+                // Every key has signed already: a further signature adds nothing.
+                count.repeated_signatures += 1;
+            }
+            (false, false) => count.unchecked_signatures += 1,
         }
     }
-    count.valid = keys
-        .iter()
-        .zip(&signed)
-        .filter(|(_, s)| **s)
-        .map(|((name, key, _), _)| Signer::new(*name, key.key_id()))
-        .collect();
+    for ((name, key), s) in keys.iter().zip(&signed) {
+        if *s {
+            count.valid.push(Signer::new(*name, **key));
+        }
+    }
     count
 }
 
@@ -116,7 +199,7 @@ mod tests {
         let count = count_signers(&env, &trusted(&[&a, &b, &c]));
         assert_eq!(
             count.valid,
-            vec![Signer::new("m0", a.key_id()), Signer::new("m1", b.key_id())]
+            vec![Signer::new("m0", a.public()), Signer::new("m1", b.public())]
         );
         assert!(count.meets(2) && !count.meets(3) && !count.meets(0));
         assert_eq!(
@@ -126,18 +209,21 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_signature_or_second_keyid_counts_once() {
+    fn a_repeated_signature_counts_once_and_a_misnamed_one_not_at_all() {
         let (a, b, c) = (key(1), key(2), key(3));
         let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
         let mut again = env.signatures[0].clone();
         env.signatures.push(again.clone());
+        // a's signature under b's key id is tried against b only: it does not verify.
         again.keyid = b.key_id().to_string();
         env.signatures.push(again.clone());
+        // Without a key id it is tried against the keys not matched yet (b, c): no match.
         again.keyid = String::new();
         env.signatures.push(again);
         let count = count_signers(&env, &trusted(&[&a, &b, &c]));
         assert_eq!(count.distinct(), 1);
-        assert_eq!(count.repeated_signatures, 3);
+        assert_eq!(count.repeated_signatures, 1);
+        assert_eq!(count.invalid_signatures, 2);
         assert!(!count.meets(2));
     }
 
@@ -147,17 +233,23 @@ mod tests {
         let env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
         let list = vec![("x".to_owned(), a.public()), ("y".to_owned(), a.public())];
         let count = count_signers(&env, &list);
-        assert_eq!(count.valid, vec![Signer::new("x", a.key_id())]);
+        assert_eq!(count.valid, vec![Signer::new("x", a.public())]);
     }
 
     #[test]
-    fn keyid_is_only_a_hint() {
+    fn keyid_pairs_a_signature_with_one_key() {
         let (a, b, stranger) = (key(1), key(2), key(9));
-        // A valid signature under a wrong keyid still counts.
+        // Without a key id, a valid signature is found among the trusted keys.
         let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
+        env.signatures[0].keyid = String::new();
+        assert_eq!(count_signers(&env, &trusted(&[&b, &a])).distinct(), 1);
+        // A key id naming no trusted key: not tried, counted as untrusted and named.
         env.signatures[0].keyid = "bogus".into();
-        assert_eq!(count_signers(&env, &trusted(&[&a, &b])).distinct(), 1);
-        // A forged signature under a trusted keyid does not; nor a stranger's.
+        let count = count_signers(&env, &trusted(&[&a, &b]));
+        assert_eq!((count.distinct(), count.untrusted_signatures), (0, 1));
+        assert_eq!(count.untrusted_key_ids, ["bogus"]);
+        // A forged signature under a trusted key id does not count; nor a stranger's.
+        env.signatures[0].keyid = a.key_id().to_string();
         countersign(&mut env, &stranger).unwrap();
         env.signatures.push(EnvelopeSignature {
             keyid: b.key_id().to_string(),
@@ -171,6 +263,28 @@ mod tests {
         assert_eq!(count.distinct(), 1);
         assert_eq!(count.invalid_signatures, 2);
         assert_eq!(count.untrusted_signatures, 1);
+        assert_eq!(count.untrusted_key_ids, [stranger.key_id().to_string()]);
+    }
+
+    /// spec/policy.md §4.1: whatever the envelope holds, at most one trial per signature and
+    /// per key; unhinted signatures past the budget are left unchecked and said.
+    #[test]
+    fn trials_are_bounded_by_signatures_plus_keys() {
+        let keys: Vec<SecretKey> = (1..=4).map(key).collect();
+        let refs: Vec<&SecretKey> = keys.iter().collect();
+        let mut env = sign_envelope("t", b"payload".to_vec(), &key(9)).unwrap();
+        env.signatures.clear();
+        for _ in 0..10 {
+            env.signatures.push(EnvelopeSignature {
+                keyid: String::new(),
+                sig: vec![1; 64],
+            });
+        }
+        let count = count_signers(&env, &trusted(&refs));
+        // 14 trials: the first three signatures use 4 each (12), the fourth 2, the rest none.
+        assert_eq!(count.invalid_signatures, 4);
+        assert_eq!(count.unchecked_signatures, 6);
+        assert_eq!(count.distinct(), 0);
     }
 
     #[test]
@@ -181,5 +295,17 @@ mod tests {
         let count = count_signers(&env, &trusted(&[&a]));
         assert_eq!(count.distinct(), 0);
         assert_eq!(count.invalid_signatures, 1);
+    }
+
+    #[test]
+    fn restrict_counts_only_the_keys_trusted_for_the_record() {
+        let (a, b) = (key(1), key(2));
+        let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
+        countersign(&mut env, &b).unwrap();
+        let all = count_signers(&env, &trusted(&[&a, &b]));
+        let only_b = all.restrict(&[("bob".to_owned(), b.public())]);
+        assert_eq!(only_b.valid, vec![Signer::new("bob", b.public())]);
+        assert_eq!(only_b.untrusted_signatures, 1);
+        assert_eq!(only_b.untrusted_key_ids, [a.key_id().to_string()]);
     }
 }

@@ -22,6 +22,7 @@ mod lineage;
 mod names;
 mod output;
 mod tree;
+mod verdicts;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;

@@ -8,7 +8,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::signer::Signer;
-use crate::trust::{Claimed, Exclusion, PolicyTrust, TrustResolver};
+use crate::trust::{Claimed, Exclusion, PolicyTrust, Role, TrustResolver};
 
 const NOW: Timestamp = Timestamp::from_const(datetime!(2026-01-01 00:00 UTC));
 const LATER: Timestamp = Timestamp::from_const(datetime!(2030-01-01 00:00 UTC));
@@ -23,6 +23,7 @@ fn trusted(v: &VerifiedPolicy, name: &str) -> (Vec<(String, PublicKey)>, usize) 
         .trust_for(&Claimed {
             name,
             signed_at: None,
+            role: Role::Release,
         })
         .expect("some key is trusted");
     (t.keys, t.threshold)
@@ -255,8 +256,8 @@ fn valid_two_of_three_policy_verifies() {
     assert_eq!(
         p.signed_by(),
         &[
-            Signer::new("alice", a.key_id()),
-            Signer::new("bob", b.key_id())
+            Signer::new("alice", a.public()),
+            Signer::new("bob", b.public())
         ]
     );
 }
@@ -457,8 +458,8 @@ fn rotation_signed_by_old_and_new_thresholds_is_accepted() {
     assert_eq!(
         p.signed_by(),
         &[
-            Signer::new("dan", key(4).key_id()),
-            Signer::new("erin", key(5).key_id())
+            Signer::new("dan", key(4).public()),
+            Signer::new("erin", key(5).public())
         ]
     );
     // And on to version 3, signed by version 2's keys only (its own are the same).
@@ -765,6 +766,7 @@ fn key_windows_parse_round_trip_and_exclude_by_signing_time() {
             .trust_for(&Claimed {
                 name: "org/model",
                 signed_at: t,
+                role: Role::Release,
             })
             .unwrap()
     };
@@ -830,6 +832,7 @@ fn revoked_keys_are_excluded_with_their_reason() {
         .trust_for(&Claimed {
             name: "x",
             signed_at: None,
+            role: Role::Release,
         })
         .unwrap();
     assert_eq!(t.keys.len(), 1);

@@ -85,7 +85,10 @@ impl VerifiedPolicy {
     /// gives its maintainers and threshold; with no matching scope, every maintainer and the
     /// global threshold. [`crate::trust::PolicyTrust`] removes revoked keys and keys outside
     /// their validity window (§2.6, §2.9).
-    pub fn scope_for(&self, release_name: &str) -> (Vec<&Maintainer>, usize) {
+    ///
+    /// The third value says whether a release scope matched (ancestors need one,
+    /// spec/lineage.md §3.2).
+    pub fn scope_for(&self, release_name: &str) -> (Vec<&Maintainer>, usize, bool) {
         let scope = self
             .releases()
             .iter()
@@ -98,8 +101,9 @@ impl VerifiedPolicy {
                     .filter(|m| s.maintainers.contains(&m.name))
                     .collect(),
                 s.threshold,
+                true,
             ),
-            None => (all.iter().collect(), self.threshold()),
+            None => (all.iter().collect(), self.threshold(), false),
         }
     }
 }
