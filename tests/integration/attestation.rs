@@ -8,106 +8,52 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use std::ops::Deref;
+
 use crate::common::*;
 use crate::schema::assert_valid;
-use crate::sign_verify::{
-    assert_check, b64_encode, check, keygen, payload_of, read_json, sign, verify_json, write_json,
-    AT,
-};
 
 fn standard(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/standards")
-        .join(name)
+    standard_file(name)
 }
 
 fn mof() -> PathBuf {
     standard("mof-openness.json")
 }
 
-/// A signed release, its maintainer, an auditor and a stranger, and a policy trusting the
+/// The lab's release signed by alice, an auditor and a stranger, and a policy trusting the
 /// auditor for mof-openness.
 struct Setup {
-    t: tempfile::TempDir,
-    dir: PathBuf,
-    alice: (PathBuf, PathBuf),
+    lab: Lab,
     auditor: (PathBuf, PathBuf),
     stranger: (PathBuf, PathBuf),
-    record: PathBuf,
     policy: PathBuf,
+}
+
+impl Deref for Setup {
+    type Target = Lab;
+    fn deref(&self) -> &Lab {
+        &self.lab
+    }
 }
 
 impl Setup {
     fn new() -> Setup {
-        let (t, dir) = fixture(sceau_fixtures::hf_model);
-        let alice = keygen(t.path(), "alice");
-        let auditor = keygen(t.path(), "auditor");
-        let stranger = keygen(t.path(), "stranger");
-        let record = t.path().join("release.sceau.json");
-        sign(&dir, &alice.0, &record);
-        let s = Setup {
-            t,
-            dir,
-            alice,
+        let lab = Lab::new();
+        let auditor = lab.keys("auditor");
+        let stranger = lab.keys("stranger");
+        let policy = lab.certifier_policy("p.json", &auditor.1, "mof-openness", &[]);
+        Setup {
+            lab,
             auditor,
             stranger,
-            record,
-            policy: PathBuf::new(),
-        };
-        let policy = s.policy_with("p.json", "mof-openness");
-        Setup { policy, ..s }
+            policy,
+        }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.t.path().join(name)
-    }
-
-    /// A policy: alice maintains, the auditor certifies `standards`.
-    fn policy_with(&self, name: &str, standards: &str) -> PathBuf {
-        let out = self.path(name);
-        let cert = format!("auditor={}:{standards}", s(&self.auditor.1));
-        let o = sceau(&[
-            "policy",
-            "init",
-            "--maintainer",
-            s(&self.alice.1),
-            "--certifier",
-            &cert,
-            "--expires",
-            "2030-01-01",
-            "--key",
-            s(&self.alice.0),
-            "-o",
-            s(&out),
-        ]);
-        assert_exit(&o, 0);
-        out
-    }
-
-    /// `sceau certify RECORD --key KEY --standard mof --requirement class-iii --expires
-    /// 2027-01-01 -o NAME`.
-    fn certify_with(&self, record: &Path, key: &Path, name: &str) -> PathBuf {
-        let out = self.path(name);
-        let o = sceau(&[
-            "certify",
-            s(record),
-            "--key",
-            s(key),
-            "--standard",
-            s(&mof()),
-            "--requirement",
-            "class-iii",
-            "--expires",
-            "2027-01-01",
-            "-o",
-            s(&out),
-        ]);
-        assert_exit(&o, 0);
-        out
-    }
-
+    /// The auditor's attestation of the record, `t/NAME` ([`Lab::certify`]).
     fn certify(&self, name: &str) -> PathBuf {
-        self.certify_with(&self.record, &self.auditor.0, name)
+        self.lab.certify(&self.record, &self.auditor.0, name)
     }
 
     /// `verify --record R --policy P --at AT --require REQ --attestation A… --json`.
@@ -741,7 +687,7 @@ description = "Colossal Clean Crawled Corpus"
         "sign",
         s(&su.dir),
         "--key",
-        s(&su.alice.0),
+        s(&su.key),
         "-o",
         s(&rec),
         "--name",
@@ -760,7 +706,7 @@ description = "Colossal Clean Crawled Corpus"
         "--format",
         "json",
         "--key",
-        s(&su.alice.1),
+        s(&su.public),
     ]);
     assert_exit(&o, 0);
     let r: Value = serde_json::from_str(&stdout(&o)).unwrap();

@@ -5,54 +5,36 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::common::*;
-use crate::sign_verify::{keygen, payload_of};
 
-/// A temp dir with a maintainer key (m.key, m.pub).
+/// A lab with a maintainer key (m.key, m.pub) and no release yet.
 struct Env {
-    t: tempfile::TempDir,
+    lab: Lab,
     key: PathBuf,
     public: PathBuf,
 }
 
+impl std::ops::Deref for Env {
+    type Target = Lab;
+    fn deref(&self) -> &Lab {
+        &self.lab
+    }
+}
+
 fn env() -> Env {
-    let t = tempfile::tempdir().expect("tempdir");
-    let (key, public) = keygen(t.path(), "m");
-    Env { t, key, public }
+    let lab = Lab::empty();
+    let (key, public) = lab.keys("m");
+    Env { lab, key, public }
 }
 
 impl Env {
-    fn path(&self, name: &str) -> PathBuf {
-        self.t.path().join(name)
-    }
-
     /// Generates fixture `gen` into a new folder `name`.
-    fn fixture(&self, name: &str, gen: fn(&Path) -> anyhow::Result<()>) -> PathBuf {
-        let d = self.path(name);
-        std::fs::create_dir(&d).expect("mkdir");
-        gen(&d).expect("generate fixture");
-        d
+    fn fixture(&self, name: &str, gen: impl Into<ReleaseBuilder>) -> PathBuf {
+        self.folder(name, gen)
     }
 
     /// `sceau sign DIR --name NAME --version 1.0 -o OUT [extra…]`, expecting success.
     fn sign(&self, dir: &Path, name: &str, out: &str, extra: &[&str]) -> PathBuf {
-        let out = self.path(out);
-        let mut args = vec![
-            "sign",
-            s(dir),
-            "--key",
-            s(&self.key),
-            "-o",
-            s(&out),
-            "--name",
-            name,
-            "--version",
-            "1.0",
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        let o = sceau(&args);
-        assert_exit(&o, 0);
-        out
+        self.lab.sign(dir, &self.key, out, (name, "1.0"), extra)
     }
 
     fn openness_json(&self, record: &Path, extra: &[&str], want: i32) -> Value {

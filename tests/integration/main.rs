@@ -12,4 +12,5 @@ mod lineage;
 mod policy;
 mod scan;
 mod schema;
+mod golden;
 mod sign_verify;

@@ -28,10 +28,8 @@ fn changed_payload_type_is_refused() {
 #[test]
 fn a_record_is_not_accepted_as_a_policy_nor_the_reverse() {
     let lab = Lab::new();
-    let policy = alice_policy(&lab, "p.json", &[]);
-    refused_policy(
-        &lab,
-        &lab.record,
+    let policy = lab.alice_policy("p.json", &[]);
+    lab.refused_policy(&lab.record,
         &["not a policy", "application/vnd.in-toto+json"],
     );
     let (o, r) = lab.verify_dir(&policy);
@@ -263,9 +261,9 @@ fn weak_public_keys_are_refused_when_loaded() {
                 if let Some(p) = extra {
                     args.extend(["--key", s(p)]);
                 }
-                assert_input_error(&run(&args), &[s(weak), "weak (small order)"]);
+                assert_input_error(&sceau(&args), &[s(weak), "weak (small order)"]);
             }
-            assert_input_error(&run(&["key", "show", s(weak)]), &[s(weak), "weak"]);
+            assert_input_error(&sceau(&["key", "show", s(weak)]), &[s(weak), "weak"]);
         }
         assert_unchanged(lab.t.path(), &before);
     }
@@ -412,7 +410,7 @@ fn keyid_pointing_at_another_key() {
     let rec = lab.path("borrowed.json");
     write_json(&rec, &env);
     let before = snapshot(lab.t.path());
-    let o = run(&[
+    let o = sceau(&[
         "verify",
         s(&lab.dir),
         "--record",
@@ -462,10 +460,10 @@ fn impossible_or_zero_threshold_is_a_usage_error() {
     ] {
         let mut a = base.to_vec();
         a.extend(extra);
-        assert_input_error(&run(&a), &[phrase]);
+        assert_input_error(&sceau(&a), &[phrase]);
     }
     assert_input_error(
-        &run(&["verify", s(&lab.dir), "--record", s(&lab.record)]),
+        &sceau(&["verify", s(&lab.dir), "--record", s(&lab.record)]),
         &["no trust given"],
     );
     assert_unchanged(lab.t.path(), &before);
@@ -479,7 +477,7 @@ fn policy_init_refuses_threshold_zero_or_above_the_maintainer_count() {
     let before = snapshot(lab.t.path());
     for k in ["0", "4"] {
         let out = lab.path(&format!("t{k}.json"));
-        let o = run(&[
+        let o = sceau(&[
             "policy",
             "init",
             "--maintainer",
@@ -507,11 +505,9 @@ fn policy_threshold_zero_or_above_n() {
     let lab = Lab::new();
     for value in ["0", "2"] {
         let text =
-            policy_text(&lab).replacen("\"threshold\":1", &format!("\"threshold\":{value}"), 1);
-        let p = craft_policy(&lab, "p.json", &text);
-        refused_policy(
-            &lab,
-            &p,
+            lab.policy_text().replacen("\"threshold\":1", &format!("\"threshold\":{value}"), 1);
+        let p = lab.craft_policy("p.json", &text);
+        lab.refused_policy(&p,
             &[
                 &format!("threshold {value}"),
                 "between 1 and the 1 non-revoked",
@@ -520,18 +516,11 @@ fn policy_threshold_zero_or_above_n() {
     }
 }
 
-/// Builds `t/NAME`, the lab's record with its signature list changed by `f`.
-fn with_signatures(lab: &Lab, name: &str, f: impl FnOnce(&mut Vec<Value>)) -> PathBuf {
-    let out = lab.path(name);
-    crate::sign_verify::with_signatures(&lab.record, &out, f);
-    out
-}
-
 #[test]
 fn repeated_signature_by_one_key_counts_once() {
     let lab = Lab::new();
     let (_, bob) = keygen(lab.t.path(), "bob");
-    let twice = with_signatures(&lab, "twice.json", |s| s.push(s[0].clone()));
+    let twice = lab.with_signatures("twice.json", |s| s.push(s[0].clone()));
     assert_eq!(read_json(&twice)["signatures"].as_array().unwrap().len(), 2);
     let (o, r) = lab.verify(
         Some(&lab.dir),
@@ -561,7 +550,7 @@ fn one_signature_under_two_key_ids_counts_once() {
     let lab = Lab::new();
     let (_, bob) = keygen(lab.t.path(), "bob");
     let bob_id = key_id(&bob);
-    let two_ids = with_signatures(&lab, "two-ids.json", |s| {
+    let two_ids = lab.with_signatures("two-ids.json", |s| {
         let mut again = s[0].clone();
         again["keyid"] = bob_id.clone().into();
         s.push(again);
@@ -584,7 +573,7 @@ fn one_signature_under_two_key_ids_counts_once() {
             &["below threshold: 1 of 2", "repeated signature"],
         );
     }
-    let no_id = with_signatures(&lab, "no-id.json", |s| s[0]["keyid"] = "".into());
+    let no_id = lab.with_signatures("no-id.json", |s| s[0]["keyid"] = "".into());
     let (o, r) = lab.verify_dir(&no_id);
     assert_exit(&o, 0);
     assert!(detail(&r, "signature", "threshold").contains("1 of 1"));
@@ -595,7 +584,7 @@ fn policy_init_refuses_the_same_key_for_two_maintainers() {
     let lab = Lab::new();
     let out = lab.path("dup.json");
     let before = snapshot(lab.t.path());
-    let o = run(&[
+    let o = sceau(&[
         "policy",
         "init",
         "--maintainer",
@@ -625,21 +614,19 @@ fn policy_init_refuses_the_same_key_for_two_maintainers() {
 #[test]
 fn policy_one_key_listed_twice_in_two_encodings() {
     let lab = Lab::new();
-    let o = run(&["key", "show", s(&lab.public), "--json"]);
+    let o = sceau(&["key", "show", s(&lab.public), "--json"]);
     assert_exit(&o, 0);
     let ssh = serde_json::from_str::<Value>(&stdout(&o)).unwrap()["openssh"]
         .as_str()
         .unwrap()
         .to_owned();
-    let text = policy_text(&lab).replacen(
+    let text = lab.policy_text().replacen(
         "}],\"revoked\"",
         &format!("}},{{\"name\":\"alice-again\",\"key\":\"{ssh}\"}}],\"revoked\""),
         1,
     );
-    let p = craft_policy(&lab, "p.json", &text);
-    refused_policy(
-        &lab,
-        &p,
+    let p = lab.craft_policy("p.json", &text);
+    lab.refused_policy(&p,
         &[&key_id(&lab.public), "\"alice\"", "\"alice-again\""],
     );
 }
@@ -653,9 +640,9 @@ fn policy_one_key_listed_twice_in_two_encodings() {
 fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
     let lab = Lab::new();
     let (bob_key, bob) = keygen(lab.t.path(), "bob");
-    let p1 = alice_policy(&lab, "p1.json", &["--maintainer", s(&bob)]);
+    let p1 = lab.alice_policy("p1.json", &["--maintainer", s(&bob)]);
     let p2 = lab.path("p2.json");
-    let o = run(&[
+    let o = sceau(&[
         "policy",
         "update",
         s(&p1),
@@ -668,7 +655,7 @@ fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
     ]);
     assert_exit(&o, 0);
     let by_bob = lab.path("bob.sceau.json");
-    crate::sign_verify::sign(&lab.dir, &bob_key, &by_bob);
+    sign(&lab.dir, &bob_key, &by_bob);
     let (o, _) = lab.verify(Some(&lab.dir), &by_bob, &["--policy", s(&p1)]);
     assert_exit(&o, 0);
 
@@ -684,7 +671,7 @@ fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
         "threshold",
         &["below threshold: 0 of 1"],
     );
-    let c = crate::sign_verify::check(&r, "policy", "revoked");
+    let c = check(&r, "policy", "revoked");
     assert_eq!(c["outcome"], "skipped", "{r:#}");
     let d = c["detail"].as_str().unwrap();
     assert!(
@@ -696,7 +683,7 @@ fn revoked_signer_is_named_as_revoked_in_the_threshold_failure() {
 /// The `policy key-window` check: skipped, naming alice, her key id, `why` and her window.
 #[track_caller]
 fn assert_key_window(report: &Value, lab: &Lab, why: &str, window: &str) {
-    let c = crate::sign_verify::check(report, "policy", "key-window");
+    let c = check(report, "policy", "key-window");
     assert_eq!(c["outcome"], "skipped", "{report:#}");
     let d = c["detail"].as_str().unwrap();
     for p in ["alice", &key_id(&lab.public), why, window] {
@@ -732,7 +719,7 @@ fn key_outside_its_validity_window_is_not_counted() {
             "(valid from 2026-06-01T00:00:00Z)",
         ),
     ] {
-        let p = alice_policy(&lab, file, &["--validity", validity]);
+        let p = lab.alice_policy(file, &["--validity", validity]);
         let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--policy", s(&p)]);
         assert_only_failure(
             &o,
@@ -745,9 +732,9 @@ fn key_outside_its_validity_window_is_not_counted() {
     }
 
     // The same window given by an update of an unlimited policy.
-    let p1 = alice_policy(&lab, "p1.json", &[]);
+    let p1 = lab.alice_policy("p1.json", &[]);
     let p2 = lab.path("p2.json");
-    let o = run(&[
+    let o = sceau(&[
         "policy",
         "update",
         s(&p1),
@@ -782,7 +769,7 @@ fn key_inside_its_validity_window_counts() {
         ("around.json", "alice=2025-01-01..2027-01-01"),
         ("from-signing-time.json", "alice=2026-01-01T00:00:00Z.."),
     ] {
-        let p = alice_policy(&lab, file, &["--validity", validity]);
+        let p = lab.alice_policy(file, &["--validity", validity]);
         let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--policy", s(&p)]);
         assert_exit(&o, 0);
         assert!(
@@ -809,16 +796,14 @@ fn record_without_signing_time_does_not_count_for_a_windowed_key() {
     let meta = v["predicate"]["metadata"].as_object_mut().unwrap();
     assert!(meta.remove("timestamp").is_some(), "no timestamp to remove");
     let rec = lab.craft_json("no-time.json", &v);
-    let unlimited = alice_policy(&lab, "unlimited.json", &[]);
+    let unlimited = lab.alice_policy("unlimited.json", &[]);
     let (o, r) = lab.verify(Some(&lab.dir), &rec, &["--policy", s(&unlimited)]);
     assert_exit(&o, 0);
     assert_eq!(
-        crate::sign_verify::check(&r, "freshness", "signing-time")["outcome"],
+        check(&r, "freshness", "signing-time")["outcome"],
         "skipped"
     );
-    let windowed = alice_policy(
-        &lab,
-        "windowed.json",
+    let windowed = lab.alice_policy("windowed.json",
         &["--validity", "alice=2025-01-01..2027-01-01"],
     );
     let (o, r) = lab.verify(Some(&lab.dir), &rec, &["--policy", s(&windowed)]);
@@ -836,7 +821,7 @@ fn record_without_signing_time_does_not_count_for_a_windowed_key() {
 #[test]
 fn malformed_validity_window_is_refused() {
     let lab = Lab::new();
-    let p1 = alice_policy(&lab, "p1.json", &[]);
+    let p1 = lab.alice_policy("p1.json", &[]);
     let out = lab.path("out.json");
     let before = snapshot(lab.t.path());
     for (value, phrases) in [
@@ -896,7 +881,7 @@ fn malformed_validity_window_is_refused() {
             s(&out),
         ];
         for cmd in [&init[..], &update[..]] {
-            assert_input_error(&run(cmd), phrases);
+            assert_input_error(&sceau(cmd), phrases);
         }
     }
     assert_unchanged(lab.t.path(), &before);

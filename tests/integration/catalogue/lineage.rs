@@ -2,64 +2,25 @@
 //! laundering, open-data claims without data, and attestations that must not count (for
 //! another record, by an untrusted certifier, or one outside its scope or validity window).
 //!
-//! The lineage cases use the organisations of `lineage::Lab` (one key and one release scope per
-//! organisation); the claims and attestation cases the catalogue's own [`Lab`].
+//! The lineage cases use the organisations of a [`Family`] (one key and one release scope per
+//! organisation); the claims and attestation cases the [`Lab`].
 use sceau_fixtures::lineage as fx;
 
 use super::*;
-use crate::lineage::{self as family, digest_of, node};
 
 // ---------------------------------------------------------------------------------------------
-// Lineage, on the organisations of `lineage::Lab`.
+// Lineage, on the organisations of a [`Family`].
 
-/// A release's folder and record.
-type Signed = (PathBuf, PathBuf);
-
-/// A base release signed by org-a and a fine-tune of it signed by org-b, each from its fixture
-/// generator and under its name: (base, fine-tune).
-fn base_and_finetune(
-    lab: &family::Lab,
-    (base_gen, base_name): (sceau_fixtures::Generator, &str),
-    (child_gen, child_name): (sceau_fixtures::Generator, &str),
-) -> (Signed, Signed) {
-    let base = lab.release(base_gen, "a", base_name, &[]);
-    let child = lab.release(child_gen, "b", child_name, &[(&base.1, "finetune")]);
-    (base, child)
-}
-
-/// `lab.verify` (its policy, `--at AT`) with a snapshot of the whole temporary folder around
-/// it: nothing may change.
-fn verify_family(lab: &family::Lab, dir: &Path, record: &Path, store: &Path) -> (Output, Value) {
-    let before = snapshot(lab.t.path());
-    let (o, r) = lab.verify(dir, record, store, &lab.policy, &[]);
-    assert_unchanged(lab.t.path(), &before);
-    (o, r)
-}
-
-/// Asserts a failed verification whose only failures are lineage check `name` and the
-/// `lineage chain` it breaks, the detail of `name` containing every phrase. Returns it.
-#[track_caller]
-fn assert_lineage_failure(o: &Output, report: &Value, name: &str, phrases: &[&str]) -> String {
-    assert_exit(o, 1);
-    assert_eq!(report["verified"], false, "{report:#}");
-    assert_eq!(
-        failures(report),
-        [format!("lineage/{name}"), "lineage/chain".to_owned()],
-        "{report:#}"
-    );
-    let d = detail(report, "lineage", name).to_owned();
-    for p in phrases {
-        assert!(d.contains(p), "lineage/{name} detail {d:?} lacks {p:?}");
-    }
-    d
+/// [`Family::verify`] under the family's policy.
+fn verify_family(lab: &Family, dir: &Path, record: &Path, store: &Path) -> (Output, Value) {
+    lab.verify(dir, record, store, &lab.policy, &[])
 }
 
 /// org-a/base 1.0 re-signed naming its own fine-tune as its parent: base → finetune → base.
 #[test]
 fn cycle_fails() {
-    let lab = family::Lab::new();
-    let (base, ft) = base_and_finetune(
-        &lab,
+    let lab = Family::new();
+    let (base, ft) = lab.base_and_finetune(
         (fx::base_a, fx::BASE_A_NAME),
         (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
@@ -83,7 +44,7 @@ fn cycle_fails() {
 /// A fine-tune released under its parent's own name and version.
 #[test]
 fn self_parent_fails() {
-    let lab = family::Lab::new();
+    let lab = Family::new();
     let base = lab.release(fx::base_a, "a", fx::BASE_A_NAME, &[]);
     let dir = lab.folder("ft", fx::finetune_b);
     let rec = lab.sign(
@@ -104,16 +65,15 @@ fn self_parent_fails() {
 /// unverified ancestor, named.
 #[test]
 fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
-    let lab = family::Lab::new();
-    let (base, ft) = base_and_finetune(
-        &lab,
+    let lab = Family::new();
+    let (base, ft) = lab.base_and_finetune(
         (fx::base_a, fx::BASE_A_NAME),
         (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
 
     // 1. Same payload, B's signature only.
     let resigned = lab.sign(&base.0, "b", fx::BASE_A_NAME, "resigned.json", &[]);
-    assert_eq!(digest_of(&resigned), digest_of(&base.1), "same payload");
+    assert_eq!(record_digest(&resigned), record_digest(&base.1), "same payload");
     assert_ne!(
         read_json(&resigned)["signatures"],
         read_json(&base.1)["signatures"]
@@ -127,7 +87,7 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
         &[fx::BASE_A_NAME, "untrusted"],
     );
     // A's own signature, added to the store later, is merged in: the parent verifies.
-    let o = run(&["store", "add", "--store", s(&store), s(&base.1)]);
+    let o = sceau(&["store", "add", "--store", s(&store), s(&base.1)]);
     assert_exit(&o, 0);
     assert!(
         stdout(&o).contains("1 new signature(s) merged"),
@@ -140,7 +100,7 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
     // 2. A re-signed record of its own (another time), named by B's fork, next to A's genuine
     //    record in the store.
     let forged_base = lab.path("forged-base.json");
-    let o = run_env(
+    let o = sceau_env(
         &[
             "sign",
             s(&base.0),
@@ -149,7 +109,7 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
             "--name",
             fx::BASE_A_NAME,
             "--version",
-            family::V,
+            V,
             "-o",
             s(&forged_base),
             "-q",
@@ -157,7 +117,7 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
         &[("SOURCE_DATE_EPOCH", "1767312000")],
     );
     assert_exit(&o, 0);
-    assert_ne!(digest_of(&forged_base), digest_of(&base.1));
+    assert_ne!(record_digest(&forged_base), record_digest(&base.1));
     let fork = lab.sign(
         &ft.0,
         "b",
@@ -171,10 +131,10 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
         &o,
         &r,
         "unverified-ancestor",
-        &[fx::BASE_A_NAME, &digest_of(&forged_base)[..12]],
+        &[fx::BASE_A_NAME, &record_digest(&forged_base)[..12]],
     );
     assert!(d.contains("policy v1 for release \"org-a/base\""), "{d}");
-    let n = node(&r["lineage"], &digest_of(&forged_base));
+    let n = node(&r["lineage"], &record_digest(&forged_base));
     assert_eq!(n["status"]["state"], "unverified");
 }
 
@@ -183,9 +143,8 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
 /// signed again with `sceau countersign` by the forker.
 #[test]
 fn parent_name_or_version_differing_from_the_claim_fails() {
-    let lab = family::Lab::new();
-    let (base, ft) = base_and_finetune(
-        &lab,
+    let lab = Family::new();
+    let (base, ft) = lab.base_and_finetune(
         (fx::base_a, fx::BASE_A_NAME),
         (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
@@ -194,7 +153,7 @@ fn parent_name_or_version_differing_from_the_claim_fails() {
     let claim = format!(
         "\"name\":\"{}\",\"version\":\"{}\"",
         fx::BASE_A_NAME,
-        family::V
+        V
     );
     assert_eq!(payload.matches(&claim).count(), 1, "{payload}");
     for (file, replacement, kind, phrase) in [
@@ -222,7 +181,7 @@ fn parent_name_or_version_differing_from_the_claim_fails() {
             }),
         );
         assert_exit(
-            &run(&["countersign", s(&forged), "--key", s(&lab.key("b"))]),
+            &sceau(&["countersign", s(&forged), "--key", s(&lab.key("b"))]),
             0,
         );
         let (o, r) = verify_family(&lab, &ft.0, &forged, &store);
@@ -234,15 +193,14 @@ fn parent_name_or_version_differing_from_the_claim_fails() {
 /// node: the file name is checked against what the file holds.
 #[test]
 fn store_file_holding_another_record_is_an_invalid_record() {
-    let lab = family::Lab::new();
-    let (base, ft) = base_and_finetune(
-        &lab,
+    let lab = Family::new();
+    let (base, ft) = lab.base_and_finetune(
         (fx::base_a, fx::BASE_A_NAME),
         (fx::finetune_b, fx::FINETUNE_B_NAME),
     );
     let other = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
     let store = lab.store("store", &[&ft.1]);
-    let base_digest = digest_of(&base.1);
+    let base_digest = record_digest(&base.1);
     std::fs::copy(&other.1, store.join(format!("{base_digest}.json"))).unwrap();
     let (o, r) = verify_family(&lab, &ft.0, &ft.1, &store);
     assert_lineage_failure(
@@ -284,7 +242,7 @@ fn rolled_back_parent_is_history_not_a_rollback() {
         if let Some(sp) = &spec {
             a.extend(["--parent", sp.as_str()]);
         }
-        assert_exit(&run(&a), 0);
+        assert_exit(&sceau(&a), 0);
         out
     };
     let base = sceau_fixtures::lineage::BASE_A_NAME;
@@ -302,7 +260,7 @@ fn rolled_back_parent_is_history_not_a_rollback() {
     );
     let store = t.path().join("store");
     assert_exit(
-        &run(&[
+        &sceau(&[
             "store",
             "add",
             "--store",
@@ -314,7 +272,7 @@ fn rolled_back_parent_is_history_not_a_rollback() {
     );
     let state = t.path().join("state.json");
     let verify = |rec: &Path, dir: &Path| {
-        let o = run(&[
+        let o = sceau(&[
             "verify",
             s(dir),
             "--record",
@@ -375,7 +333,7 @@ fn licence_laundering_nc_to_apache_fails() {
 /// A non-commercial base by org-a, fine-tuned by org-b and relicensed Apache-2.0, in a store;
 /// grants made by `sceau grant BASE --release CHILD --licence LICENCE --key ORG.key [extra]`.
 struct Granted {
-    lab: family::Lab,
+    lab: Family,
     child: Signed,
     base: PathBuf,
     store: PathBuf,
@@ -383,9 +341,8 @@ struct Granted {
 
 impl Granted {
     fn new() -> Granted {
-        let lab = family::Lab::new();
-        let (base, child) = base_and_finetune(
-            &lab,
+        let lab = Family::new();
+        let (base, child) = lab.base_and_finetune(
             (fx::nc_base, fx::NC_BASE_NAME),
             (fx::laundering_nc, fx::LAUNDERING_NC_NAME),
         );
@@ -449,7 +406,7 @@ impl Granted {
     fn assert_not_counted(&self, grant: &Path, phrases: &[&str]) {
         let (o, r) = self.verify(&[grant]);
         assert_lineage_failure(&o, &r, "licence-laundering", &["non-commercial"]);
-        let c = crate::sign_verify::check(&r, "lineage", "grant");
+        let c = check(&r, "lineage", "grant");
         assert_eq!(c["outcome"], "skipped", "{c}");
         let d = c["detail"].as_str().unwrap();
         assert!(d.starts_with(s(grant)), "{d}");
@@ -569,7 +526,7 @@ fn altered_licence_grant_does_not_count() {
         "\"expires\": \"2099-01-01T00:00:00Z\", \"issued\"",
     );
     assert_ne!(altered, payload);
-    env["payload"] = crate::sign_verify::b64_encode(altered.as_bytes()).into();
+    env["payload"] = b64_encode(altered.as_bytes()).into();
     write_json(&grant, &env);
     g.assert_not_counted(&grant, &["signed by 0 of the 1 keys required", "1 invalid"]);
 }
@@ -617,9 +574,8 @@ fn what_is_not_a_grant_is_refused_as_input() {
 
 #[test]
 fn licence_laundering_llama_to_mit_fails() {
-    let lab = family::Lab::new();
-    let (base, child) = base_and_finetune(
-        &lab,
+    let lab = Family::new();
+    let (base, child) = lab.base_and_finetune(
         (fx::llama_base, fx::LLAMA_BASE_NAME),
         (fx::laundering_llama, fx::LAUNDERING_LLAMA_NAME),
     );
@@ -666,7 +622,7 @@ fn claims_open_data_without_datasets() {
     std::fs::remove_file(d.join("claims.toml")).unwrap();
     let (key, public) = keygen(t.path(), "alice");
     let rec = t.path().join("r.sceau.json");
-    let o = run(&[
+    let o = sceau(&[
         "sign",
         s(&d),
         "--key",
@@ -683,7 +639,7 @@ fn claims_open_data_without_datasets() {
     ]);
     assert_exit(&o, 0);
     let before = snapshot(t.path());
-    let o = run(&[
+    let o = sceau(&[
         "verify",
         s(&d),
         "--record",
@@ -710,10 +666,10 @@ fn claims_open_data_without_datasets() {
 /// The lab's record, an auditor trusted for mof-openness and the auditor's attestation of the
 /// record: (auditor key, policy, attestation). Each case then changes one thing.
 fn attested(lab: &Lab) -> (PathBuf, PathBuf, PathBuf) {
-    let (key, public) = auditor(lab, "auditor");
-    let policy = certifier_policy(lab, "p.json", &public, "mof-openness", &[]);
-    let att = certify(lab, &lab.record, &key, "att.json");
-    let (o, _) = verify_required(lab, &policy, &[&att], &[]);
+    let (key, public) = lab.keys("auditor");
+    let policy = lab.certifier_policy("p.json", &public, "mof-openness", &[]);
+    let att = lab.certify(&lab.record, &key, "att.json");
+    let (o, _) = lab.verify_required(&policy, &[&att], &[]);
     assert_exit(&o, 0);
     (key, policy, att)
 }
@@ -728,9 +684,9 @@ fn attestation_for_another_record_is_refused() {
     let lab = Lab::new();
     let (key, policy, _) = attested(&lab);
     let other = lab.path("v2.sceau.json");
-    crate::sign_verify::sign_as(&lab.dir, &lab.key, &other, "2.0.0");
-    let att = certify(&lab, &other, &key, "other.json");
-    let (o, r) = verify_required(&lab, &policy, &[&att], &[]);
+    sign_as(&lab.dir, &lab.key, &other, "2.0.0");
+    let att = lab.certify(&other, &key, "other.json");
+    let (o, r) = lab.verify_required(&policy, &[&att], &[]);
     assert_only_failure(
         &o,
         &r,
@@ -747,9 +703,9 @@ fn attestation_for_another_record_is_refused() {
 fn untrusted_certifier_is_refused() {
     let lab = Lab::new();
     let (_, policy, _) = attested(&lab);
-    let (stranger, _) = auditor(&lab, "stranger");
-    let att = certify(&lab, &lab.record, &stranger, "stranger.json");
-    let (o, r) = verify_required(&lab, &policy, &[&att], &[]);
+    let (stranger, _) = lab.keys("stranger");
+    let att = lab.certify(&lab.record, &stranger, "stranger.json");
+    let (o, r) = lab.verify_required(&policy, &[&att], &[]);
     assert_only_failure(
         &o,
         &r,
@@ -757,7 +713,7 @@ fn untrusted_certifier_is_refused() {
         &require_check(),
         &["certifier \"stranger\"", "is not trusted"],
     );
-    let c = crate::sign_verify::check(&r, "claims", "attestation");
+    let c = check(&r, "claims", "attestation");
     assert_eq!(c["outcome"], "skipped", "{r:#}");
     assert!(c["detail"].as_str().unwrap().contains("not counted"));
 }
@@ -786,8 +742,8 @@ fn standard_outside_the_certifiers_scope_is_refused() {
     let lab = Lab::new();
     let (_, _, att) = attested(&lab);
     let public = lab.path("auditor.pub");
-    let scoped = certifier_policy(&lab, "p-eu.json", &public, "eu-ai-act-gpai", &[]);
-    let (o, r) = verify_required(&lab, &scoped, &[&att], &[]);
+    let scoped = lab.certifier_policy("p-eu.json", &public, "eu-ai-act-gpai", &[]);
+    let (o, r) = lab.verify_required(&scoped, &[&att], &[]);
     assert_only_failure(
         &o,
         &r,
@@ -802,16 +758,14 @@ fn standard_outside_the_certifiers_scope_is_refused() {
 #[test]
 fn certifier_outside_its_validity_window_is_not_counted() {
     let lab = Lab::new();
-    let (key, public) = auditor(&lab, "auditor");
-    let att = certify(&lab, &lab.record, &key, "att.json");
-    let retired = certifier_policy(
-        &lab,
-        "retired.json",
+    let (key, public) = lab.keys("auditor");
+    let att = lab.certify(&lab.record, &key, "att.json");
+    let retired = lab.certifier_policy("retired.json",
         &public,
         "mof-openness",
         &["--validity", "auditor=..2025-01-01"],
     );
-    let (o, r) = verify_required(&lab, &retired, &[&att], &[]);
+    let (o, r) = lab.verify_required(&retired, &[&att], &[]);
     assert_only_failure(
         &o,
         &r,
@@ -824,7 +778,7 @@ fn certifier_outside_its_validity_window_is_not_counted() {
             "(valid until 2025-01-01T00:00:00Z)",
         ],
     );
-    let c = crate::sign_verify::check(&r, "claims", "attestation");
+    let c = check(&r, "claims", "attestation");
     assert_eq!(c["outcome"], "skipped", "{r:#}");
     let d = c["detail"].as_str().unwrap();
     assert!(
@@ -833,13 +787,11 @@ fn certifier_outside_its_validity_window_is_not_counted() {
         "{d}"
     );
     // Inside its window the same attestation counts.
-    let current = certifier_policy(
-        &lab,
-        "current.json",
+    let current = lab.certifier_policy("current.json",
         &public,
         "mof-openness",
         &["--validity", "auditor=2025-01-01..2027-01-01"],
     );
-    let (o, _) = verify_required(&lab, &current, &[&att], &[]);
+    let (o, _) = lab.verify_required(&current, &[&att], &[]);
     assert_exit(&o, 0);
 }
