@@ -103,7 +103,10 @@ fn quantisation_verifies_with_a_b_and_c_trusted() {
     let quant_edge = edge(&r["lineage"], &quant, &ft);
     let summary = quant_edge["summary"].as_str().expect("summary");
     let p = fx::LINEAGE_PARAMETERS;
-    assert!(numbers(summary).windows(2).any(|w| w == [p, p]), "{summary}");
+    assert!(
+        numbers(summary).windows(2).any(|w| w == [p, p]),
+        "{summary}"
+    );
     assert_wording(summary, &["weights differ", "tokenizer identical"]);
     // Each edge check names both releases.
     let edge_details = details(&r, "lineage", "edge");
@@ -332,13 +335,13 @@ fn merge_with_a_single_parent_fails() {
     let rec = lab.sign(&dir, "d", fx::MERGE_D_NAME, "m.json", &[(&ft.1, "merge")]);
     let store = lab.store("store", &[&base.1, &ft.1]);
     let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
-    assert_lineage_failure(
-        &o,
+    assert_lineage_failure(&o, &r, "relation-merge-single-parent", &[fx::MERGE_D_NAME]);
+    assert_finding(
         &r,
         "relation-merge-single-parent",
-        &[fx::MERGE_D_NAME],
+        &record_digest(&rec),
+        None,
     );
-    assert_finding(&r, "relation-merge-single-parent", &record_digest(&rec), None);
 }
 
 #[test]
@@ -354,7 +357,13 @@ fn adapter_verifies() {
     let store = lab.store("store", &[&base.1]);
     let (o, r) = lab.verify(&adapter.0, &adapter.1, &store, &lab.policy, &[]);
     assert_exit(&o, 0);
-    assert_check(&r, "lineage", "edge", PASS, &[fx::ADAPTER_E_NAME, fx::BASE_A_NAME]);
+    assert_check(
+        &r,
+        "lineage",
+        "edge",
+        PASS,
+        &[fx::ADAPTER_E_NAME, fx::BASE_A_NAME],
+    );
     let e = edge(
         &r["lineage"],
         &record_digest(&adapter.1),
@@ -362,7 +371,10 @@ fn adapter_verifies() {
     );
     assert_eq!(e["relation"], "adapter");
     let summary = e["summary"].as_str().expect("summary");
-    assert!(numbers(summary).contains(&fx::ADAPTER_PARAMETERS), "{summary}");
+    assert!(
+        numbers(summary).contains(&fx::ADAPTER_PARAMETERS),
+        "{summary}"
+    );
     assert_wording(summary, &["adapter weights only"]);
 }
 
@@ -386,7 +398,12 @@ fn missing_parent_fails_and_with_supplies_it() {
         "missing-parent",
         &[fx::FINETUNE_B_NAME, fx::BASE_A_NAME, &base_digest[..12]],
     );
-    assert_finding(&r, "missing-parent", &base_digest, Some(&record_digest(&ft.1)));
+    assert_finding(
+        &r,
+        "missing-parent",
+        &base_digest,
+        Some(&record_digest(&ft.1)),
+    );
     assert_eq!(
         node(&r["lineage"], &base_digest)["status"]["state"],
         "missing"
@@ -426,7 +443,11 @@ fn forged_repackage_of_unrelated_weights_fails() {
         &o,
         &r,
         "relation-repackage-weights-changed",
-        &[fx::FORGED_UNRELATED_NAME, fx::BASE_A_NAME, "model.safetensors"],
+        &[
+            fx::FORGED_UNRELATED_NAME,
+            fx::BASE_A_NAME,
+            "model.safetensors",
+        ],
     );
     assert_finding(
         &r,

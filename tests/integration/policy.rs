@@ -398,11 +398,17 @@ fn policy_sign_adds_a_signature_and_then_the_update_verifies() {
         s(&signed),
     ]);
     assert_exit(&o, 0);
-    assert_eq!(read_json(&signed)["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        read_json(&signed)["signatures"].as_array().unwrap().len(),
+        2
+    );
     assert_eq!(payload_of(&p2), payload);
     let o = sceau(&["policy", "sign", s(&signed), "--key", s(team.key(1))]);
     assert_exit(&o, 0);
-    assert_eq!(read_json(&signed)["signatures"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        read_json(&signed)["signatures"].as_array().unwrap().len(),
+        3
+    );
     assert_eq!(payload_of(&signed), payload);
 
     // The same key twice is refused and changes nothing.
@@ -581,12 +587,19 @@ fn policy_show_marks_its_content_as_not_verified() {
     let maintainers = v["policy"]["maintainers"].to_string();
     assert_eq!(v["policy"]["maintainers"].as_array().unwrap().len(), 3);
     for i in 0..3 {
-        assert!(maintainers.contains(&key_id(team.public(i))), "{maintainers}");
+        assert!(
+            maintainers.contains(&key_id(team.public(i))),
+            "{maintainers}"
+        );
     }
     // The human form names each key too.
     let o = sceau(&["policy", "show", s(&team.policy)]);
     assert_exit(&o, 0);
     for i in 0..3 {
-        assert!(stdout(&o).contains(&key_id(team.public(i))), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains(&key_id(team.public(i))),
+            "{}",
+            stdout(&o)
+        );
     }
 }

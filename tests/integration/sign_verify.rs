@@ -168,7 +168,8 @@ fn signing_under_a_missing_or_non_folder_parent_fails_and_leaves_nothing() {
 #[test]
 fn interrupted_signing_leaves_no_record() {
     // A large sparse file keeps the scan busy for a while without using disk space.
-    let (t, d) = fixture(ReleaseBuilder::new(sceau_fixtures::hf_model).sparse("big.bin", 512 << 20));
+    let (t, d) =
+        fixture(ReleaseBuilder::new(sceau_fixtures::hf_model).sparse("big.bin", 512 << 20));
     let (key, public) = keygen(t.path(), "alice");
     let rec = t.path().join("out").join("r.json");
     std::fs::create_dir(rec.parent().unwrap()).unwrap();

@@ -15,12 +15,9 @@ fn rollback_to_an_older_version_is_refused_naming_both_versions() {
 
     // Lab::verify checks the state file did not move.
     let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--state", s(&state)]);
-    assert_only_failure(
-        &o,
-        &r,
-        "freshness",
-        "rollback",
-        &["1.0.0", "2.0.0", "rollback refused"],
+    assert_wording(
+        &assert_only_failure(&o, &r, "freshness", "rollback", &["1.0.0", "2.0.0"]),
+        &["rollback refused"],
     );
 
     // Re-verifying the accepted version is fine.
@@ -79,12 +76,15 @@ fn version_2_pow_63() {
     }
     let accepted = std::fs::read(&state).unwrap();
     let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--state", s(&state)]);
-    assert_only_failure(
-        &o,
-        &r,
-        "freshness",
-        "rollback",
-        &["1.0.0", "18446744073709551615", "rollback refused"],
+    assert_wording(
+        &assert_only_failure(
+            &o,
+            &r,
+            "freshness",
+            "rollback",
+            &["1.0.0", "18446744073709551615"],
+        ),
+        &["rollback refused"],
     );
     assert_eq!(std::fs::read(&state).unwrap(), accepted);
 }
@@ -143,17 +143,15 @@ fn expired_policy_is_refused() {
         &lab.record,
         &["--policy", s(&p), "--at", "2030-01-01T00:00:00Z"],
     );
-    assert_only_failure(
-        &o,
-        &r,
-        "policy",
-        "policy",
-        &[
-            s(&p),
-            "expired",
-            "2030-01-01T00:00:00Z",
-            "verification time is 2030-01-01T00:00:00Z",
-        ],
+    assert_wording(
+        &assert_only_failure(
+            &o,
+            &r,
+            "policy",
+            "policy",
+            &[s(&p), "expired", "2030-01-01T00:00:00Z"],
+        ),
+        &["verification time is 2030-01-01T00:00:00Z"],
     );
     // The human report says so too.
     let before = snapshot(lab.t.path());
@@ -197,12 +195,15 @@ fn expired_attestation_is_refused() {
     // After its expiry, and at the instant of expiry.
     for at in ["2027-06-01T00:00:00Z", "2027-01-01T00:00:00Z"] {
         let (o, r) = lab.verify_required(&policy, &[&att], &["--at", at]);
-        assert_only_failure(
-            &o,
-            &r,
-            "claims",
-            &format!("require:{REQUIRE}"),
-            &["attestation expired at 2027-01-01T00:00:00Z"],
+        assert_wording(
+            &assert_only_failure(
+                &o,
+                &r,
+                "claims",
+                &format!("require:{REQUIRE}"),
+                &["2027-01-01T00:00:00Z"],
+            ),
+            &["expired"],
         );
     }
 }
@@ -231,12 +232,14 @@ fn signing_time_in_the_future() {
     );
     assert_exit(&o, 0);
     let (o, r) = lab.verify_dir(&rec);
+    // Signed at 2100-01-01, verified at 2026-06-01: the only fail of `signing-time` is a time
+    // in the future (spec/verify.md §1).
     assert_only_failure(
         &o,
         &r,
         "freshness",
         "signing-time",
-        &["2100-01-01T00:00:00Z", "is in the future", "2026-06-01"],
+        &["2100-01-01T00:00:00Z", "2026-06-01"],
     );
     let before = snapshot(lab.t.path());
     let o = sceau(&[
@@ -249,6 +252,12 @@ fn signing_time_in_the_future() {
         "--json",
     ]);
     let r = report_of(&o);
-    assert_only_failure(&o, &r, "freshness", "signing-time", &["is in the future"]);
+    assert_only_failure(
+        &o,
+        &r,
+        "freshness",
+        "signing-time",
+        &["2100-01-01T00:00:00Z"],
+    );
     assert_unchanged(lab.t.path(), &before);
 }

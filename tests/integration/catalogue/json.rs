@@ -212,12 +212,9 @@ fn duplicate_key_in_envelope() {
     let rec = lab.path("dup.json");
     std::fs::write(&rec, dup).unwrap();
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(
-        &o,
-        &r,
-        "parse",
-        "envelope",
-        &["duplicate key \"payloadType\""],
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "envelope", &["\"payloadType\""]),
+        &["duplicate key"],
     );
 }
 
@@ -268,7 +265,10 @@ fn trailing_data_after_the_envelope() {
     let rec = lab.path("trailing.json");
     std::fs::write(&rec, text).unwrap();
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "envelope", &["trailing characters"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "envelope", &[]),
+        &["trailing characters"],
+    );
 }
 
 #[test]
@@ -278,7 +278,10 @@ fn trailing_data_after_the_signed_payload() {
     p.extend_from_slice(b" {}");
     let rec = lab.craft("trailing.json", &p);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "statement", &["trailing characters"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "statement", &[]),
+        &["trailing characters"],
+    );
 }
 
 /// Nesting deeper than serde_json's recursion limit (128) is refused, not a stack overflow:
@@ -291,26 +294,37 @@ fn deep_nesting() {
     let rec = lab.path("deep-envelope.json");
     std::fs::write(&rec, text.replacen('{', &format!("{{\"x\":{deep},"), 1)).unwrap();
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "envelope", &["recursion limit exceeded"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "envelope", &[]),
+        &["recursion limit exceeded"],
+    );
 
-    let p = lab.edit_payload("\"predicateType\":",
+    let p = lab.edit_payload(
+        "\"predicateType\":",
         &format!("\"x\":{deep},\"predicateType\":"),
     );
     let rec = lab.craft("deep-payload.json", &p);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "statement", &["recursion limit exceeded"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "statement", &[]),
+        &["recursion limit exceeded"],
+    );
 }
 
 /// A lone UTF-16 surrogate escape (`"\ud800"`) has no UTF-8 form: refused wherever it is.
 #[test]
 fn lone_surrogate() {
     let lab = Lab::new();
-    let p = lab.edit_payload("\"name\":\"example-org/tiny-llm\",\"version\"",
+    let p = lab.edit_payload(
+        "\"name\":\"example-org/tiny-llm\",\"version\"",
         "\"name\":\"example-org/tiny-llm\\ud800\",\"version\"",
     );
     let rec = lab.craft("surrogate.json", &p);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "statement", &["hex escape"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "statement", &[]),
+        &["hex escape"],
+    );
 
     let text = std::fs::read_to_string(&lab.record).unwrap();
     let id = key_id(&lab.public);
@@ -328,18 +342,18 @@ fn unknown_field_in_envelope() {
     let rec = lab.path("unknown-sig.json");
     write_json(&rec, &env);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(&o, &r, "parse", "envelope", &["unknown field `cert`"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "envelope", &["`cert`"]),
+        &["unknown field"],
+    );
 
     let mut env = read_json(&lab.record);
     env["payloadEncoding"] = "base64".into();
     write_json(&rec, &env);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(
-        &o,
-        &r,
-        "parse",
-        "envelope",
-        &["unknown field `payloadEncoding`"],
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "envelope", &["`payloadEncoding`"]),
+        &["unknown field"],
     );
 }
 
@@ -374,7 +388,7 @@ fn unknown_statement_fields_are_ignored_and_signed() {
     let swapped = lab.path("swapped.json");
     write_json(&swapped, &env);
     let (o, r) = lab.verify_dir(&swapped);
-    assert_only_failure(&o, &r, "signature", "threshold", &["1 invalid signature"]);
+    assert_below_threshold(&o, &r, (0, 1), Some("invalid signature"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,7 +415,9 @@ fn policy_crafted_baseline_verifies() {
 #[test]
 fn duplicate_key_in_policy() {
     let lab = Lab::new();
-    let text = lab.policy_text().replacen("\"threshold\":1", "\"threshold\":1,\"threshold\":1", 1);
+    let text = lab
+        .policy_text()
+        .replacen("\"threshold\":1", "\"threshold\":1,\"threshold\":1", 1);
     let p = lab.craft_policy("p.json", &text);
     lab.refused_policy(&p, &["malformed", "duplicate field `threshold`"]);
     let text = lab.policy_text().replacen(
@@ -431,7 +447,9 @@ fn trailing_data_and_deep_nesting_in_policy() {
     let p = lab.craft_policy("p.json", &format!("{} {{}}", lab.policy_text()));
     lab.refused_policy(&p, &["malformed", "trailing characters"]);
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let text = lab.policy_text().replacen("\"revoked\":[]", &format!("\"revoked\":{deep}"), 1);
+    let text = lab
+        .policy_text()
+        .replacen("\"revoked\":[]", &format!("\"revoked\":{deep}"), 1);
     let p = lab.craft_policy("p2.json", &text);
     // Typed fields bound the depth: the first nested array is already the wrong type.
     lab.refused_policy(&p, &["malformed", "invalid type: sequence"]);
@@ -440,7 +458,9 @@ fn trailing_data_and_deep_nesting_in_policy() {
 #[test]
 fn lone_surrogate_in_policy() {
     let lab = Lab::new();
-    let text = lab.policy_text().replacen("{\"name\":\"alice\"", "{\"name\":\"al\\ud800ice\"", 1);
+    let text = lab
+        .policy_text()
+        .replacen("{\"name\":\"alice\"", "{\"name\":\"al\\ud800ice\"", 1);
     let p = lab.craft_policy("p.json", &text);
     lab.refused_policy(&p, &["malformed", "hex escape"]);
 }

@@ -178,11 +178,8 @@ fn duplicate_subject() {
     }
     let rec = lab.craft_json("dup.json", &v);
     let (o, r) = lab.verify_dir(&rec);
-    assert_only_failure(
-        &o,
-        &r,
-        "parse",
-        "statement",
-        &["subject \"config.json\" appears twice"],
+    assert_wording(
+        &assert_only_failure(&o, &r, "parse", "statement", &["\"config.json\""]),
+        &["twice"],
     );
 }

@@ -54,7 +54,13 @@ fn added_file_fails_unless_allow_extra_which_lists_it_as_skipped() {
     let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--allow-extra"]);
     assert_exit(&o, 0);
     assert_eq!(r["verified"], true);
-    assert_check(&r, "tree", "extra", SKIPPED, &["--allow-extra", "extra.txt"]);
+    assert_check(
+        &r,
+        "tree",
+        "extra",
+        SKIPPED,
+        &["--allow-extra", "extra.txt"],
+    );
     assert_eq!(r["tree"]["extra"], json!(["extra.txt"]));
 }
 

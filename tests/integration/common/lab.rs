@@ -47,10 +47,7 @@ pub fn keygen(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
 pub fn key_id(key: &Path) -> String {
     let o = sceau(&["key", "show", s(key), "--json"]);
     assert_exit(&o, 0);
-    json_out(&o)["key_id"]
-        .as_str()
-        .expect("key_id")
-        .to_owned()
+    json_out(&o)["key_id"].as_str().expect("key_id").to_owned()
 }
 
 /// `sceau sign DIR --key KEY -o OUT --name NAME --version VERSION -q EXTRA`.
@@ -578,7 +575,14 @@ impl Family {
         extra: &[&str],
     ) -> Output {
         Sceau::new()
-            .args(["lineage", s(record), "--store", s(store), "--policy", s(policy)])
+            .args([
+                "lineage",
+                s(record),
+                "--store",
+                s(store),
+                "--policy",
+                s(policy),
+            ])
             .args(["--at", AT, "--format", format])
             .args(extra)
             .run()

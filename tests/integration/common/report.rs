@@ -121,7 +121,10 @@ pub fn assert_check(report: &Value, stage: &str, name: &str, outcome: &str, ids:
     assert_eq!(c["outcome"], outcome, "{stage}/{name} in {report:#}");
     let d = c["detail"].as_str().expect("detail");
     for p in ids {
-        assert!(d.contains(p), "{stage}/{name} detail {d:?} does not name {p:?}");
+        assert!(
+            d.contains(p),
+            "{stage}/{name} detail {d:?} does not name {p:?}"
+        );
     }
 }
 
@@ -258,4 +261,24 @@ pub fn assert_lineage_failure(o: &Output, report: &Value, kind: &str, ids: &[&st
         report["lineage"]["findings"]
     );
     detail(report, "lineage", kind).to_owned()
+}
+
+/// Asserts a failed verification whose only failure is `signature threshold`, with `counted`
+/// of `required` distinct trusted keys, and (when given) `reason` in its detail: which kind of
+/// signature did not count ("invalid signature", "untrusted keys", "repeated signature",
+/// "(none)"), a distinction the report carries in words only. Returns the detail.
+#[track_caller]
+pub fn assert_below_threshold(
+    o: &Output,
+    report: &Value,
+    (counted, required): (u64, u64),
+    reason: Option<&str>,
+) -> String {
+    let d = assert_only_failure(o, report, "signature", "threshold", &[]);
+    assert_numbers(report, "signature", "threshold", &[counted, required]);
+    assert_eq!(report["signers"], Value::Null, "{report:#}");
+    if let Some(why) = reason {
+        assert_wording(&d, &[why]);
+    }
+    d
 }

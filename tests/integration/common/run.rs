@@ -191,7 +191,12 @@ fn drain(r: Option<Box<dyn std::io::Read + Send>>) -> std::thread::JoinHandle<Ve
 #[cfg(unix)]
 pub fn can_run_as(id: u32, why: &str) -> bool {
     use std::os::unix::process::CommandExt as _;
-    match Command::new(bin()).arg("--version").uid(id).gid(id).output() {
+    match Command::new(bin())
+        .arg("--version")
+        .uid(id)
+        .gid(id)
+        .output()
+    {
         Ok(o) if o.status.success() => true,
         other => {
             eprintln!("skipped: cannot run as uid {id} to test {why}: {other:?}");
