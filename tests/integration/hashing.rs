@@ -233,10 +233,12 @@ fn a_corrupt_cache_is_a_warning_not_an_error() {
     std::fs::write(cache.join("digests-v1.bin"), b"SCEAUDC1 not really").unwrap();
     let o = sceau(&["scan", s(&d), "--cache-dir", s(&cache), "-q"]);
     assert_exit(&o, 0);
-    // One warning, naming the cache file, and no error.
+    // A warning naming the cache file, and no error.
     let e = stderr(&o);
-    let warnings: Vec<&str> = e.lines().filter(|l| l.starts_with("warning:")).collect();
-    assert_eq!(warnings.len(), 1, "{e}");
-    assert!(warnings[0].contains("digests-v1.bin"), "{e}");
+    assert!(
+        e.lines()
+            .any(|l| l.starts_with("warning:") && l.contains("digests-v1.bin")),
+        "{e}"
+    );
     assert!(!e.contains("error:"), "{e}");
 }
