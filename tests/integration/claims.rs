@@ -282,8 +282,10 @@ fn other_fixtures_reach_no_class() {
 #[test]
 fn without_training_code_open_science_drops_to_class_iii_and_its_claim_fails() {
     let e = env();
-    let d = e.fixture("open", sceau_fixtures::open_science);
-    std::fs::remove_file(d.join("src/train.py")).unwrap();
+    let d = e.fixture(
+        "open",
+        ReleaseBuilder::new(sceau_fixtures::open_science).remove("src/train.py"),
+    );
     let rec = e.sign(
         &d,
         "example-org/open-tiny",

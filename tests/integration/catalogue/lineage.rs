@@ -137,7 +137,8 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
         "unverified-ancestor",
         &[fx::BASE_A_NAME, &record_digest(&forged_base)[..12]],
     );
-    assert!(d.contains("policy v1 for release \"org-a/base\""), "{d}");
+    // Untrusted under policy v1's scope for release "org-a/base".
+    assert!(d.contains("v1") && d.contains("\"org-a/base\""), "{d}");
     let n = node(&r["lineage"], &record_digest(&forged_base));
     assert_eq!(n["status"]["state"], "unverified");
 }
@@ -400,16 +401,13 @@ impl Granted {
     /// The laundering failure stands, and the one `lineage grant` check says why the grant
     /// was not counted or not used.
     #[track_caller]
-    fn assert_not_counted(&self, grant: &Path, phrases: &[&str]) {
+    fn assert_not_counted(&self, grant: &Path, ids: &[&str]) -> String {
         let (o, r) = self.verify(&[grant]);
         assert_lineage_failure(&o, &r, "licence-laundering", &["non-commercial"]);
-        let c = check(&r, "lineage", "grant");
-        assert_eq!(c["outcome"], "skipped", "{c}");
-        let d = c["detail"].as_str().unwrap();
+        assert_check(&r, "lineage", "grant", SKIPPED, ids);
+        let d = detail(&r, "lineage", "grant");
         assert!(d.starts_with(s(grant)), "{d}");
-        for p in phrases {
-            assert!(d.contains(p), "{d:?} lacks {p:?}");
-        }
+        d.to_owned()
     }
 }
 
@@ -424,7 +422,7 @@ fn licence_grant_by_the_ancestors_maintainers_counts() {
     let d = detail(&r, "lineage", "licence-grant");
     assert!(
         d.contains(fx::LAUNDERING_NC_NAME)
-            && d.contains("may use Apache-2.0")
+            && d.contains("Apache-2.0")
             && d.contains("non-commercial")
             && d.contains(&key_id(&g.lab.path("a.pub"))),
         "{d}"
@@ -472,14 +470,9 @@ fn licence_grant_by_the_ancestors_maintainers_counts() {
 fn licence_grant_signed_by_the_forker_does_not_count() {
     let g = Granted::new();
     let grant = g.grant("grant.json", "b", fx::LAUNDERING_NC_NAME, "apache-2.0", &[]);
-    g.assert_not_counted(
-        &grant,
-        &[
-            "not counted",
-            "signed by 0 of the 1 keys required for",
-            fx::NC_BASE_NAME,
-        ],
-    );
+    // Signed by 0 of the 1 keys org-a's base requires.
+    let d = g.assert_not_counted(&grant, &[fx::NC_BASE_NAME]);
+    assert!(numbers(&d).windows(2).any(|w| w == [0, 1]), "{d}");
 }
 
 /// A grant for another release, or another licence, verifies but is not used.
@@ -491,7 +484,8 @@ fn licence_grant_for_another_release_or_licence_is_not_used() {
         ("other-licence.json", fx::LAUNDERING_NC_NAME, "MIT"),
     ] {
         let grant = g.grant(name, "a", release, licence, &[]);
-        g.assert_not_counted(&grant, &["verified, not used", release]);
+        let d = g.assert_not_counted(&grant, &[release]);
+        assert_wording(&d, &["not used"]);
     }
 }
 
@@ -507,7 +501,8 @@ fn expired_licence_grant_does_not_count() {
         "apache-2.0",
         &["--expires", "2026-06-01"],
     );
-    g.assert_not_counted(&grant, &["not counted: expired at 2026-06-01T00:00:00Z"]);
+    let d = g.assert_not_counted(&grant, &["2026-06-01T00:00:00Z"]);
+    assert_wording(&d, &["expired"]);
 }
 
 /// A grant whose payload was altered no longer verifies: it is not counted, and the laundering
@@ -525,7 +520,10 @@ fn altered_licence_grant_does_not_count() {
     assert_ne!(altered, payload);
     env["payload"] = b64_encode(altered.as_bytes()).into();
     write_json(&grant, &env);
-    g.assert_not_counted(&grant, &["signed by 0 of the 1 keys required", "1 invalid"]);
+    // Signed by 0 of the 1 keys required: its one signature is invalid.
+    let d = g.assert_not_counted(&grant, &[]);
+    assert!(numbers(&d).windows(3).any(|w| w == [0, 1, 1]), "{d}");
+    assert_wording(&d, &["invalid"]);
 }
 
 /// A file that is not a grant (a record given as `--grant`, a grant given as `--record`, a
@@ -599,24 +597,22 @@ fn licence_laundering_llama_to_mit_fails() {
 /// claims, none in the card, no data file — fails as open washing naming the datasets.
 #[test]
 fn claims_open_data_without_datasets() {
-    let (t, d) = fixture(sceau_fixtures::open_science);
-    std::fs::remove_dir_all(d.join("data")).unwrap();
-    let card = d.join("README.md");
-    let text = std::fs::read_to_string(&card).unwrap();
-    let stripped = text.replace(
-        "datasets:\n- example-org/open-corpus\n- example-org/open-eval\n",
-        "",
-    );
-    assert_ne!(stripped, text, "the fixture card changed: update this test");
-    std::fs::write(&card, stripped).unwrap();
-    let claims = std::fs::read_to_string(d.join("claims.toml")).unwrap();
+    let claims = sceau_fixtures::OPEN_SCIENCE_CLAIMS;
     let (a, b) = (
         claims.find("[[datasets]]").unwrap(),
         claims.find("[[evaluation]]").unwrap(),
     );
+    let (t, d) = fixture(
+        ReleaseBuilder::new(sceau_fixtures::open_science)
+            .remove("data")
+            .edit_card(
+                "datasets:\n- example-org/open-corpus\n- example-org/open-eval\n",
+                "",
+            )
+            .remove("claims.toml"),
+    );
     let no_data = t.path().join("claims.toml");
     std::fs::write(&no_data, format!("{}{}", &claims[..a], &claims[b..])).unwrap();
-    std::fs::remove_file(d.join("claims.toml")).unwrap();
     let (key, public) = keygen(t.path(), "alice");
     let rec = t.path().join("r.sceau.json");
     let o = sceau(&[
@@ -646,17 +642,9 @@ fn claims_open_data_without_datasets() {
         "--json",
     ]);
     let r = report_of(&o);
-    {
-        let d = assert_only_failure(&o, &r, "claims", "openness", &[]);
-        assert_wording(
-            &d,
-            &[
-                "open washing",
-                "datasets (datasets): not in the record",
-                "no training data is listed",
-            ],
-        );
-    }
+    // Open washing (the only way `claims openness` fails), naming the missing component.
+    let d = assert_only_failure(&o, &r, "claims", "openness", &["datasets"]);
+    assert_wording(&d, &["no training data"]);
     assert_unchanged(t.path(), &before);
 }
 
@@ -707,9 +695,8 @@ fn untrusted_certifier_is_refused() {
         &assert_only_failure(&o, &r, "claims", &require_check(), &["\"stranger\""]),
         &["not trusted"],
     );
-    let c = check(&r, "claims", "attestation");
-    assert_eq!(c["outcome"], "skipped", "{r:#}");
-    assert!(c["detail"].as_str().unwrap().contains("not counted"));
+    // Listed, and not counted.
+    assert_check(&r, "claims", "attestation", SKIPPED, &["stranger.json"]);
 }
 
 /// `--key` trust names maintainers only: no attestation counts under it.
@@ -769,22 +756,12 @@ fn certifier_outside_its_validity_window_is_not_counted() {
             &require_check(),
             &["auditor", &key_id(&public)],
         );
-        assert_wording(
-            &d,
-            &[
-                "signed after its validity window",
-                "(valid until 2025-01-01T00:00:00Z)",
-            ],
-        );
+        assert!(d.contains("2025-01-01T00:00:00Z"), "{d}");
+        assert_wording(&d, &["after"]);
     }
-    let c = check(&r, "claims", "attestation");
-    assert_eq!(c["outcome"], "skipped", "{r:#}");
-    let d = c["detail"].as_str().unwrap();
-    assert!(
-        d.contains("att.json")
-            && d.contains("not counted: signed outside the certifier's validity window"),
-        "{d}"
-    );
+    // Listed, not counted, for its certifier's window.
+    assert_check(&r, "claims", "attestation", SKIPPED, &["att.json"]);
+    assert_wording(detail(&r, "claims", "attestation"), &["validity window"]);
     // Inside its window the same attestation counts.
     let current = lab.certifier_policy(
         "current.json",
