@@ -9,6 +9,7 @@ const MODULES: &[&str] = &[
     "catalogue",
     "claims",
     "docs",
+    "golden",
     "hashing",
     "interop",
     "keys",

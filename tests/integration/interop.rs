@@ -10,10 +10,6 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use crate::common::*;
-use crate::sign_verify::{
-    assert_check, b64_encode, countersign, flip_byte, key_id, keygen, payload_of, read_json, sign,
-    verify_json, write_json,
-};
 
 /// The Python interpreter to use, or None (with a "skipped" message) when it lacks
 /// securesystemslib and interop is not required.

@@ -8,7 +8,6 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::common::*;
-use crate::sign_verify::{key_id, keygen, run, verify_json, NAME};
 
 /// Signs the hf_model fixture in `t` with `key` (and `env`), returning the record path.
 fn sign_with(
@@ -18,7 +17,7 @@ fn sign_with(
     env: &[(&str, &str)],
 ) -> (std::process::Output, PathBuf) {
     let rec = t.join("r.sceau.json");
-    let o = run(
+    let o = sceau_env(
         &[
             "sign",
             s(d),
@@ -39,7 +38,7 @@ fn sign_with(
 
 /// `sceau key show --json FILE` (with `env`).
 fn show(file: &Path, env: &[(&str, &str)]) -> Value {
-    let o = run(&["key", "show", s(file), "--json"], env);
+    let o = sceau_env(&["key", "show", s(file), "--json"], env);
     assert_exit(&o, 0);
     serde_json::from_str(&stdout(&o)).expect("key show --json")
 }
@@ -87,7 +86,7 @@ fn keygen_writes_a_0600_secret_key_and_a_one_line_public_key() {
     assert_eq!(f[2].len(), 44, "base64 of 32 bytes");
     assert_eq!(f[3], "Alice <alice@example.org>");
     // The key id is SHA-256 of the raw key, first 8 bytes (spec/keys.md §1.1).
-    let raw = crate::sign_verify::b64_decode(f[2]);
+    let raw = b64_decode(f[2]);
     assert_eq!(raw.len(), 32);
     let id = {
         use sha2::Digest;
@@ -103,7 +102,7 @@ fn keygen_writes_a_0600_secret_key_and_a_one_line_public_key() {
 fn encrypted_key_signs_with_sceau_passphrase() {
     let (t, d) = fixture(sceau_fixtures::hf_model);
     let base = t.path().join("enc");
-    let o = run(
+    let o = sceau_env(
         &["keygen", "-o", s(&base)],
         &[("SCEAU_PASSPHRASE", "correct horse")],
     );
@@ -175,7 +174,7 @@ fn passphrase_file_is_its_first_line_and_bounded() {
     let t = tempfile::tempdir().unwrap();
     let base = t.path().join("enc");
     assert_exit(
-        &run(
+        &sceau_env(
             &["keygen", "-o", s(&base)],
             &[("SCEAU_PASSPHRASE", "first line")],
         ),
@@ -229,9 +228,9 @@ fn published_files_are_readable_and_secret_keys_are_not() {
             rec = s(&rec),
             bom = s(&bom),
         );
-        let ok = std::process::Command::new("sh")
-            .args(["-c", &script, s(&bin())])
-            .env("SOURCE_DATE_EPOCH", "1767225600")
+        // A umask is set by a shell: the one sceau run here not made by `Sceau`, with the same
+        // fixed environment.
+        let ok = fixed_env(Command::new("sh").args(["-c", &script, s(&bin())]))
             .status()
             .unwrap()
             .success();
@@ -253,7 +252,7 @@ fn encrypted_key_without_passphrase_or_terminal_names_sceau_passphrase() {
     let (t, d) = fixture(sceau_fixtures::hf_model);
     let base = t.path().join("enc");
     assert_exit(
-        &run(&["keygen", "-o", s(&base)], &[("SCEAU_PASSPHRASE", "pw")]),
+        &sceau_env(&["keygen", "-o", s(&base)], &[("SCEAU_PASSPHRASE", "pw")]),
         0,
     );
     // `Command::output` gives the child a null stdin: no terminal to prompt on.

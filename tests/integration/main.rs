@@ -5,6 +5,7 @@ mod catalogue;
 mod claims;
 mod common;
 mod docs;
+mod golden;
 mod hashing;
 mod interop;
 mod keys;

@@ -231,10 +231,12 @@ fn output_inside_the_tree_is_left_out_and_recorded() {
 
 #[test]
 fn git_folder_and_records_are_ignored_by_default() {
-    let (t, d) = fixture(sceau_fixtures::hf_model);
-    std::fs::create_dir_all(d.join(".git/objects")).unwrap();
-    std::fs::write(d.join(".git/HEAD"), b"ref: refs/heads/main\n").unwrap();
-    std::fs::write(d.join("old.sceau.json"), b"{}").unwrap();
+    let (t, d) = fixture(
+        ReleaseBuilder::new(sceau_fixtures::hf_model)
+            .file(".git/HEAD", "ref: refs/heads/main\n")
+            .file(".git/objects/info/packs", "")
+            .file("old.sceau.json", "{}"),
+    );
     let out = t.path().join("bom.json");
     assert_exit(
         &sceau(&["scan", s(&d), "-o", s(&out), "--exclude", "extra/"]),
@@ -252,12 +254,10 @@ fn git_folder_and_records_are_ignored_by_default() {
 
 #[test]
 fn malformed_front_matter_is_a_warning_with_its_line() {
-    let (t, d) = fixture(sceau_fixtures::hf_model);
-    std::fs::write(
-        d.join("README.md"),
-        "---\nlicense: mit\ndatasets: [a, b\n---\n# x\n",
-    )
-    .unwrap();
+    let (t, d) = fixture(
+        ReleaseBuilder::new(sceau_fixtures::hf_model)
+            .card("---\nlicense: mit\ndatasets: [a, b\n---\n# x\n"),
+    );
     let out = t.path().join("bom.json");
     let o = sceau(&["scan", s(&d), "-o", s(&out)]);
     assert_exit(&o, 0);
@@ -270,10 +270,10 @@ fn malformed_front_matter_is_a_warning_with_its_line() {
 
 #[test]
 fn malformed_weight_header_is_reported_for_that_file_only() {
-    let (t, d) = fixture(sceau_fixtures::hf_model);
     let mut bytes = u64::MAX.to_le_bytes().to_vec();
     bytes.extend_from_slice(b"{}");
-    std::fs::write(d.join("broken.safetensors"), bytes).unwrap();
+    let (t, d) =
+        fixture(ReleaseBuilder::new(sceau_fixtures::hf_model).file("broken.safetensors", bytes));
     let out = t.path().join("bom.json");
     let o = sceau(&["scan", s(&d), "-o", s(&out)]);
     assert_exit(&o, 0);

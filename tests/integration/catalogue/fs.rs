@@ -11,13 +11,8 @@ fn refused_entry(make: impl FnOnce(&Lab) -> PathBuf, phrase: &str) {
     let lab = Lab::new();
     let entry = make(&lab);
     let (o, r) = lab.verify_dir(&lab.record);
-    let d = assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "files",
-        &["cannot check the folder", phrase],
-    );
+    let d = assert_only_failure(&o, &r, "tree", "files", &[phrase]);
+    assert_wording(&d, &["cannot check the folder"]);
     let name = entry.file_name().unwrap().to_str().unwrap();
     assert!(d.contains(name), "{d:?} does not name {name}");
 }
@@ -69,7 +64,7 @@ fn dangling_symlink() {
 #[cfg(unix)]
 #[test]
 fn fifo_in_place_of_a_recorded_file_is_not_opened() {
-    // Opening the FIFO would block: run() would then fail the test after RUN_LIMIT.
+    // Opening the FIFO would block: sceau() would then fail the test after RUN_LIMIT.
     refused_entry(
         |lab| {
             let f = lab.dir.join("config.json");
@@ -132,7 +127,7 @@ fn hardlinks_are_two_recorded_files() {
     std::fs::hard_link(d.join("config.json"), d.join("config-link.json")).unwrap();
     let (key, public) = keygen(t.path(), "alice");
     let rec = t.path().join("r.sceau.json");
-    crate::sign_verify::sign(&d, &key, &rec);
+    sign(&d, &key, &rec);
     let names: Vec<String> = read_json(&rec)["payload"]
         .as_str()
         .map(b64_decode)
@@ -154,12 +149,12 @@ fn hardlinks_are_two_recorded_files() {
         s(&public),
         "--json",
     ];
-    let o = run(&args);
+    let o = sceau(&args);
     assert_exit(&o, 0);
     assert_eq!(report_of(&o)["tree"]["matched"], 10);
 
     std::fs::write(d.join("config-link.json"), b"{}").unwrap();
-    let o = run(&args);
+    let o = sceau(&args);
     let r = report_of(&o);
     let d = assert_only_failure(&o, &r, "tree", "modified", &[]);
     assert!(
@@ -168,43 +163,15 @@ fn hardlinks_are_two_recorded_files() {
     );
 }
 
-/// Runs sceau as `nobody` (uid 65534) when we are root, who reads every file whatever its mode.
-/// Returns None (saying so) when privileges cannot be dropped.
+/// Runs sceau as `nobody` when we are root (who reads every file whatever its mode): `probe`
+/// opens for us only if we are. Returns None (saying so) when privileges cannot be dropped.
 #[cfg(unix)]
 fn run_as_nobody(t: &Path, probe: &Path, args: &[&str]) -> Option<Output> {
-    use std::os::unix::process::CommandExt as _;
     if std::fs::File::open(probe).is_err() {
         // Not privileged: the mode already applies to us.
-        return Some(run(args));
+        return Some(sceau(args));
     }
-    fn chown_all(p: &Path) {
-        let _ = std::os::unix::fs::lchown(p, Some(65534), Some(65534));
-        if p.is_dir() && !p.is_symlink() {
-            for e in std::fs::read_dir(p).unwrap().flatten() {
-                chown_all(&e.path());
-            }
-        }
-    }
-    chown_all(t);
-    let mut c = Command::new(bin());
-    c.args(args)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env_remove("SCEAU_PASSPHRASE")
-        .uid(65534)
-        .gid(65534);
-    // A failure to drop privileges shows as a spawn error.
-    match Command::new(bin())
-        .arg("--version")
-        .uid(65534)
-        .gid(65534)
-        .output()
-    {
-        Ok(o) if o.status.success() => Some(run_limited(c, args)),
-        other => {
-            eprintln!("skipped: cannot run as uid 65534 to test an unreadable file: {other:?}");
-            None
-        }
-    }
+    sceau_as_nobody(t, args, "an unreadable file")
 }
 
 /// An unreadable recorded file (mode 000) fails `tree files` naming it; an unreadable folder
@@ -232,12 +199,9 @@ fn unreadable_file_and_folder() {
         return;
     };
     let r = report_of(&o);
-    assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "files",
-        &["config.json", "Permission denied"],
+    assert_wording(
+        &assert_only_failure(&o, &r, "tree", "files", &["config.json"]),
+        &["Permission denied"],
     );
     let out = lab.path("bom.json");
     let scan = ["scan", s(&lab.dir), "-o", s(&out)];
@@ -253,7 +217,10 @@ fn unreadable_file_and_folder() {
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o000)).unwrap();
     let o = run_as_nobody(lab.t.path(), &sub.join("x"), &verify).unwrap();
     let r = report_of(&o);
-    assert_only_failure(&o, &r, "tree", "files", &["sub", "Permission denied"]);
+    assert_wording(
+        &assert_only_failure(&o, &r, "tree", "files", &["sub"]),
+        &["Permission denied"],
+    );
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::remove_dir_all(&sub).unwrap();
     // Only owners and modes changed (the test's own doing).
@@ -289,17 +256,13 @@ fn non_utf8_name_in_the_folder() {
     let name = std::ffi::OsStr::from_bytes(b"bad\xff.txt");
     std::fs::write(lab.dir.join(name), b"x").unwrap();
     let (o, r) = lab.verify_dir(&lab.record);
-    assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "files",
-        &[
-            "cannot check the folder",
-            "bad",
-            "file name is not valid UTF-8",
-        ],
-    );
+    {
+        let d = assert_only_failure(&o, &r, "tree", "files", &["bad"]);
+        assert_wording(
+            &d,
+            &["cannot check the folder", "file name is not valid UTF-8"],
+        );
+    }
 }
 
 /// Every input file (key, record, policy, state, attestation, claims, standard) is read as a
@@ -373,7 +336,7 @@ fn fifo_or_device_given_as_an_input_file() {
                 s(&out),
             ],
         ] {
-            let o = run(&cmd);
+            let o = sceau(&cmd);
             assert_input_error(&o, &[s(f), "not a regular file"]);
         }
         assert_unchanged(lab.t.path(), &before);

@@ -24,11 +24,11 @@ fn wrong_passphrase_is_refused_naming_the_key() {
         let before = snapshot(lab.t.path());
         let wrong = [("SCEAU_PASSPHRASE", "wrong")];
         for o in [
-            run_env(
+            sceau_env(
                 &["sign", s(&lab.dir), "--key", s(&key), "-o", s(&out), "-q"],
                 &wrong,
             ),
-            run(&[
+            sceau(&[
                 "sign",
                 s(&lab.dir),
                 "--key",
@@ -39,13 +39,13 @@ fn wrong_passphrase_is_refused_naming_the_key() {
                 "--passphrase-file",
                 s(&bad),
             ]),
-            run_env(&["countersign", s(&lab.record), "--key", s(&key)], &wrong),
-            run(&["key", "show", s(&key), "--passphrase-file", s(&bad)]),
+            sceau_env(&["countersign", s(&lab.record), "--key", s(&key)], &wrong),
+            sceau(&["key", "show", s(&key), "--passphrase-file", s(&bad)]),
         ] {
             assert_input_error(&o, &[file, "wrong passphrase"]);
         }
         assert_unchanged(lab.t.path(), &before);
-        let o = run_env(&["key", "show", s(&key)], &[("SCEAU_PASSPHRASE", right)]);
+        let o = sceau_env(&["key", "show", s(&key)], &[("SCEAU_PASSPHRASE", right)]);
         assert_exit(&o, 0);
     }
 }
@@ -98,12 +98,12 @@ fn truncated_key_files() {
             std::fs::write(&f, &text.as_bytes()[..cut]).unwrap();
             let before = snapshot(lab.t.path());
             let o = if secret {
-                run_env(
+                sceau_env(
                     &["sign", s(&lab.dir), "--key", s(&f), "-o", s(&out), "-q"],
                     &[("SCEAU_PASSPHRASE", "sceau test passphrase")],
                 )
             } else {
-                run(&["verify", "--record", s(&lab.record), "--key", s(&f)])
+                sceau(&["verify", "--record", s(&lab.record), "--key", s(&f)])
             };
             let e = assert_input_error(&o, &[name]);
             if name.starts_with("sceau") && name.ends_with(".key") && cut == 30 {
@@ -131,7 +131,7 @@ fn world_readable_secret_key_gives_a_warning() {
     let lab = Lab::new();
     let out = lab.path("out.json");
     let sign = || {
-        run(&[
+        sceau(&[
             "sign",
             s(&lab.dir),
             "--key",
@@ -178,20 +178,20 @@ fn keygen_refuses_to_overwrite_without_force() {
     let lab = Lab::new();
     let base = lab.path("alice");
     let before = snapshot(lab.t.path());
-    let o = run(&["keygen", "-o", s(&base), "--no-passphrase"]);
+    let o = sceau(&["keygen", "-o", s(&base), "--no-passphrase"]);
     assert_input_error(&o, &[s(&lab.key), "already exists", "--force"]);
     // A lone NAME.pub also blocks it, and no NAME.key appears.
     let lone = lab.path("bob.pub");
     std::fs::write(&lone, "mine\n").unwrap();
     let before_bob = snapshot(lab.t.path());
-    let o = run(&["keygen", "-o", s(&lab.path("bob")), "--no-passphrase"]);
+    let o = sceau(&["keygen", "-o", s(&lab.path("bob")), "--no-passphrase"]);
     assert_input_error(&o, &[s(&lone), "already exists", "--force"]);
     assert_unchanged(lab.t.path(), &before_bob);
     std::fs::remove_file(&lone).unwrap();
     assert_unchanged(lab.t.path(), &before);
 
     let p0 = std::fs::read(&lab.public).unwrap();
-    let o = run(&["keygen", "-o", s(&base), "--no-passphrase", "--force"]);
+    let o = sceau(&["keygen", "-o", s(&base), "--no-passphrase", "--force"]);
     assert_exit(&o, 0);
     assert_ne!(std::fs::read(&lab.public).unwrap(), p0);
 }

@@ -7,48 +7,27 @@ fn one_flipped_byte_in_the_weights_names_the_file_and_both_digests() {
     let lab = Lab::new();
     let w = lab.dir.join("model.safetensors");
     let before = sha256_file(&w);
-    crate::sign_verify::flip_byte(&w, 4000);
+    flip_byte(&w, 4000);
     let after = sha256_file(&w);
     assert_ne!(before, after);
 
     let (o, r) = lab.verify_dir(&lab.record);
-    assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "modified",
-        &["model.safetensors modified", &before, &after],
-    );
-    // The signature itself is still good: only the folder changed.
-    assert!(r["tree"]["modified"]
-        .to_string()
-        .contains("model.safetensors"));
+    assert_modified(&o, &r, "model.safetensors", &before, &after);
+    // The signature itself is still good: only the folder changed. The human report of this
+    // case is a golden output (`golden::verify_tampered_folder`).
+    assert_check(&r, "signature", "threshold", PASS, &[]);
+}
 
-    // The human report names the file and both digests on its FAIL line.
-    let before_run = snapshot(lab.t.path());
-    let o = run(&[
-        "verify",
-        s(&lab.dir),
-        "--record",
-        s(&lab.record),
-        "--key",
-        s(&lab.public),
-    ]);
-    assert_exit(&o, 1);
-    let out = stdout(&o);
-    assert!(out.starts_with("FAILED"), "{out}");
-    crate::sign_verify::assert_line(
-        &out,
-        "FAIL",
-        "tree",
-        "modified",
-        &[
-            "model.safetensors modified",
-            &format!("recorded sha256 {before}"),
-            &format!("file has {after}"),
-        ],
+/// Asserts the only failure is `tree modified`, for the one file `path`, recorded as `before`
+/// and found as `after` (SHA-256), named with both digests in the detail too.
+#[track_caller]
+fn assert_modified(o: &Output, r: &Value, path: &str, before: &str, after: &str) {
+    assert_only_failure(o, r, "tree", "modified", &[path, before, after]);
+    assert_eq!(
+        r["tree"]["modified"],
+        json!([{"path": path, "algorithm": "sha256", "expected": before, "actual": after}]),
+        "{r:#}"
     );
-    assert_unchanged(lab.t.path(), &before_run);
 }
 
 #[test]
@@ -61,13 +40,7 @@ fn truncated_file_is_reported_modified_with_both_digests() {
     drop(f);
     let after = sha256_file(&w);
     let (o, r) = lab.verify_dir(&lab.record);
-    assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "modified",
-        &["model.safetensors modified", &before, &after],
-    );
+    assert_modified(&o, &r, "model.safetensors", &before, &after);
 }
 
 #[test]
@@ -81,12 +54,12 @@ fn added_file_fails_unless_allow_extra_which_lists_it_as_skipped() {
     let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &["--allow-extra"]);
     assert_exit(&o, 0);
     assert_eq!(r["verified"], true);
-    let c = crate::sign_verify::check(&r, "tree", "extra");
-    assert_eq!(c["outcome"], "skipped", "{r:#}");
-    let d = c["detail"].as_str().unwrap();
-    assert!(
-        d.contains("--allow-extra") && d.contains("extra.txt"),
-        "{d}"
+    assert_check(
+        &r,
+        "tree",
+        "extra",
+        SKIPPED,
+        &["--allow-extra", "extra.txt"],
     );
     assert_eq!(r["tree"]["extra"], json!(["extra.txt"]));
 }
@@ -121,18 +94,9 @@ fn zero_length_swap_is_modified_with_both_digests() {
     let before = sha256_file(&f);
     std::fs::write(&f, b"").unwrap();
     let (o, r) = lab.verify_dir(&lab.record);
-    assert_only_failure(
-        &o,
-        &r,
-        "tree",
-        "modified",
-        &[
-            "config.json modified",
-            &before,
-            // SHA-256 of zero bytes.
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-        ],
-    );
+    // SHA-256 of zero bytes.
+    let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    assert_modified(&o, &r, "config.json", &before, empty);
 }
 
 /// A file that grows while it is hashed: the digest describes nothing, so the run fails
@@ -140,16 +104,10 @@ fn zero_length_swap_is_modified_with_both_digests() {
 /// modified. It never passes.
 #[test]
 fn file_changed_while_hashing_fails_naming_it() {
-    let (t, d) = fixture(sceau_fixtures::hf_model);
-    let big = d.join("big.bin");
     // Sparse: hashing it takes long enough to be caught, without using disk space.
-    std::fs::File::create(&big)
-        .unwrap()
-        .set_len(64 << 20)
-        .unwrap();
-    let (key, public) = keygen(t.path(), "alice");
-    let rec = t.path().join("r.sceau.json");
-    crate::sign_verify::sign(&d, &key, &rec);
+    let lab = Lab::with(ReleaseBuilder::new(sceau_fixtures::hf_model).sparse("big.bin", 64 << 20));
+    let (d, rec, public) = (&lab.dir, &lab.record, &lab.public);
+    let big = d.join("big.bin");
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
@@ -163,13 +121,13 @@ fn file_changed_while_hashing_fails_naming_it() {
             }
         })
     };
-    let o = run(&[
+    let o = sceau(&[
         "verify",
-        s(&d),
+        s(d),
         "--record",
-        s(&rec),
+        s(rec),
         "--key",
-        s(&public),
+        s(public),
         "--threads",
         "1",
         "--json",
@@ -180,14 +138,14 @@ fn file_changed_while_hashing_fails_naming_it() {
     assert_exit(&o, 1);
     let f = failures(&r);
     if f == ["tree/files"] {
-        let d = detail(&r, "tree", "files");
-        assert!(
-            d.contains("big.bin") && d.contains("changed while it was being hashed"),
-            "{d}"
+        assert_check(&r, "tree", "files", FAIL, &["big.bin"]);
+        assert_wording(
+            detail(&r, "tree", "files"),
+            &["changed while it was being hashed"],
         );
     } else {
         assert_eq!(f, ["tree/modified"], "{r:#}");
-        assert!(detail(&r, "tree", "modified").contains("big.bin modified"));
+        assert_eq!(r["tree"]["modified"][0]["path"], "big.bin", "{r:#}");
     }
 }
 
@@ -198,7 +156,7 @@ fn record_written_inside_the_folder_is_excluded_and_verify_passes() {
     let lab = Lab::new();
     // Not named *.sceau.json, so only the rule sign records keeps it out.
     let rec = lab.dir.join("record.json");
-    crate::sign_verify::sign(&lab.dir, &lab.key, &rec);
+    sign(&lab.dir, &lab.key, &rec);
     let payload = String::from_utf8(payload_of(&rec)).unwrap();
     assert!(
         !payload.contains("\"name\":\"record.json\",\"digest\""),
@@ -243,5 +201,6 @@ fn symlinked_model_root_verifies_through_the_link() {
     // A tamper behind the link is found like any other.
     std::fs::write(lab.dir.join("config.json"), b"{}").unwrap();
     let (o, r) = lab.verify(Some(&link), &lab.record, &[]);
-    assert_only_failure(&o, &r, "tree", "modified", &["config.json modified"]);
+    assert_only_failure(&o, &r, "tree", "modified", &["config.json"]);
+    assert_eq!(r["tree"]["modified"][0]["path"], "config.json", "{r:#}");
 }
