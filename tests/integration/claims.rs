@@ -485,7 +485,20 @@ fn check_needs_trust_and_a_readable_card() {
 #[test]
 fn inherited_datasets_count_with_a_store() {
     let (e, _, rec, store) = finetune_family();
+    // The base's datasets count only once the base verifies under a key bound to its name.
     let v = e.openness_json(&rec, &["--store", s(&store)], 0);
+    assert_eq!(v["openness"]["inherited_datasets"], serde_json::json!([]));
+    assert!(
+        v["notes"][0].as_str().unwrap().contains("lineage"),
+        "{:#}",
+        v["notes"]
+    );
+    let bound = format!(
+        "{}={}",
+        sceau_fixtures::OPEN_SCIENCE_BASE_MODEL,
+        s(&e.public)
+    );
+    let v = e.openness_json(&rec, &["--store", s(&store), "--key", &bound], 0);
     let inherited: Vec<&str> = v["openness"]["inherited_datasets"]
         .as_array()
         .unwrap()

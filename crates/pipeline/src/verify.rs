@@ -10,7 +10,8 @@ use sceau_claims::openness::{self, OpennessReport};
 use sceau_core::claims::InheritedDataset;
 use sceau_core::Timestamp;
 use sceau_lineage::grant::{report_unused, verify_grants, GrantFile};
-use sceau_lineage::{report_findings, walk, Lineage, WalkOptions};
+use sceau_lineage::{report_findings, walk, Lineage, NodeStatus, WalkOptions};
+use sceau_sign::PublicKey;
 use sceau_verify::freshness::{self, State};
 use sceau_verify::policy::VerifiedPolicy;
 use sceau_verify::record::{skip_rest, verify_record, TreeCheck, VerifiedRecord};
@@ -253,9 +254,15 @@ pub fn verify(req: Request<'_>) -> Verification {
         let openness = openness::evaluate(rec.release(), &out.inherited_datasets());
         check_openness(&openness, &mut report);
         out.openness = Some(openness);
-        // Rollback and equivocation, only once everything else passed (spec/verify.md §3.2).
+        // Names pinned to keys (spec/policy.md §8.4), then rollback and equivocation, only
+        // once everything else passed (spec/verify.md §3.2).
         if let Some(mut state) = state {
+            let signed = signed_names(rec, out.lineage.as_ref());
+            check_pins(&state, &signed, &mut report);
             if report.passed() {
+                for (name, keys) in &signed {
+                    state.pin_keys(name, keys, now);
+                }
                 let release = rec.release();
                 match freshness::record(
                     &mut state,
@@ -280,6 +287,48 @@ pub fn verify(req: Request<'_>) -> Verification {
     out.record = v.record;
     out.report = report;
     out
+}
+
+/// The names the verification stands on, each with the trusted keys that signed it: the
+/// release, then every verified ancestor (spec/policy.md §8.4).
+fn signed_names(rec: &VerifiedRecord, lineage: Option<&Lineage>) -> Vec<(String, Vec<PublicKey>)> {
+    let mut out = vec![(
+        rec.release().name.clone(),
+        rec.signers().iter().map(|s| s.key).collect::<Vec<_>>(),
+    )];
+    if let Some(l) = lineage {
+        for n in l.nodes.values() {
+            if n.digest != l.root && n.status == NodeStatus::Verified {
+                out.push((n.name.clone(), n.signers.iter().map(|s| s.key).collect()));
+            }
+        }
+    }
+    out
+}
+
+/// `freshness pinned-keys`: every signed name under at least one key it is pinned to.
+fn check_pins(state: &State, signed: &[(String, Vec<PublicKey>)], report: &mut Report) {
+    let mut first = 0;
+    let mut kept = 0;
+    let mut mismatches = Vec::new();
+    for (name, keys) in signed {
+        match state.pin(name).map(|p| p.check(name, keys)) {
+            None => first += 1,
+            Some(Ok(_)) => kept += 1,
+            Some(Err(e)) => mismatches.push(e.to_string()),
+        }
+    }
+    if mismatches.is_empty() {
+        report.pass(
+            CheckId::PinnedKeys,
+            format!(
+                "{kept} release name(s) signed by keys they are pinned to; {first} seen for the \
+                 first time, pinned to their signers if the verification passes"
+            ),
+        );
+    } else {
+        report.fail(CheckId::PinnedKeys, mismatches.join("; "));
+    }
 }
 
 fn check_requirements(
@@ -370,6 +419,13 @@ fn list_unrun(report: &mut Report, required: &[Required], has_tree: bool, has_st
                 );
                 continue;
             }
+        }
+        if id == CheckId::PinnedKeys && !has_state {
+            report.skip_unlisted(
+                id,
+                "no --state file: release names were not pinned to their keys",
+            );
+            continue;
         }
         report.skip_unlisted(id, &why);
     }

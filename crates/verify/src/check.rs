@@ -216,12 +216,15 @@ pub enum CheckId {
     /// One `--require STD[:REQ]` (`claims require:STD[:REQ]`; the requirement is the check's
     /// subject).
     Require,
+    /// The release's and its ancestors' names signed by keys they are pinned to in the
+    /// `--state` file (`freshness pinned-keys`, spec/policy.md §8.4).
+    PinnedKeys,
     /// Rollback and equivocation against the `--state` file (`freshness rollback`).
     Rollback,
 }
 
 /// Every check id that is not a lineage finding, in the order of spec/verify.md §1.
-const PLAIN: [CheckId; 21] = [
+const PLAIN: [CheckId; 22] = [
     CheckId::Policy,
     CheckId::Revoked,
     CheckId::KeyWindow,
@@ -242,6 +245,7 @@ const PLAIN: [CheckId; 21] = [
     CheckId::Openness,
     CheckId::Attestation,
     CheckId::Require,
+    CheckId::PinnedKeys,
     CheckId::Rollback,
 ];
 
@@ -250,7 +254,7 @@ impl CheckId {
     /// (spec/verify.md §1); besides these a report always holds at least one check of the
     /// `tree` and of the `lineage` stage ([`CheckId::stage_placeholder`]) and one `require`
     /// per requirement.
-    pub const ALWAYS_LISTED: [CheckId; 8] = [
+    pub const ALWAYS_LISTED: [CheckId; 9] = [
         CheckId::Policy,
         CheckId::Envelope,
         CheckId::PayloadType,
@@ -258,6 +262,7 @@ impl CheckId {
         CheckId::Statement,
         CheckId::SigningTime,
         CheckId::Openness,
+        CheckId::PinnedKeys,
         CheckId::Rollback,
     ];
 
@@ -292,6 +297,7 @@ impl CheckId {
             CheckId::Openness => "openness",
             CheckId::Attestation => "attestation",
             CheckId::Require => "require",
+            CheckId::PinnedKeys => "pinned-keys",
             CheckId::Rollback => "rollback",
         }
     }
@@ -302,7 +308,7 @@ impl CheckId {
             CheckId::Policy | CheckId::Revoked | CheckId::KeyWindow => Stage::Policy,
             CheckId::Envelope | CheckId::PayloadType | CheckId::Statement => Stage::Parse,
             CheckId::Threshold => Stage::Signature,
-            CheckId::SigningTime | CheckId::Rollback => Stage::Freshness,
+            CheckId::SigningTime | CheckId::PinnedKeys | CheckId::Rollback => Stage::Freshness,
             CheckId::Files | CheckId::Modified | CheckId::Missing | CheckId::Extra => Stage::Tree,
             CheckId::Ancestors
             | CheckId::Edge
@@ -375,7 +381,7 @@ mod tests {
             );
             assert_eq!(s.parse::<CheckId>(), Ok(id));
         }
-        assert_eq!(seen.len(), 21 + FindingKind::ALL.len());
+        assert_eq!(seen.len(), 22 + FindingKind::ALL.len());
         assert!("no-such-check".parse::<CheckId>().is_err());
     }
 

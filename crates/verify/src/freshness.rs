@@ -13,6 +13,9 @@ use std::marker::PhantomData;
 
 use sceau_core::dsse::Envelope;
 use sceau_core::Sha256Digest;
+use sceau_sign::PublicKey;
+
+use crate::pin::{Pin, MAX_PINNED_KEYS};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
@@ -45,6 +48,7 @@ pub struct AcceptedRelease {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     releases: BTreeMap<String, AcceptedRelease>,
+    pins: BTreeMap<String, Pin>,
 }
 
 /// How a record compares with the state, when it may be accepted (spec/policy.md §8.2).
@@ -183,6 +187,20 @@ struct RawState {
     type_: String,
     #[serde(deserialize_with = "unique_map")]
     releases: BTreeMap<String, RawEntry>,
+    /// Names pinned to keys (spec/policy.md §8.4); absent in state files written before.
+    #[serde(
+        default,
+        deserialize_with = "unique_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pins: BTreeMap<String, RawPin>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPin {
+    keys: Vec<String>,
+    first_seen: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -263,7 +281,47 @@ impl State {
                 },
             );
         }
-        Ok(State { releases })
+        let mut pins = BTreeMap::new();
+        for (name, raw) in raw.pins {
+            check_name(&name)?;
+            let bad = |what: String| FreshnessError::StateMalformed(serde::de::Error::custom(what));
+            if raw.keys.is_empty() || raw.keys.len() > MAX_PINNED_KEYS {
+                return Err(bad(format!(
+                    "pin of {:?}: 1 to {MAX_PINNED_KEYS} keys expected",
+                    truncated(&name)
+                )));
+            }
+            let mut keys = Vec::with_capacity(raw.keys.len());
+            for k in &raw.keys {
+                let (key, _) = PublicKey::parse(k)
+                    .map_err(|e| bad(format!("pin of {:?}: {e}", truncated(&name))))?;
+                if keys.contains(&key) {
+                    return Err(bad(format!("pin of {:?}: a key twice", truncated(&name))));
+                }
+                keys.push(key);
+            }
+            let first_seen = Timestamp::parse_rfc3339(&raw.first_seen)
+                .map_err(|e| bad(format!("pin of {:?}: first_seen: {e}", truncated(&name))))?;
+            pins.insert(name, Pin { keys, first_seen });
+        }
+        Ok(State { releases, pins })
+    }
+
+    /// The keys `name` is pinned to, if it was accepted before.
+    pub fn pin(&self, name: &str) -> Option<&Pin> {
+        self.pins.get(name)
+    }
+
+    /// Pins `name` to `signers` (first use), or adds the signers not pinned yet. Call only
+    /// after the whole verification passed (spec/policy.md §8.4).
+    pub fn pin_keys(&mut self, name: &str, signers: &[PublicKey], now: Timestamp) {
+        self.pins
+            .entry(name.to_owned())
+            .or_insert_with(|| Pin {
+                keys: Vec::new(),
+                first_seen: now,
+            })
+            .extend(signers);
     }
 
     /// Writes the state as pretty JSON, release names in sorted order, ending in a newline
@@ -281,6 +339,17 @@ impl State {
                         accepted_at: e.accepted_at.to_string(),
                     };
                     (name.clone(), entry)
+                })
+                .collect(),
+            pins: self
+                .pins
+                .iter()
+                .map(|(name, p)| {
+                    let pin = RawPin {
+                        keys: p.keys.iter().map(|k| k.to_sceau_line(None)).collect(),
+                        first_seen: p.first_seen.to_string(),
+                    };
+                    (name.clone(), pin)
                 })
                 .collect(),
         };

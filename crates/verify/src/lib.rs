@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod freshness;
+pub mod pin;
 pub mod policy;
 pub mod record;
 pub mod report;

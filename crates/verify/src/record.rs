@@ -317,12 +317,14 @@ pub fn verify_record(
             Role::Release => "the keys given for this release".to_owned(),
             Role::Ancestor => "the keys bound to ancestors' names".to_owned(),
         };
-        let trust = Trust::keys(candidates, 1, &source);
+        let mut trust = Trust::keys(candidates, 1, &source);
+        trust.excluded = resolver.set_aside();
+        let excluded = report_excluded(&env, &trust, &mut report);
         report.fail(
             CheckId::Threshold,
             format!(
                 "below threshold: no trusted key signed: {}",
-                threshold_detail(&all, &trust, 0)
+                threshold_detail(&all, &trust, excluded)
             ),
         );
         return stop(report);

@@ -1,12 +1,12 @@
 //! Counting the distinct trusted keys that signed an envelope (spec/policy.md §4).
 //!
-//! A `keyid` pairs a signature with the key to try: a signature whose `keyid` names a trusted
-//! key is tried against that key only; one with an empty `keyid` is tried against the trusted
-//! keys that have no valid signature yet, within a budget of one trial per signature and per
-//! key; one whose `keyid` names no trusted key is not tried (it is a stranger's, or a hint
-//! rewritten in transit: it can be hidden that way, never forged). So checking an envelope
-//! costs at most `signatures + keys` verifications, each over the payload once, whatever an
-//! attacker puts in it (spec/policy.md §4.1). Each distinct key counts once, however many
+//! A `keyid` pairs a signature with the key to try first; it is only a hint. A signature whose
+//! `keyid` names a trusted key is tried against that key; every signature left over (no
+//! `keyid`, a `keyid` naming no trusted key, or one that did not verify under the key it
+//! names) is tried against the trusted keys that have no valid signature yet, within a budget
+//! of one trial per signature and per key. So checking an envelope costs at most
+//! `2 × signatures + keys` verifications, each over the payload once, whatever an attacker puts
+//! in it (spec/policy.md §4.1); a signature past the budget is said, never counted. Each distinct key counts once, however many
 //! signatures or key ids it has, with sceau-sign's strict check (`verify_strict` over the DSSE
 //! pre-authentication encoding).
 
@@ -93,9 +93,11 @@ fn hint_names(hint: &str, key: &PublicKey) -> bool {
 }
 
 /// Counts the distinct keys of `trusted` that have a valid signature on `env`
-/// (spec/policy.md §4.1–§4.2), trying each signature against the key its `keyid` names, or,
-/// for an empty `keyid`, against the keys not yet matched within the trial budget (the module
-/// docs). A key listed twice in `trusted`, under two names, counts once, under its first name.
+/// (spec/policy.md §4.1–§4.2). A signature is first tried against the key its `keyid` names;
+/// a signature that names no trusted key, has no `keyid`, or does not verify under the key it
+/// names is then tried against the keys without a valid signature yet, while the budget of
+/// one trial per signature and per key lasts (the module docs). A key listed twice in
+/// `trusted`, under two names, counts once, under its first name.
 pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerCount {
     // The distinct keys, first name kept.
     let mut keys: Vec<(&str, &PublicKey)> = Vec::with_capacity(trusted.len());
@@ -108,62 +110,77 @@ pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerC
     let mut signed = vec![false; keys.len()];
     let mut count = SignerCount::default();
     let mut budget = env.signatures.len().saturating_add(keys.len());
-    let mut unhinted = Vec::new();
+    // Signature bytes already found valid: the same bytes again (under another key id, or
+    // none) are the same signature, repeated.
+    let mut seen: Vec<&[u8]> = Vec::new();
+    // Pass 1: each signature against the key its hint names.
+    let mut rest = Vec::new();
     for sig in &env.signatures {
-        if sig.keyid.is_empty() {
-            unhinted.push(sig);
+        if sig.sig.len() != 64 {
+            count.invalid_signatures += 1;
             continue;
         }
-        let Some(i) = keys.iter().position(|(_, k)| hint_names(&sig.keyid, k)) else {
+        if seen.contains(&sig.sig.as_slice()) {
+            count.repeated_signatures += 1;
+            continue;
+        }
+        let hinted = (!sig.keyid.is_empty())
+            .then(|| keys.iter().position(|(_, k)| hint_names(&sig.keyid, k)))
+            .flatten();
+        match hinted {
+            Some(i) => {
+                budget = budget.saturating_sub(1);
+                if keys[i].1.verify(&pae, &sig.sig) {
+                    seen.push(&sig.sig);
+                    if signed[i] {
+                        count.repeated_signatures += 1;
+                    } else {
+                        signed[i] = true;
+                    }
+                } else {
+                    rest.push((sig, true));
+                }
+            }
+            None => rest.push((sig, false)),
+        }
+    }
+    // Pass 2: the others against the keys still unmatched, while the budget lasts.
+    for (sig, named_trusted) in rest {
+        if seen.contains(&sig.sig.as_slice()) {
+            count.repeated_signatures += 1;
+            continue;
+        }
+        let mut matched = false;
+        let mut tried = false;
+        for i in 0..keys.len() {
+            if signed[i] || budget == 0 {
+                continue;
+            }
+            budget -= 1;
+            tried = true;
+            if keys[i].1.verify(&pae, &sig.sig) {
+                signed[i] = true;
+                seen.push(&sig.sig);
+                matched = true;
+                break;
+            }
+        }
+        if matched {
+            continue;
+        }
+        if named_trusted {
+            count.invalid_signatures += 1;
+        } else if !tried && !signed.iter().all(|s| *s) {
+            count.unchecked_signatures += 1;
+        } else if sig.keyid.is_empty() {
+            count.invalid_signatures += 1;
+        } else {
             count.untrusted_signatures += 1;
             if count.untrusted_key_ids.len() < MAX_LISTED_HINTS {
                 count
                     .untrusted_key_ids
                     .push(sig.keyid.chars().take(64).collect());
             }
-            continue;
-        };
-        budget = budget.saturating_sub(1);
-        if sig.sig.len() != 64 || !keys[i].1.verify(&pae, &sig.sig) {
-            count.invalid_signatures += 1;
-        } else if signed[i] {
-            count.repeated_signatures += 1;
-        } else {
-            signed[i] = true;
-        }
-    }
-    // Signatures without a hint: tried against the keys still unmatched, in order, while the
-    // budget lasts (one trial per signature and per key in all).
-    for sig in unhinted {
-        if sig.sig.len() != 64 {
-            count.invalid_signatures += 1;
-            continue;
-        }
-        let mut matched = false;
-        let mut tried = false;
-        for i in 0..keys.len() {
-            if signed[i] {
-                continue;
-            }
-            if budget == 0 {
-                break;
-            }
-            budget -= 1;
-            tried = true;
-            if keys[i].1.verify(&pae, &sig.sig) {
-                signed[i] = true;
-                matched = true;
-                break;
-            }
-        }
-        match (matched, tried) {
-            (true, _) => {}
-            (false, true) => count.invalid_signatures += 1,
-            (false, false) if keys.iter().zip(&signed).all(|(_, s)| *s) => {
-                // Every key has signed already: a further signature adds nothing.
-                count.repeated_signatures += 1;
-            }
-            (false, false) => count.unchecked_signatures += 1,
         }
     }
     for ((name, key), s) in keys.iter().zip(&signed) {
@@ -209,21 +226,20 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_signature_counts_once_and_a_misnamed_one_not_at_all() {
+    fn a_repeated_signature_or_second_keyid_counts_once() {
         let (a, b, c) = (key(1), key(2), key(3));
         let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
         let mut again = env.signatures[0].clone();
         env.signatures.push(again.clone());
-        // a's signature under b's key id is tried against b only: it does not verify.
+        // The same signature bytes under b's key id, or under none: the same signature.
         again.keyid = b.key_id().to_string();
         env.signatures.push(again.clone());
-        // Without a key id it is tried against the keys not matched yet (b, c): no match.
         again.keyid = String::new();
         env.signatures.push(again);
         let count = count_signers(&env, &trusted(&[&a, &b, &c]));
         assert_eq!(count.distinct(), 1);
-        assert_eq!(count.repeated_signatures, 1);
-        assert_eq!(count.invalid_signatures, 2);
+        assert_eq!(count.repeated_signatures, 3);
+        assert_eq!(count.invalid_signatures, 0);
         assert!(!count.meets(2));
     }
 
@@ -237,18 +253,16 @@ mod tests {
     }
 
     #[test]
-    fn keyid_pairs_a_signature_with_one_key() {
+    fn keyid_is_only_a_hint() {
         let (a, b, stranger) = (key(1), key(2), key(9));
-        // Without a key id, a valid signature is found among the trusted keys.
+        // A valid signature under a wrong or missing keyid still counts.
         let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
-        env.signatures[0].keyid = String::new();
-        assert_eq!(count_signers(&env, &trusted(&[&b, &a])).distinct(), 1);
-        // A key id naming no trusted key: not tried, counted as untrusted and named.
-        env.signatures[0].keyid = "bogus".into();
-        let count = count_signers(&env, &trusted(&[&a, &b]));
-        assert_eq!((count.distinct(), count.untrusted_signatures), (0, 1));
-        assert_eq!(count.untrusted_key_ids, ["bogus"]);
-        // A forged signature under a trusted key id does not count; nor a stranger's.
+        for hint in ["bogus", ""] {
+            env.signatures[0].keyid = hint.into();
+            assert_eq!(count_signers(&env, &trusted(&[&b, &a])).distinct(), 1);
+        }
+        // A forged signature under a trusted keyid does not; nor a stranger's, whose key id is
+        // named.
         env.signatures[0].keyid = a.key_id().to_string();
         countersign(&mut env, &stranger).unwrap();
         env.signatures.push(EnvelopeSignature {
@@ -284,6 +298,16 @@ mod tests {
         // 14 trials: the first three signatures use 4 each (12), the fourth 2, the rest none.
         assert_eq!(count.invalid_signatures, 4);
         assert_eq!(count.unchecked_signatures, 6);
+        // Hinted at trusted keys, forged: one trial each, then the budget left for the rest.
+        for s in &mut env.signatures {
+            s.keyid = keys[0].key_id().to_string();
+        }
+        let count = count_signers(&env, &trusted(&refs));
+        assert_eq!(
+            count.invalid_signatures + count.unchecked_signatures,
+            10,
+            "{count:?}"
+        );
         assert_eq!(count.distinct(), 0);
     }
 

@@ -117,6 +117,12 @@ pub trait TrustResolver {
     /// The keys and threshold for this record; `None` when nobody is trusted for its name in
     /// its role.
     fn trust_for(&self, claimed: &Claimed<'_>) -> Option<Trust>;
+
+    /// Keys set aside whatever the record's name (a policy's revoked keys): their signatures
+    /// are named when no candidate signed, never counted.
+    fn set_aside(&self) -> Vec<ExcludedKey> {
+        Vec::new()
+    }
 }
 
 /// A `--key` file: a key, its name, and the release names it vouches for.
@@ -227,6 +233,19 @@ impl TrustResolver for PolicyTrust<'_> {
             .maintainers()
             .into_iter()
             .filter(|(name, _)| role == Role::Release || scoped.contains(&name))
+            .collect()
+    }
+
+    fn set_aside(&self) -> Vec<ExcludedKey> {
+        self.policy
+            .all_maintainers()
+            .iter()
+            .filter(|m| self.policy.is_revoked(&m.key))
+            .map(|m| ExcludedKey {
+                name: m.name.clone(),
+                key: m.key,
+                reason: Exclusion::Revoked,
+            })
             .collect()
     }
 

@@ -272,6 +272,8 @@ fn rolled_back_parent_is_history_not_a_rollback() {
         0,
     );
     let state = t.path().join("state.json");
+    // alice's key vouches for the release verified and, bound to its name, for the base.
+    let bound = format!("{base}={}", s(&public));
     let verify = |rec: &Path, dir: &Path| {
         let o = sceau(&[
             "verify",
@@ -280,6 +282,8 @@ fn rolled_back_parent_is_history_not_a_rollback() {
             s(rec),
             "--key",
             s(&public),
+            "--key",
+            &bound,
             "--store",
             s(&store),
             "--state",

@@ -1,6 +1,7 @@
 //! Verdicts that can't be bent (issue 12): the exit code is the verdict whatever happens to
 //! standard output, and other ways an attacker could turn a failure into a pass.
 use std::io::BufRead as _;
+use std::process::{Command, Stdio};
 
 use super::*;
 
@@ -105,4 +106,190 @@ fn a_full_disk_never_turns_a_failure_into_success() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A fork's signer signs a fake `sentence-transformers/all-MiniLM-L6-v2` record and a
+/// fine-tune on top of it. Under bare `--key` files, each key vouches for the release being
+/// verified only: the fake upstream is an unverified ancestor and the verification fails,
+/// naming it. Bound to the right names, each key vouches for its own releases only.
+#[test]
+fn a_bare_key_does_not_vouch_for_ancestors() {
+    let lab = Lab::new();
+    let (dave_key, dave) = lab.keys("dave");
+    let upstream = "sentence-transformers/all-MiniLM-L6-v2";
+    let fake = lab.path("fake-upstream.json");
+    sign_release(&lab.dir, &dave_key, &fake, upstream, "1.0", &[]);
+    let ft_dir = lab.folder("ft", sceau_fixtures::hf_model);
+    // Fine-tuned: the last weight byte differs.
+    let w = ft_dir.join("model.safetensors");
+    let mut bytes = std::fs::read(&w).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&w, bytes).unwrap();
+    let ft = lab.path("ft.json");
+    let parent = format!("{}:finetune", s(&fake));
+    sign_release(
+        &ft_dir,
+        &dave_key,
+        &ft,
+        "dave/ft",
+        "1.0",
+        &["--parent", &parent],
+    );
+    let store = lab.store("store", &[&fake]);
+    let base = [
+        "--store",
+        s(&store),
+        "--key",
+        s(&lab.public),
+        "--key",
+        s(&dave),
+    ];
+    let (o, r) = lab.verify(Some(&ft_dir), &ft, &base);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(
+        check(&r, "lineage", "unverified-ancestor")["outcome"],
+        FAIL,
+        "{r:#}"
+    );
+    assert!(detail(&r, "lineage", "unverified-ancestor").contains(upstream));
+    // Binding dave's key to his own organisation changes nothing for the upstream name…
+    let dave_org = format!("dave/*={}", s(&dave));
+    let (o, _) = lab.verify(
+        Some(&ft_dir),
+        &ft,
+        &[&base[..], &["--key", &dave_org]].concat(),
+    );
+    assert_eq!(code(&o), 1);
+    // …binding it to the upstream's name is the user's explicit choice, and verifies.
+    let vouch = format!("sentence-transformers/*={}", s(&dave));
+    let (o, r) = lab.verify(
+        Some(&ft_dir),
+        &ft,
+        &[&base[..], &["--key", &vouch]].concat(),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(check(&r, "lineage", "chain")["outcome"], PASS);
+}
+
+/// `--key 'PATTERN=PUB'` with a pattern that is not `org/name` or `org/*` is a usage error
+/// naming the flag.
+#[test]
+fn a_bad_key_pattern_is_a_usage_error() {
+    let lab = Lab::new();
+    let before = snapshot(lab.t.path());
+    let bad = format!("org/**={}", s(&lab.public));
+    let o = sceau(&["verify", "--record", s(&lab.record), "--key", &bad]);
+    assert_input_error(&o, &["--key", "org/**"]);
+    assert_unchanged(lab.t.path(), &before);
+}
+
+/// spec/policy.md §8.4: `--state` pins each name to the keys it was first accepted under; the
+/// same name later signed by other (trusted) keys fails `freshness pinned-keys`, naming both,
+/// and the state is not changed; a co-signer beside a pinned key is added.
+#[test]
+fn a_known_name_under_other_keys_fails_loudly() {
+    let lab = Lab::new();
+    let (dave_key, dave) = lab.keys("dave");
+    let state = lab.path("state.json");
+    let keys = ["--key", s(&lab.public), "--key", s(&dave)];
+    let (o, r) = lab.verify(
+        Some(&lab.dir),
+        &lab.record,
+        &[&keys[..], &["--state", s(&state)]].concat(),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(check(&r, "freshness", "pinned-keys")["outcome"], PASS);
+    assert!(read_json(&state)["pins"][NAME]["keys"][0]
+        .as_str()
+        .unwrap()
+        .contains(&key_id(&lab.public)));
+    // Version 2 of the same name, signed by dave alone.
+    let v2 = lab.path("v2.json");
+    sign_as(&lab.dir, &dave_key, &v2, "2.0.0");
+    let before = std::fs::read(&state).unwrap();
+    let (o, r) = lab.verify(
+        Some(&lab.dir),
+        &v2,
+        &[&keys[..], &["--state", s(&state)]].concat(),
+    );
+    assert_eq!(code(&o), 1);
+    assert_only_failure(
+        &o,
+        &r,
+        "freshness",
+        "pinned-keys",
+        &[NAME, &key_id(&lab.public), &key_id(&dave)],
+    );
+    assert_eq!(std::fs::read(&state).unwrap(), before, "state changed");
+    // Countersigned by alice, it passes, and dave is pinned beside her.
+    countersign(&v2, &lab.key);
+    let (o, _) = lab.verify(
+        Some(&lab.dir),
+        &v2,
+        &[&keys[..], &["--state", s(&state)]].concat(),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(
+        read_json(&state)["pins"][NAME]["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+/// Times at the edges of what RFC 3339 can write: no panic, a clear error or a verdict.
+#[test]
+fn times_at_the_edges_never_panic() {
+    let lab = Lab::new();
+    for epoch in ["253402300799", "-1", "0"] {
+        let out = lab.path(&format!("at-{epoch}.json"));
+        let o = sceau_env(
+            &[
+                "sign",
+                s(&lab.dir),
+                "--key",
+                s(&lab.key),
+                "-o",
+                s(&out),
+                "-q",
+                "--name",
+                NAME,
+                "--version",
+                "9.0",
+            ],
+            &[("SOURCE_DATE_EPOCH", epoch)],
+        );
+        assert_exit(&o, 0);
+        let (o, _) = lab.verify(Some(&lab.dir), &out, &["--at", "9999-12-31T23:58:00Z"]);
+        assert_exit(&o, 0);
+    }
+    for epoch in ["253402300800", "-99999999999999"] {
+        let out = lab.path("never.json");
+        let o = sceau_env(
+            &[
+                "sign",
+                s(&lab.dir),
+                "--key",
+                s(&lab.key),
+                "-o",
+                s(&out),
+                "-q",
+            ],
+            &[("SOURCE_DATE_EPOCH", epoch)],
+        );
+        assert_input_error(&o, &["SOURCE_DATE_EPOCH", epoch]);
+        assert!(!out.exists());
+    }
+    let o = sceau(&[
+        "verify",
+        "--record",
+        s(&lab.record),
+        "--key",
+        s(&lab.public),
+        "--at",
+        "10000-01-01",
+    ]);
+    assert_input_error(&o, &["--at"]);
 }

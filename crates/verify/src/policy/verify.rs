@@ -48,6 +48,11 @@ impl VerifiedPolicy {
         self.document.active_maintainers()
     }
 
+    /// Every maintainer as written, revoked ones included.
+    pub fn all_maintainers(&self) -> &[Maintainer] {
+        &self.document.parts().maintainers
+    }
+
     /// Key ids revoked by the policy.
     pub fn revoked(&self) -> &[KeyId] {
         &self.document.parts().revoked
