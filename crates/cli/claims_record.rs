@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use sceau_claims::openness::{evaluate, OpennessReport};
-use sceau_core::claims::InheritedDataset;
+use sceau_core::claims::Inherited;
 use sceau_core::{RecordId, Release};
 use sceau_pipeline::verify::{self as pipeline, Request};
 use sceau_verify::record::read_unverified;
@@ -25,8 +25,8 @@ pub struct ClaimsRecord {
     pub verified: bool,
     /// Who signed, as "name (keyid)", when verified.
     pub signers: Vec<String>,
-    /// Datasets declared by verified ancestors.
-    pub inherited: Vec<InheritedDataset>,
+    /// What the release inherits from its lineage (datasets, weights licences).
+    pub inherited: Inherited,
     /// The openness computed from the record (and the inherited datasets).
     pub openness: OpennessReport,
     /// Things the reader should know (lineage not walked, ancestors that failed).
@@ -57,13 +57,13 @@ pub fn load(
                 "ancestors not walked: they can only be verified under --key or --policy".into(),
             );
         }
-        let openness = evaluate(&unverified.release, &[]);
+        let openness = evaluate(&unverified.release, &Inherited::default());
         return Ok(ClaimsRecord {
             release: unverified.release,
             record_id: RecordId(unverified.payload_sha256),
             verified: false,
             signers: Vec::new(),
-            inherited: Vec::new(),
+            inherited: Inherited::default(),
             openness,
             notes,
         });
@@ -122,7 +122,7 @@ pub fn load(
         release: rec.release().clone(),
         record_id: rec.id(),
         verified: true,
-        inherited: v.inherited_datasets(),
+        inherited: v.inherited(),
         openness,
         notes,
     })

@@ -13,7 +13,7 @@ use sceau_core::lineage::card_relation_allows;
 use sceau_core::{CardMeta, Licence, Release};
 use serde::Serialize;
 
-use sceau_core::claims::InheritedDataset;
+use sceau_core::claims::Inherited;
 
 use crate::openness::{evaluate, OpennessReport};
 
@@ -234,12 +234,13 @@ fn same_licence(a: &Licence, b: &Licence) -> bool {
 #[error("the card's front matter cannot be read: {0}")]
 pub struct CardUnreadable(pub CardWarning);
 
-/// Compares a card's text with a verified release (spec/claims.md §5). `inherited`: datasets
-/// of verified ancestors, for the computed openness the card's openness claims are held to.
+/// Compares a card's text with a verified release (spec/claims.md §5). `inherited`: what the
+/// release inherits from its verified lineage, for the computed openness the card's openness
+/// claims are held to.
 pub fn compare(
     card_text: &str,
     release: &Release,
-    inherited: &[InheritedDataset],
+    inherited: &Inherited,
 ) -> Result<CardCheck, CardUnreadable> {
     let (meta, warnings) = parse_card(card_text);
     let has_front_matter = meta.is_some();
@@ -601,7 +602,7 @@ mod tests {
 
     #[test]
     fn the_signed_card_agrees() {
-        let c = compare(CARD, &release(), &[]).unwrap();
+        let c = compare(CARD, &release(), &Inherited::default()).unwrap();
         assert!(c.passed(), "{:#?}", c.fields);
         assert_eq!(verdict(&c, "license"), Verdict::Same);
         assert_eq!(verdict(&c, "base_model_relation"), Verdict::Same);
@@ -643,7 +644,7 @@ mod tests {
             ("license: apache-2.0\n", "", "license"),
         ] {
             let edited = CARD.replacen(from, to, 1);
-            let c = compare(&edited, &release(), &[]).unwrap();
+            let c = compare(&edited, &release(), &Inherited::default()).unwrap();
             let bad: Vec<&str> = c.contradictions().map(|f| f.field).collect();
             assert_eq!(bad, [field], "{from} -> {to}: {:#?}", c.fields);
         }
@@ -657,12 +658,12 @@ mod tests {
                 card: None,
                 ..release()
             },
-            &[],
+            &Inherited::default(),
         )
         .unwrap();
         assert!(c.passed(), "{:#?}", c.fields);
         assert_eq!(verdict(&c, "datasets"), Verdict::Same);
         assert_eq!(verdict(&c, "base_model"), Verdict::CardSilent);
-        assert!(compare("---\nlicense: [\n---\n", &release(), &[]).is_err());
+        assert!(compare("---\nlicense: [\n---\n", &release(), &Inherited::default()).is_err());
     }
 }

@@ -11,7 +11,7 @@
 use sceau_core::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use sceau_core::claims::InheritedDataset;
+use sceau_core::claims::{InheritedDataset, InheritedLicence};
 use sceau_core::lineage::{MAX_DEPTH, MAX_PARENTS};
 use sceau_core::{Licence, Relation, Release, Sha256Digest};
 use serde::Serialize;
@@ -197,6 +197,9 @@ pub struct Lineage {
     pub findings: Vec<Finding>,
     /// Licence grants that exempted a release from an ancestor's term.
     pub grants: Vec<AppliedGrant>,
+    /// The licences the root's weights inherit from its ancestors' weights, those no grant
+    /// lifted (spec/lineage.md §5.7): openness is computed with them.
+    pub inherited_licences: Vec<InheritedLicence>,
 }
 
 impl Lineage {
@@ -734,14 +737,15 @@ pub fn walk(
     w.run(root);
     w.check_cycles(d);
     w.check_relations(opts.tokenizer_changed.then_some(d));
-    let (findings, grants) = licence::check(&w.nodes, &w.releases, &w.edges, &opts.grants);
-    w.findings.extend(findings);
+    let lic = licence::check(d, &w.nodes, &w.releases, &w.edges, &opts.grants);
+    w.findings.extend(lic.findings);
     Lineage {
         root: d,
         nodes: w.nodes,
         edges: w.edges,
         findings: w.findings,
-        grants,
+        grants: lic.applied,
+        inherited_licences: lic.inherited,
     }
 }
 

@@ -2,8 +2,9 @@
 //! derived from it, and whether a release's declared licence keeps them (spec/lineage.md §5).
 use std::collections::{BTreeMap, BTreeSet};
 
+use sceau_core::claims::InheritedLicence;
 use sceau_core::licence::spdx_id_ignoring_case;
-use sceau_core::{Licence, Relation, Release, Sha256Digest};
+use sceau_core::{ArtifactKind, Licence, MofComponent, Relation, Release, Sha256Digest};
 use serde::Serialize;
 
 use super::{
@@ -302,14 +303,57 @@ fn topo_order(
     order
 }
 
+/// The licence that governs a release's weights: its model-parameters claim's, else its
+/// declared licence (spec/lineage.md §5.7).
+pub(super) fn weights_licence(r: &Release) -> Option<&Licence> {
+    r.claims
+        .as_ref()
+        .and_then(|c| c.component(MofComponent::ModelParameters))
+        .and_then(|c| c.licence.as_ref())
+        .or(r.licence.as_ref())
+}
+
+/// Every licence a release gives its weights besides its declared licence: the
+/// model-parameters claim's and the weight files' own (spec/lineage.md §5.7).
+fn other_weights_licences(r: &Release) -> Vec<(String, &Licence)> {
+    let claimed = r
+        .claims
+        .as_ref()
+        .and_then(|c| c.component(MofComponent::ModelParameters))
+        .and_then(|c| c.licence.as_ref())
+        .map(|l| ("its model-parameters claim".to_owned(), l));
+    let files = r
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == ArtifactKind::Weights)
+        .filter_map(|a| Some((format!("weight file {}", a.path), a.licence.as_ref()?)));
+    let mut out: Vec<(String, &Licence)> = Vec::new();
+    for (what, l) in claimed.into_iter().chain(files) {
+        if Some(l) != r.licence.as_ref() && !out.iter().any(|(_, x)| *x == l) {
+            out.push((what, l));
+        }
+    }
+    out
+}
+
+/// What the licence check found: findings, grants used, and the licences the root's weights
+/// inherit (spec/lineage.md §5.3–§5.7).
+pub(super) struct LicenceOutcome {
+    pub(super) findings: Vec<Finding>,
+    pub(super) applied: Vec<AppliedGrant>,
+    pub(super) inherited: Vec<InheritedLicence>,
+}
+
 /// Checks every readable release against the terms its ancestors pass down
-/// (spec/lineage.md §5.3–§5.5).
+/// (spec/lineage.md §5.3–§5.7): its declared licence, and every other licence it gives its
+/// weights (claims cannot set weights free of their ancestors' terms).
 pub(super) fn check(
+    root: Sha256Digest,
     nodes: &BTreeMap<Sha256Digest, Node>,
     releases: &BTreeMap<Sha256Digest, Release>,
     edges: &[Edge],
     grants: &[VerifiedGrant],
-) -> (Vec<Finding>, Vec<AppliedGrant>) {
+) -> LicenceOutcome {
     let mut parents: BTreeMap<Sha256Digest, Vec<(Sha256Digest, Relation)>> = BTreeMap::new();
     for e in edges {
         let ps = parents.entry(e.child).or_default();
@@ -353,7 +397,13 @@ pub(super) fn check(
                 ob.derived |= derived;
                 merge(&mut inherited, *k, ob);
             }
-            if let Some(l) = releases.get(p).and_then(|r| r.licence.as_ref()) {
+            let own = releases.get(p).and_then(|r| r.licence.as_ref());
+            let weights = releases.get(p).and_then(weights_licence);
+            let passed: Vec<&Licence> = [own, weights.filter(|w| Some(*w) != own)]
+                .into_iter()
+                .flatten()
+                .collect();
+            for l in passed {
                 for (term, keys) in flows(l) {
                     merge(
                         &mut inherited,
@@ -445,6 +495,28 @@ pub(super) fn check(
                     fatal: true,
                 }),
             }
+            // The weights cannot be claimed free of the term either.
+            if !(term == LicenceTerm::NoDerivatives && ob.derived)
+                && term != LicenceTerm::UnknownTerms
+            {
+                for (what, l) in other_weights_licences(release) {
+                    if !keeps(l, term, &ob.keys) {
+                        findings.push(Finding {
+                            kind: FindingKind::LicenceLaundering,
+                            node: x,
+                            related: Some(anc),
+                            detail: format!(
+                                "licence laundering: {mine} gives its weights {} ({what}), which \
+                                 drops the {term} term of ancestor {ancestor} ({} asks for {})",
+                                l.label(),
+                                lic_label(&anc),
+                                asks(term, &ob.keys)
+                            ),
+                            fatal: true,
+                        });
+                    }
+                }
+            }
             kept.insert((term, anc), ob);
         }
         if !undeclared.is_empty() {
@@ -461,5 +533,28 @@ pub(super) fn check(
         }
         carried.insert(x, kept);
     }
-    (findings, applied)
+    // The root's weights carry its ancestors' weights licences (those not lifted by a grant).
+    let mut inherited: Vec<InheritedLicence> = Vec::new();
+    for ((term, anc), _) in carried.get(&root).into_iter().flatten() {
+        let Some(l) = releases.get(anc).and_then(weights_licence) else {
+            continue;
+        };
+        let from = label(anc);
+        match inherited
+            .iter_mut()
+            .find(|i| i.from == from && i.licence == *l)
+        {
+            Some(i) => i.terms.push(term.to_string()),
+            None => inherited.push(InheritedLicence {
+                licence: l.clone(),
+                terms: vec![term.to_string()],
+                from,
+            }),
+        }
+    }
+    LicenceOutcome {
+        findings,
+        applied,
+        inherited,
+    }
 }

@@ -7,7 +7,7 @@
 
 use sceau_attest::{check_required, AttestationInput, Required};
 use sceau_claims::openness::{self, OpennessReport};
-use sceau_core::claims::InheritedDataset;
+use sceau_core::claims::Inherited;
 use sceau_core::Timestamp;
 use sceau_lineage::grant::{report_unused, verify_grants, GrantFile};
 use sceau_lineage::{report_findings, walk, Lineage, NodeStatus, WalkOptions};
@@ -138,11 +138,15 @@ impl Verification {
             .filter(|c| c.id == CheckId::Policy || c.id.is_record_check())
     }
 
-    /// The datasets the release inherits from verified ancestors (spec/lineage.md §6).
-    pub fn inherited_datasets(&self) -> Vec<InheritedDataset> {
+    /// What the release inherits from its lineage: the datasets of verified ancestors
+    /// (spec/lineage.md §6) and the licences of its ancestors' weights (§5.7).
+    pub fn inherited(&self) -> Inherited {
         self.lineage
             .as_ref()
-            .map(Lineage::inherited_datasets)
+            .map(|l| Inherited {
+                datasets: l.inherited_datasets(),
+                licences: l.inherited_licences.clone(),
+            })
             .unwrap_or_default()
     }
 }
@@ -251,7 +255,7 @@ pub fn verify(req: Request<'_>) -> Verification {
         // Required certifications (spec/attestations.md §3).
         check_requirements(required, attestations, now, rec, policy, &mut report);
         // Openness claims (spec/claims.md §3.7).
-        let openness = openness::evaluate(rec.release(), &out.inherited_datasets());
+        let openness = openness::evaluate(rec.release(), &out.inherited());
         check_openness(&openness, &mut report);
         out.openness = Some(openness);
         // Names pinned to keys (spec/policy.md §8.4), then rollback and equivocation, only

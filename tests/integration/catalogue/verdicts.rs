@@ -293,3 +293,68 @@ fn times_at_the_edges_never_panic() {
     ]);
     assert_input_error(&o, &["--at"]);
 }
+
+/// A fine-tune of a CC-BY-NC-4.0 base that declares CC-BY-NC-4.0 but claims its weights under
+/// CDLA-Permissive-2.0 and MOF Class III: the weights cannot be claimed free of the base's
+/// non-commercial term (`lineage licence-laundering` naming the claim), and openness, computed
+/// on the inherited terms, reaches no class (`claims openness` fails as open washing).
+#[test]
+fn claims_cannot_set_inherited_weights_free() {
+    use sceau_fixtures::lineage as fx;
+    let lab = Family::new();
+    let base = lab.release(fx::nc_base, "a", fx::NC_BASE_NAME, &[]);
+    let child = sceau_fixtures::ReleaseBuilder::from(fx::laundering_nc as sceau_fixtures::Generator)
+        .edit_card("license: apache-2.0", "license: cc-by-nc-4.0")
+        .claims(
+            "openness_class = \"III\"\n\n[components.model-parameters]\nlicence = \"CDLA-Permissive-2.0\"\n",
+        );
+    let dir = lab.folder("child", child);
+    let claims = dir.join("claims.toml");
+    let parent = format!("{}:finetune", s(&base.1));
+    let rec = lab.path("child.sceau.json");
+    sign_release(
+        &dir,
+        &lab.key("b"),
+        &rec,
+        fx::LAUNDERING_NC_NAME,
+        V,
+        &["--claims", s(&claims), "--parent", &parent],
+    );
+    let store = lab.store("store", &[&base.1]);
+    let (o, r) = lab.verify(&dir, &rec, &store, &lab.policy, &[]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(
+        check(&r, "lineage", "licence-laundering")["outcome"],
+        FAIL,
+        "{r:#}"
+    );
+    let d = detail(&r, "lineage", "licence-laundering");
+    for id in [
+        "CDLA-Permissive-2.0",
+        "model-parameters",
+        "non-commercial",
+        fx::NC_BASE_NAME,
+    ] {
+        assert!(d.contains(id), "{d}");
+    }
+    assert_eq!(check(&r, "claims", "openness")["outcome"], FAIL, "{r:#}");
+    // `sceau openness` computes on the inherited terms: no class, open washing (exit 1).
+    let o = sceau(&[
+        "openness",
+        s(&rec),
+        "--policy",
+        s(&lab.policy),
+        "--store",
+        s(&store),
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["class"], serde_json::Value::Null, "{v:#}");
+    assert_eq!(
+        v["openness"]["inherited_licences"][0]["licence"]["expression"], "CC-BY-NC-4.0",
+        "{v:#}"
+    );
+}

@@ -8,7 +8,7 @@
 //! about whether the model is a general-purpose AI model.
 use std::fmt::Write as _;
 
-use sceau_core::claims::{Claims, DatasetPurpose, MofComponent};
+use sceau_core::claims::{Claims, DatasetPurpose, Inherited, MofComponent};
 use sceau_core::{ArtifactKind, Release, Sha256Digest};
 use serde::Serialize;
 
@@ -1000,7 +1000,7 @@ fn obligation(
 pub fn ai_act_report(input: &Input<'_>) -> AiActReport {
     let r = input.release;
     let claims = Claims::effective(r);
-    let openness = crate::openness::evaluate(r, &[]);
+    let openness = crate::openness::evaluate(r, &Inherited::default());
     let v = View {
         r,
         claims: Some(&claims),

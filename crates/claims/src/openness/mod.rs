@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 
 use sceau_core::claims::{
-    Claims, ComponentClaim, ContentType, DatasetClaim, DatasetPurpose, InheritedDataset, MofClass,
-    MofComponent, PathIndex,
+    Claims, ComponentClaim, ContentType, DatasetClaim, DatasetPurpose, Inherited, InheritedDataset,
+    InheritedLicence, MofClass, MofComponent, PathIndex,
 };
 use sceau_core::{Artifact, ArtifactKind, Licence, Release};
 use serde::Serialize;
@@ -129,6 +129,8 @@ pub struct OpennessReport {
     pub open_washing: Vec<OpenWashing>,
     /// Datasets declared by verified ancestors, counted for data information.
     pub inherited_datasets: Vec<InheritedDataset>,
+    /// Licences the weights inherit from their ancestors' weights (spec/lineage.md §5.7).
+    pub inherited_licences: Vec<InheritedLicence>,
     /// Warnings over all components.
     pub warnings: Vec<String>,
 }
@@ -188,6 +190,7 @@ fn distinct(ls: impl IntoIterator<Item = Option<Licence>>) -> Vec<Option<Licence
 struct Builder<'a> {
     release: &'a Release,
     claims: &'a Claims,
+    inherited: &'a Inherited,
 }
 
 impl Builder<'_> {
@@ -327,7 +330,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        let licences = if let Some(l) = claim.and_then(|cl| cl.licence.clone()) {
+        let mut licences = if let Some(l) = claim.and_then(|cl| cl.licence.clone()) {
             vec![Some(l)]
         } else if !files.is_empty() {
             distinct(files.iter().map(|a| self.file_licence(a)))
@@ -338,6 +341,21 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
+        // The weights carry their ancestors' weights licences, whatever the claims say
+        // (spec/claims.md §3.3, spec/lineage.md §5.7).
+        if c == MofComponent::ModelParameters && present {
+            for il in &self.inherited.licences {
+                evidence.push(format!(
+                    "inherits {} ({}) from {}",
+                    il.licence.label(),
+                    il.terms.join(", "),
+                    il.from
+                ));
+                if !licences.contains(&Some(il.licence.clone())) {
+                    licences.push(Some(il.licence.clone()));
+                }
+            }
+        }
         self.finish(c, present, evidence, licences, problems)
     }
 
@@ -560,11 +578,12 @@ fn osaid(
 /// licences, the class reached and what the next one needs, the OSAID items, and the claims
 /// (effective claims: the record's claims over its signed model card) it does not support.
 /// `inherited`: datasets declared by verified ancestors (`sceau_lineage::Lineage::inherited_datasets`).
-pub fn evaluate(release: &Release, inherited: &[InheritedDataset]) -> OpennessReport {
+pub fn evaluate(release: &Release, inherited: &Inherited) -> OpennessReport {
     let claims = Claims::effective(release);
     let b = Builder {
         release,
         claims: &claims,
+        inherited,
     };
     let components: Vec<ComponentStatus> =
         MofComponent::ALL.iter().map(|c| b.component(*c)).collect();
@@ -580,7 +599,7 @@ pub fn evaluate(release: &Release, inherited: &[InheritedDataset]) -> OpennessRe
     let missing_for_next = next_class
         .map(|k| missing_for(&components, k))
         .unwrap_or_default();
-    let osaid = osaid(&components, &claims, inherited);
+    let osaid = osaid(&components, &claims, &inherited.datasets);
     let open_source_ai = osaid.iter().all(|i| i.met);
 
     let mut open_washing = Vec::new();
@@ -620,7 +639,8 @@ pub fn evaluate(release: &Release, inherited: &[InheritedDataset]) -> OpennessRe
         claimed_class: claims.openness_class,
         claimed_open_source: claims.open_source,
         open_washing,
-        inherited_datasets: inherited.to_vec(),
+        inherited_datasets: inherited.datasets.clone(),
+        inherited_licences: inherited.licences.clone(),
         warnings,
     }
 }

@@ -63,7 +63,7 @@ fn open_science() -> Release {
 
 #[test]
 fn open_science_reaches_class_i_and_osaid() {
-    let r = evaluate(&open_science(), &[]);
+    let r = evaluate(&open_science(), &Inherited::default());
     assert_eq!(
         r.class,
         Some(MofClass::I),
@@ -98,7 +98,7 @@ fn apache_weights_count_with_a_warning() {
         .get_mut(&MofComponent::ModelParameters)
         .unwrap()
         .licence = Some(Licence::spdx("Apache-2.0").unwrap());
-    let r = evaluate(&rel, &[]);
+    let r = evaluate(&rel, &Inherited::default());
     assert_eq!(r.class, Some(MofClass::I));
     let p = r.component(MofComponent::ModelParameters);
     assert!(p.open && !p.type_appropriate && p.satisfied);
@@ -120,7 +120,7 @@ fn open_washing_names_what_is_missing() {
         "llama3.1",
         Some(include_str!("../../../../testdata/claims/open_washed.toml")),
     );
-    let r = evaluate(&rel, &[]);
+    let r = evaluate(&rel, &Inherited::default());
     assert_eq!(r.class, None);
     assert!(!r.passed());
     assert_eq!(r.open_washing.len(), 2);
@@ -166,7 +166,7 @@ fn conventions_without_claims_and_inherited_data() {
         "apache-2.0",
         None,
     );
-    let r = evaluate(&rel, &[]);
+    let r = evaluate(&rel, &Inherited::default());
     assert_eq!(r.class, None);
     assert_eq!(r.next_class, Some(MofClass::III));
     let names: Vec<&str> = r
@@ -185,10 +185,13 @@ fn conventions_without_claims_and_inherited_data() {
     );
     assert!(r.osaid[2].met, "apache-2.0 weights: parameters met");
     assert!(!r.osaid[0].met);
-    let inherited = [InheritedDataset {
-        name: "allenai/c4".into(),
-        declared_by: vec!["org/base 1".into()],
-    }];
+    let inherited = Inherited {
+        datasets: vec![InheritedDataset {
+            name: "allenai/c4".into(),
+            declared_by: vec!["org/base 1".into()],
+        }],
+        licences: Vec::new(),
+    };
     let r = evaluate(&rel, &inherited);
     assert!(
         !r.osaid[0]
@@ -207,7 +210,7 @@ fn claimed_paths_that_are_not_there_do_not_count() {
         "mit",
         Some("[components.training-code]\nlicence = \"MIT\"\npaths = [\"src/train.py\"]\n"),
     );
-    let r = evaluate(&rel, &[]);
+    let r = evaluate(&rel, &Inherited::default());
     let t = r.component(MofComponent::TrainingCode);
     assert!(!t.present && !t.satisfied);
     assert!(t.reason().contains("no such file"), "{}", t.reason());
@@ -236,7 +239,7 @@ fn many_datasets_and_files_stay_linear() {
         ..Claims::default()
     });
     let start = std::time::Instant::now();
-    let r = evaluate(&rel, &[]);
+    let r = evaluate(&rel, &Inherited::default());
     assert!(r.component(MofComponent::Datasets).satisfied);
     assert!(
         start.elapsed() < std::time::Duration::from_secs(5),

@@ -686,5 +686,28 @@ pub struct InheritedDataset {
     pub declared_by: Vec<String>,
 }
 
+/// What a release inherits from its lineage that its claims cannot change (spec/claims.md
+/// §3.5): the datasets verified ancestors declare, and the licences of its ancestors' weights.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inherited {
+    /// Datasets declared by verified ancestors.
+    pub datasets: Vec<InheritedDataset>,
+    /// Licences of the ancestors' weights that flow to the release's weights.
+    pub licences: Vec<InheritedLicence>,
+}
+
+/// A licence whose terms flow from an ancestor's weights to this release's weights
+/// (spec/lineage.md §5.7): it applies to the release's model parameters whatever its claims
+/// say, unless a grant signed by the ancestor lifts it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InheritedLicence {
+    /// The ancestor's weights licence.
+    pub licence: crate::Licence,
+    /// The terms it passes down (`non-commercial`, `share-alike`, …).
+    pub terms: Vec<String>,
+    /// The ancestor, for people (`name version (sha256:…)`).
+    pub from: String,
+}
+
 #[cfg(test)]
 mod tests;
