@@ -21,6 +21,7 @@ pub mod lineage;
 pub mod release;
 pub mod relpath;
 pub mod statement;
+pub mod uuid;
 pub mod weights;
 
 pub use card::{CardMeta, EvalResult};
