@@ -948,7 +948,10 @@ mod tests {
         );
         assert_eq!(a.content_serial(), serial);
         let mut stripped = serde_json::to_value(&a).unwrap();
-        stripped.as_object_mut().unwrap().shift_remove("serialNumber");
+        stripped
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("serialNumber");
         let expected = crate::uuid::ContentUuid::from_parts(
             SERIAL_DOMAIN,
             &[&serde_json::to_vec(&stripped).unwrap()],
