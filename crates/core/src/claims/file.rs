@@ -262,7 +262,7 @@ const MAX_NAME: usize = 256;
 /// Longest e-mail address, in bytes (RFC 5321 §4.5.3.1.3 path limit).
 const MAX_EMAIL: usize = 254;
 
-/// Checks an e-mail address as claims write it (spec/claims.md §2.1): `local@domain`, one `@`,
+/// Checks an e-mail address as claims write it (spec/claims.md §1.2): `local@domain`, one `@`,
 /// no spaces, controls or the characters `<>()[]\,;:"`, a domain of dot-separated labels of
 /// letters, digits and `-` (not starting or ending with `-`) with at least one dot.
 pub fn parse_email(s: &str) -> Result<String, String> {

@@ -561,7 +561,7 @@ pub struct EnergyClaim {
     pub tco2eq: Option<f64>,
 }
 
-/// Who provides the release (spec/claims.md §1.1): the organisation or person that makes the
+/// Who provides the release (spec/claims.md §1.2): the organisation or person that makes the
 /// model available under its own name, and where to reach them about it (security reports,
 /// questions). Written as the CycloneDX `supplier` and `manufacturer` (spec/bom.md §2.6) and
 /// the SPDX `suppliedBy` and `originatedBy` (spec/spdx.md §3).
