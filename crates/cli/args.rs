@@ -17,7 +17,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Scan a release folder and write its CycloneDX 1.6 bill of materials.
+    /// Scan a release folder and write its bill of materials (CycloneDX 1.6 by default,
+    /// CycloneDX 1.7 or SPDX 3.0.1 on request).
     Scan(ScanArgs),
     /// Make a new ed25519 key pair: NAME.key (secret, encrypted) and NAME.pub.
     Keygen(KeygenArgs),
@@ -168,6 +169,15 @@ pub enum LineageFormat {
     Mermaid,
     /// A self-contained HTML page.
     Html,
+}
+
+/// `sceau scan --format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BomFormat {
+    /// CycloneDX JSON (spec/bom.md).
+    Cyclonedx,
+    /// SPDX 3.0.1 JSON-LD (spec/spdx.md).
+    Spdx3,
 }
 
 /// `sceau store …`.
@@ -664,7 +674,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub tree: TreeArgs,
 
-    /// Write the CycloneDX 1.6 JSON BOM to FILE (`-` for standard output).
+    /// Write the BOM to FILE (`-` for standard output): CycloneDX 1.6 JSON by default, see
+    /// --format and --spec-version.
     ///
     /// Written atomically (temporary file, then rename). An existing file is never replaced
     /// without --force. A FILE inside DIR is left out of the scan. With `-o -` the summary
@@ -672,6 +683,23 @@ pub struct ScanArgs {
     /// is written, only the summary.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// What -o writes: `cyclonedx` (default, spec/bom.md) or `spdx3`, an SPDX 3.0.1 JSON-LD
+    /// document with the AI and Dataset profiles (spec/spdx.md).
+    #[arg(long, value_enum, default_value_t = BomFormat::Cyclonedx)]
+    pub format: BomFormat,
+
+    /// CycloneDX version of the BOM: 1.6 (default; what `sceau sign` embeds) or 1.7.
+    ///
+    /// Only with --format cyclonedx. Both carry the same content (spec/bom.md §1.4).
+    #[arg(long, value_name = "VERSION", value_parser = ["1.6", "1.7"])]
+    pub spec_version: Option<String>,
+
+    /// The maintainers' claims (TOML, spec/claims.md), as `sceau sign --claims` takes them:
+    /// they fill the BOM's model card, its supplier and manufacturer (`[provider]`), and the
+    /// SPDX document's datasets and supplier. Read strictly; nothing is signed.
+    #[arg(long, value_name = "CLAIMS.toml")]
+    pub claims: Option<PathBuf>,
 
     /// Replace FILE if it exists.
     #[arg(long)]

@@ -65,3 +65,14 @@ pub fn cell(s: &str, n: usize) -> String {
         t
     }
 }
+
+/// Reads and parses a claims file. Any error is an input error (exit 2) naming the line and
+/// the field; nothing is written yet.
+pub fn read_claims(path: &Path) -> Result<sceau_core::claims::Claims, CliError> {
+    let bytes = read_capped(path, sceau_core::claims::MAX_CLAIMS_BYTES, "claims file")?;
+    sceau_core::claims::Claims::from_toml(&bytes).map_err(|e| {
+        CliError::input(anyhow!("claims file {}: {e}", path.display())).hint(
+            "fix the field named above (spec/claims.md lists every field); nothing was written",
+        )
+    })
+}

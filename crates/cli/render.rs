@@ -64,6 +64,9 @@ pub struct ScanSummary {
     pub throughput_mb_s: f64,
     /// Where the BOM was written.
     pub bom: Option<String>,
+    /// What the BOM is, for people (`CycloneDX 1.6`, `SPDX 3.0.1`).
+    #[serde(skip)]
+    pub bom_format: String,
     /// Warnings, as text.
     pub warnings: Vec<String>,
 }
@@ -120,6 +123,7 @@ impl ScanSummary {
                 0.0
             },
             bom,
+            bom_format: "CycloneDX 1.6".into(),
             warnings: scan.warnings.iter().map(ToString::to_string).collect(),
         }
     }
@@ -217,7 +221,7 @@ pub fn print_scan(s: &ScanSummary, to_stderr: bool) {
     let _ = writeln!(t, "ignored: {}", s.ignore.join(" "));
     match &s.bom {
         Some(p) => {
-            let _ = writeln!(t, "BOM (CycloneDX 1.6) written to {p}");
+            let _ = writeln!(t, "BOM ({}) written to {p}", s.bom_format);
         }
         None if !to_stderr => {
             let _ = writeln!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 const MODULES: &[&str] = &[
     "attestation",
     "catalogue",
+    "cdxgen",
     "claims",
     "docs",
     "golden",

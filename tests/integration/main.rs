@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 mod attestation;
 mod catalogue;
+mod cdxgen;
 mod claims;
 mod common;
 mod docs;

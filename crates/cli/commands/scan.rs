@@ -1,7 +1,7 @@
 //! `sceau scan`: scan a folder, write its BOM, print a summary.
 use std::time::Instant;
 
-use crate::args::ScanArgs;
+use crate::args::{BomFormat, ScanArgs};
 use crate::error::{CliError, CliResult};
 use crate::output::{check_writable, emit, OutTarget};
 use crate::progress::Bar;
@@ -22,26 +22,62 @@ pub fn run(args: &ScanArgs) -> CliResult {
         Some(OutTarget::File(p)) => Some(p.as_path()),
         _ => None,
     };
+    let spec = match (&args.spec_version, args.format) {
+        (None, _) => sceau_core::cyclonedx::SpecVersion::default(),
+        (Some(v), BomFormat::Cyclonedx) => v
+            .parse()
+            .map_err(|e| CliError::input(anyhow::Error::new(e)))?,
+        (Some(_), BomFormat::Spdx3) => {
+            return Err(CliError::input(anyhow::anyhow!(
+                "--spec-version is a CycloneDX version; --format spdx3 writes SPDX 3.0.1"
+            ))
+            .hint("drop --spec-version, or use --format cyclonedx"))
+        }
+    };
     let opts = settings::scan_options(&args.dir, &args.tree, out_file)?;
     if let Some(p) = out_file {
         check_writable(p, args.force)?;
     }
+    let file_claims = args
+        .claims
+        .as_deref()
+        .map(crate::input::read_claims)
+        .transpose()?;
     let now = settings::now()?;
     let started = Instant::now();
     let bar = Bar::new(args.quiet);
     let scan = sceau_scan::scan(&args.dir, &opts, &bar);
     bar.finish();
     settings::save_cache(opts.cache.as_deref());
-    let scan = scan?;
+    let mut scan = scan?;
     let elapsed = started.elapsed();
+    let mut claim_warnings = Vec::new();
+    if let Some(f) = file_claims {
+        let (claims, warnings) =
+            sceau_pipeline::seal::merge_claims(Some(f), &scan.root, &scan.release)?;
+        scan.release.claims = claims;
+        claim_warnings = warnings;
+    }
 
-    let bom = scan.release.to_bom(&now.to_string());
     if let Some(t) = &target {
-        let mut bytes = serde_json::to_vec_pretty(&bom).map_err(anyhow::Error::from)?;
-        bytes.push(b'\n');
+        let time = now.to_string();
+        let bytes = match args.format {
+            BomFormat::Cyclonedx => {
+                let bom = scan.release.to_bom_versioned(&time, spec);
+                let mut bytes = serde_json::to_vec_pretty(&bom).map_err(anyhow::Error::from)?;
+                bytes.push(b'\n');
+                bytes
+            }
+            BomFormat::Spdx3 => sceau_spdx::to_spdx3_json(&scan.release, &time)
+                .map_err(|e| CliError::input(anyhow::Error::new(e)))?,
+        };
         emit(t, &bytes, args.force)?;
     }
-    let summary = ScanSummary::new(&scan, elapsed, out_file.map(|p| p.display().to_string()));
+    let mut summary = ScanSummary::new(&scan, elapsed, out_file.map(|p| p.display().to_string()));
+    summary.bom_format = match args.format {
+        BomFormat::Cyclonedx => format!("CycloneDX {spec}"),
+        BomFormat::Spdx3 => format!("SPDX {}", sceau_spdx::SPEC_VERSION),
+    };
     let to_stderr = target == Some(OutTarget::Stdout);
     if args.json {
         render::print_json(&summary)?;
@@ -49,6 +85,9 @@ pub fn run(args: &ScanArgs) -> CliResult {
         render::print_scan(&summary, to_stderr);
     }
     render::print_warnings(&scan.warnings);
+    for w in &claim_warnings {
+        eprintln!("warning: {}", crate::input::clean(w));
+    }
     if std::env::var_os("SCEAU_TIMINGS").is_some() {
         print_timings(run_start, started, scan.release.total_bytes());
     }

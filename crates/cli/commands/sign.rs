@@ -3,13 +3,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::anyhow;
-use sceau_core::claims::{Claims, MAX_CLAIMS_BYTES};
 use sceau_core::Relation;
 use sceau_pipeline::seal::{read_parents, seal, ParentInput, SealError, SealRequest};
 
 use crate::args::SignArgs;
 use crate::error::{CliError, CliResult};
-use crate::input::{clean, read_capped, read_record};
+use crate::input::{clean, read_record};
 use crate::keys::{load_secret, PassphraseSource};
 use crate::output::{check_writable, write_atomic};
 use crate::progress::Bar;
@@ -30,7 +29,11 @@ pub fn run(args: &SignArgs) -> CliResult {
         })
         .collect();
     let parents = read_parents(&parent_inputs).map_err(seal_error)?;
-    let claims = args.claims.as_deref().map(read_claims).transpose()?;
+    let claims = args
+        .claims
+        .as_deref()
+        .map(crate::input::read_claims)
+        .transpose()?;
     // Unlock the key before the (possibly long) scan: a wrong passphrase fails at once.
     let key = load_secret(
         &args.key,
@@ -81,17 +84,6 @@ pub fn run(args: &SignArgs) -> CliResult {
         errln!("warning: {}", clean(w));
     }
     Ok(0)
-}
-
-/// Reads and parses a claims file. Any error is an input error (exit 2) naming the line and
-/// the field; nothing is written yet.
-fn read_claims(path: &Path) -> Result<Claims, CliError> {
-    let bytes = read_capped(path, MAX_CLAIMS_BYTES, "claims file")?;
-    Claims::from_toml(&bytes).map_err(|e| {
-        CliError::input(anyhow!("claims file {}: {e}", path.display())).hint(
-            "fix the field named above (spec/claims.md lists every field); nothing was written",
-        )
-    })
 }
 
 /// Reads `--parent RECORD:RELATION` arguments: the record files' bytes and the relations.

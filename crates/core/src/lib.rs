@@ -23,6 +23,7 @@ pub mod relpath;
 pub mod statement;
 pub mod timestamp;
 pub mod unknown;
+pub mod uuid;
 pub mod weights;
 
 pub use card::{CardMeta, EvalResult};

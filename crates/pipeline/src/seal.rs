@@ -164,7 +164,7 @@ pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
 /// (spec/claims.md §2). The card's Hugging Face fields (datasets, model-index) stay in the
 /// record's card, so they are only compared here, for the warnings. Returns the claims
 /// (`None` when neither source claims anything) and warnings for people.
-fn merge_claims(
+pub fn merge_claims(
     file: Option<Claims>,
     root: &Path,
     release: &Release,

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::{
     Claims, ComponentClaim, DatasetClaim, DatasetPurpose, EnergyClaim, EvalClaim, MofClass,
-    MofComponent, PersonalData, ENERGY_ACTIVITIES, ENERGY_SOURCES,
+    MofComponent, PersonalData, Provider, ENERGY_ACTIVITIES, ENERGY_SOURCES,
 };
 use crate::licence::{Licence, LicenceError, HF_NAMED_LICENCES};
 use crate::relpath::RelPath;
@@ -102,6 +102,18 @@ struct RawClaims {
     datasets: Vec<Spanned<RawDataset>>,
     #[serde(default)]
     evaluation: Vec<Spanned<RawEval>>,
+    #[serde(default)]
+    provider: Option<Spanned<RawProvider>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    name: Spanned<String>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    email: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +251,49 @@ pub fn parse_licence(s: &str) -> Result<Licence, LicenceError> {
                 Err(LicenceError::NotALicence(t.to_owned()))
             }
         }
+    }
+}
+
+/// Longest provider name, in bytes.
+const MAX_NAME: usize = 256;
+/// Longest e-mail address, in bytes (RFC 5321 §4.5.3.1.3 path limit).
+const MAX_EMAIL: usize = 254;
+
+/// A text that is not an e-mail address as claims write them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an e-mail address (local@example.org)")]
+pub struct NotAnEmail(pub String);
+
+/// Checks an e-mail address as claims write it (spec/claims.md §1.2): `local@domain`, one `@`,
+/// no spaces, controls or the characters `<>()[]\,;:"`, a domain of dot-separated labels of
+/// letters, digits and `-` (not starting or ending with `-`) with at least one dot.
+pub fn parse_email(s: &str) -> Result<String, NotAnEmail> {
+    let t = s.trim();
+    let bad = || NotAnEmail(t.to_owned());
+    if t.is_empty() || t.len() > MAX_EMAIL {
+        return Err(bad());
+    }
+    let (local, domain) = t.split_once('@').ok_or_else(bad)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[]\\,;:\"@".contains(c));
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let domain_ok = domain.contains('.') && domain.split('.').all(label_ok);
+    if local_ok && domain_ok {
+        Ok(t.to_owned())
+    } else {
+        Err(bad())
     }
 }
 
@@ -591,6 +646,34 @@ impl Claims {
                 value,
                 dataset: cx.text(&e.dataset, &f("dataset"))?,
             });
+        }
+        if let Some(p) = raw.provider {
+            let span = p.span();
+            let p = p.into_inner();
+            let name = cx.text(&p.name, "provider.name")?;
+            if name.len() > MAX_NAME {
+                return cx.err(
+                    Some(p.name.span()),
+                    "provider.name",
+                    format!("over {MAX_NAME} bytes"),
+                );
+            }
+            let email = match p.email {
+                None => None,
+                Some(e) => match parse_email(e.get_ref()) {
+                    Ok(v) => Some(v),
+                    Err(m) => return cx.err(Some(e.span()), "provider.email", m.to_string()),
+                },
+            };
+            let url = cx.url(p.url, "provider.url")?;
+            if url.is_none() && email.is_none() {
+                return cx.err(
+                    Some(span),
+                    "provider",
+                    "give url, email or both: a provider needs a way to be reached",
+                );
+            }
+            c.provider = Some(Provider { name, url, email });
         }
         Ok(c)
     }

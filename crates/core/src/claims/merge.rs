@@ -189,6 +189,7 @@ impl Claims {
                 &base.open_source,
                 &mut conflicts,
             ),
+            provider: scalar("provider", &self.provider, &base.provider, &mut conflicts),
         };
         (merged, conflicts)
     }

@@ -20,7 +20,7 @@ use crate::relpath::RelPath;
 mod file;
 mod merge;
 
-pub use file::{parse_licence, ClaimsError, MAX_CLAIMS_BYTES};
+pub use file::{parse_email, parse_licence, ClaimsError, NotAnEmail, MAX_CLAIMS_BYTES};
 pub use merge::ClaimConflict;
 
 /// A Model Openness Framework class (spec/claims.md §3). Class I is the most open; the classes
@@ -572,6 +572,22 @@ pub struct EnergyClaim {
     pub tco2eq: Option<f64>,
 }
 
+/// Who provides the release (spec/claims.md §1.2): the organisation or person that makes the
+/// model available under its own name, and where to reach them about it (security reports,
+/// questions). Written as the CycloneDX `supplier` and `manufacturer` (spec/bom.md §2.6) and
+/// the SPDX `suppliedBy` and `originatedBy` (spec/spdx.md §3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    /// The provider's name, e.g. `Example Org`.
+    pub name: String,
+    /// Their web site or security contact page (an http(s) URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// An e-mail address to reach them about the release (e.g. security reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
 /// Everything the maintainers claim (spec/claims.md §1). Lists are empty when not claimed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
@@ -608,6 +624,9 @@ pub struct Claims {
     /// Whether the maintainers call the release "open source" (OSI OSAID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_source: Option<bool>,
+    /// Who provides the release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
 }
 
 impl Claims {

@@ -37,6 +37,117 @@ fn reads_every_field() {
     let w = parse(OPEN_WASHED).unwrap();
     assert_eq!(w.datasets[0].url, None);
     assert_eq!(w.datasets[0].licence, None);
+    let p = c.provider.as_ref().unwrap();
+    assert_eq!(p.name, "Example Org");
+    assert_eq!(
+        p.url.as_deref(),
+        Some("https://example.invalid/example-org")
+    );
+    assert_eq!(p.email.as_deref(), Some("security@example.invalid"));
+    assert_eq!(w.provider, None);
+}
+
+#[test]
+fn the_provider_is_read_strictly() {
+    let ok = parse("[provider]\nname = \" Org \"\nemail = \"a.b+c@x-y.example.org\"\n").unwrap();
+    let p = ok.provider.unwrap();
+    assert_eq!((p.name.as_str(), p.url), ("Org", None));
+    assert_eq!(p.email.as_deref(), Some("a.b+c@x-y.example.org"));
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "[provider]\nname = \"O\"\nurl = \"https://o.example\"\nmail = \"x@y.z\"\n",
+            4,
+            "provider.mail",
+        ),
+        ("[provider]\nurl = \"https://o.example\"\n", 1, "provider"),
+        (
+            "[provider]\nname = \"  \"\nurl = \"https://o.example\"\n",
+            2,
+            "provider.name",
+        ),
+        (
+            "[provider]\nname = \"O\"\nurl = \"ftp://o.example\"\n",
+            3,
+            "provider.url",
+        ),
+        ("[provider]\nname = \"O\"\n", 1, "provider"),
+    ];
+    for (src, line, field) in cases {
+        let e = parse(src).unwrap_err();
+        assert_eq!(
+            (e.line(), e.field()),
+            (Some(*line), Some(*field)),
+            "{src}: {e}"
+        );
+    }
+    for bad in [
+        "no-at.example.org",
+        "@example.org",
+        "a@",
+        "a@localhost",
+        "a b@example.org",
+        "a@exa mple.org",
+        "a@@example.org",
+        "<a>@example.org",
+        "a@-x.example.org",
+        "a..b@example.org",
+        "a@example..org",
+    ] {
+        let src = format!("[provider]\nname = \"O\"\nemail = \"{bad}\"\n");
+        let e = parse(&src).unwrap_err();
+        assert_eq!(
+            (e.line(), e.field()),
+            (Some(3), Some("provider.email")),
+            "{bad}: {e}"
+        );
+    }
+    let long = format!(
+        "[provider]\nname = \"{}\"\nemail = \"a@b.org\"\n",
+        "n".repeat(257)
+    );
+    assert_eq!(parse(&long).unwrap_err().field(), Some("provider.name"));
+}
+
+#[test]
+fn the_provider_is_the_boms_supplier_and_manufacturer_and_reads_back() {
+    let claims = parse(OPEN_SCIENCE).unwrap();
+    let r = release(None, Some(claims.clone()));
+    let (back, v) = round_trip(&r);
+    assert_eq!(back.claims.as_ref().unwrap().provider, claims.provider);
+    assert_eq!(back, r);
+    let expected = serde_json::json!({
+        "name": "Example Org",
+        "url": ["https://example.invalid/example-org"],
+        "contact": [{"email": "security@example.invalid"}],
+    });
+    for ptr in [
+        "/metadata/supplier",
+        "/metadata/manufacturer",
+        "/metadata/component/supplier",
+        "/metadata/component/manufacturer",
+    ] {
+        assert_eq!(v.pointer(ptr), Some(&expected), "{ptr}");
+    }
+    // Without a provider claim, none of the four is written.
+    let mut no_provider = claims;
+    no_provider.provider = None;
+    let (back, v) = round_trip(&release(None, Some(no_provider)));
+    assert_eq!(back.claims.unwrap().provider, None);
+    assert!(v.pointer("/metadata/supplier").is_none());
+    assert!(v.pointer("/metadata/component/manufacturer").is_none());
+}
+
+#[test]
+fn a_file_provider_wins_over_a_base_provider() {
+    let file = parse("[provider]\nname = \"A\"\nurl = \"https://a.example\"\n").unwrap();
+    let base = parse("[provider]\nname = \"B\"\nurl = \"https://b.example\"\n").unwrap();
+    let (m, conflicts) = file.merge_over(&base);
+    assert_eq!(m.provider.unwrap().name, "A");
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].field, "provider");
+    let (m, conflicts) = Claims::default().merge_over(&base);
+    assert_eq!(m.provider.unwrap().name, "B");
+    assert!(conflicts.is_empty());
 }
 
 #[test]

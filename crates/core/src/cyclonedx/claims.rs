@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use super::BomError;
 use crate::claims::{
     parse_licence, Claims, ComponentClaim, DatasetClaim, EnergyClaim, EvalClaim, MofClass,
-    MofComponent, PersonalData,
+    MofComponent, PersonalData, Provider,
 };
 use crate::relpath::RelPath;
 
@@ -174,6 +174,48 @@ pub(crate) fn write(mc: &mut Value, c: &Claims, has_card: bool) {
         }
     }
     array(m, "properties").extend(properties);
+}
+
+/// The CycloneDX `organizationalEntity` of a provider (spec/claims.md §4, spec/bom.md §2.6):
+/// `name`, `url` (one element) when given, `contact` (one element with `email`) when given.
+pub(crate) fn provider_entity(p: &Provider) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), p.name.clone().into());
+    if let Some(u) = &p.url {
+        m.insert("url".into(), json!([u]));
+    }
+    if let Some(e) = &p.email {
+        m.insert("contact".into(), json!([{ "email": e }]));
+    }
+    Value::Object(m)
+}
+
+/// Reads a provider back from the `organizationalEntity` [`provider_entity`] wrote: `name`
+/// is required, `url` is the first URL, `email` the first contact's e-mail.
+pub(crate) fn read_provider(v: &Value) -> Result<Provider, BomError> {
+    let name = v
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("supplier without a name".into()))?;
+    let url = v
+        .get("url")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let email = v
+        .get("contact")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find_map(|c| c.get("email").and_then(Value::as_str))
+        })
+        .map(str::to_owned);
+    Ok(Provider {
+        name: name.to_owned(),
+        url,
+        email,
+    })
 }
 
 fn props(v: &Value) -> Vec<(String, String)> {

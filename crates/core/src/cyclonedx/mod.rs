@@ -1,5 +1,6 @@
 //! The CycloneDX 1.6 subset sceau writes and reads, and the mapping of a [`Release`] onto it
-//! (spec/bom.md).
+//! (spec/bom.md). The same mapping can be written as CycloneDX 1.7 ([`SpecVersion`],
+//! spec/bom.md §1.4); records always embed 1.6.
 //!
 //! Own serde types rather than `cyclonedx-bom`: that crate writes CycloneDX 1.3–1.5 only and
 //! drops model-card data it does not know (spec/bom.md §1.2). Every struct keeps unknown
@@ -19,8 +20,70 @@ use crate::release::{Artifact, IgnoreRules, LicenceDetection, Release};
 use crate::relpath::RelPath;
 use crate::weights::{WeightFormat, WeightInfo};
 
-/// `$schema` written into every BOM.
+/// `$schema` written into every CycloneDX 1.6 BOM.
 pub const SCHEMA_URI: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
+
+/// `$schema` written into a CycloneDX 1.7 BOM.
+pub const SCHEMA_URI_1_7: &str = "http://cyclonedx.org/schema/bom-1.7.schema.json";
+
+/// Domain of the content-derived `serialNumber` (spec/bom.md §1.3).
+pub const SERIAL_DOMAIN: &str = "sceau:cyclonedx:serialNumber:v1";
+
+/// The CycloneDX version a BOM is written in (spec/bom.md §1.4). 1.6 is the default and the
+/// only version records embed and [`Release::from_bom`] reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SpecVersion {
+    /// CycloneDX 1.6.
+    #[default]
+    V1_6,
+    /// CycloneDX 1.7: the same mapping, with the 1.7 `$schema` and `specVersion`.
+    V1_7,
+}
+
+impl SpecVersion {
+    /// Every version sceau writes, oldest first.
+    pub const ALL: [SpecVersion; 2] = [SpecVersion::V1_6, SpecVersion::V1_7];
+
+    /// `1.6` or `1.7`, as `specVersion` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecVersion::V1_6 => "1.6",
+            SpecVersion::V1_7 => "1.7",
+        }
+    }
+
+    /// The `$schema` URI of this version.
+    pub fn schema_uri(self) -> &'static str {
+        match self {
+            SpecVersion::V1_6 => SCHEMA_URI,
+            SpecVersion::V1_7 => SCHEMA_URI_1_7,
+        }
+    }
+}
+
+impl std::fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A CycloneDX version sceau does not write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unsupported CycloneDX version {given:?} (sceau writes 1.6 and 1.7)")]
+pub struct UnknownSpecVersion {
+    /// The version asked for.
+    pub given: String,
+}
+
+impl std::str::FromStr for SpecVersion {
+    type Err = UnknownSpecVersion;
+    fn from_str(s: &str) -> Result<Self, UnknownSpecVersion> {
+        SpecVersion::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim())
+            .ok_or_else(|| UnknownSpecVersion { given: s.into() })
+    }
+}
 
 /// Prefix of every property sceau defines (spec/bom.md §3).
 pub const NS: &str = "sceau:";
@@ -34,9 +97,9 @@ pub struct Bom {
     pub schema: Option<String>,
     /// Always `CycloneDX`.
     pub bom_format: String,
-    /// `1.6`.
+    /// `1.6` (or `1.7`, [`SpecVersion`]).
     pub spec_version: String,
-    /// Optional `urn:uuid:` serial.
+    /// `urn:uuid:` serial; sceau writes one derived from the content (spec/bom.md §1.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// BOM version, starting at 1.
@@ -62,9 +125,17 @@ pub struct Metadata {
     /// The tools that made it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Value>,
+    /// The organisation that made the BOM (an `organizationalEntity`): the claimed provider
+    /// (spec/bom.md §2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<Value>,
     /// The release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<Component>,
+    /// The organisation that supplies the release (an `organizationalEntity`): the claimed
+    /// provider (spec/bom.md §2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<Value>,
     /// `sceau:` properties of the BOM as a whole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Property>,
@@ -102,6 +173,12 @@ pub struct Component {
     /// Reference unique within the BOM.
     #[serde(rename = "bom-ref", default, skip_serializing_if = "Option::is_none")]
     pub bom_ref: Option<String>,
+    /// Who supplies the component (an `organizationalEntity`, spec/bom.md §2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<Value>,
+    /// Who made the component (an `organizationalEntity`, spec/bom.md §2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<Value>,
     /// Name.
     pub name: String,
     /// Version.
@@ -138,6 +215,8 @@ impl Component {
         Component {
             type_: type_.into(),
             bom_ref: None,
+            supplier: None,
+            manufacturer: None,
             name: name.into(),
             version: None,
             hashes: Vec::new(),
@@ -526,10 +605,35 @@ pub enum BomError {
     },
 }
 
+impl Bom {
+    /// The serial number derived from this BOM's content (spec/bom.md §1.3): the
+    /// [`ContentUuid`](crate::uuid::ContentUuid) in [`SERIAL_DOMAIN`] of the compact JSON of
+    /// the BOM without its `serialNumber`, members in the order sceau writes them, as a
+    /// `urn:uuid:` URN.
+    pub fn content_serial(&self) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.shift_remove("serialNumber");
+        }
+        // A Bom always serialises (string keys only); should it not, the serial is that of
+        // "null", still a valid and stable UUID.
+        let bytes = serde_json::to_vec(&v).unwrap_or_default();
+        crate::uuid::ContentUuid::from_parts(SERIAL_DOMAIN, &[&bytes]).urn()
+    }
+}
+
 impl Release {
-    /// The CycloneDX 1.6 BOM of this release (spec/bom.md §2). `timestamp` is RFC 3339, given
-    /// by the caller (this crate does not read the clock).
+    /// The CycloneDX 1.6 BOM of this release (spec/bom.md §2): [`Release::to_bom_versioned`]
+    /// with [`SpecVersion::V1_6`]. `timestamp` is RFC 3339, given by the caller (this crate
+    /// does not read the clock).
     pub fn to_bom(&self, timestamp: &str) -> Bom {
+        self.to_bom_versioned(timestamp, SpecVersion::V1_6)
+    }
+
+    /// The BOM of this release in CycloneDX `spec` (spec/bom.md §1.4, §2): the same mapping for
+    /// every version, with that version's `$schema` and `specVersion`, and the serial number
+    /// derived from the content (spec/bom.md §1.3).
+    pub fn to_bom_versioned(&self, timestamp: &str, spec: SpecVersion) -> Bom {
         let mut release = Component::new("machine-learning-model", &self.name);
         release.bom_ref = Some("release".into());
         release.version = Some(self.version.clone());
@@ -545,6 +649,13 @@ impl Release {
                 .get_or_insert_with(|| Value::Object(Map::new()));
             claims::write(mc, claims, self.card.is_some());
         }
+        let provider = self
+            .claims
+            .as_ref()
+            .and_then(|c| c.provider.as_ref())
+            .map(claims::provider_entity);
+        release.supplier.clone_from(&provider);
+        release.manufacturer.clone_from(&provider);
         if !self.parents.is_empty() {
             let ancestors: Vec<Value> = self.parents.iter().map(parent_component).collect();
             release.pedigree = Some(serde_json::json!({ "ancestors": ancestors }));
@@ -569,22 +680,26 @@ impl Release {
                 "version": crate::TOOL_VERSION,
             }]
         });
-        Bom {
-            schema: Some(SCHEMA_URI.into()),
+        let mut bom = Bom {
+            schema: Some(spec.schema_uri().into()),
             bom_format: "CycloneDX".into(),
-            spec_version: "1.6".into(),
+            spec_version: spec.as_str().into(),
             serial_number: None,
             version: 1,
             metadata: Some(Metadata {
                 timestamp: Some(timestamp.into()),
                 tools: Some(tools),
+                manufacturer: provider.clone(),
                 component: Some(release),
+                supplier: provider,
                 properties: props,
                 extra: Map::new(),
             }),
             components: self.artifacts.iter().map(artifact_component).collect(),
             extra: Map::new(),
-        }
+        };
+        bom.serial_number = Some(bom.content_serial());
+        bom
     }
 
     /// Reads a release back from a BOM that sceau wrote (spec/bom.md §5). Digests come from
@@ -624,12 +739,24 @@ impl Release {
             ignore,
             parents: parents_from_pedigree(rel)?,
             tokenizer_changed: prop(&meta.properties, "sceau:tokenizer.changed") == Some("true"),
-            claims: rel
+            claims: match rel
                 .model_card
                 .as_ref()
                 .map(claims::read)
                 .transpose()?
-                .flatten(),
+                .flatten()
+            {
+                // The provider is the release component's supplier (spec/claims.md §4).
+                Some(mut c) => {
+                    c.provider = rel
+                        .supplier
+                        .as_ref()
+                        .map(claims::read_provider)
+                        .transpose()?;
+                    Some(c)
+                }
+                None => None,
+            },
         })
     }
 }
@@ -809,6 +936,72 @@ mod tests {
         let json = serde_json::to_string(&bom).unwrap();
         let back: Bom = serde_json::from_str(&json).unwrap();
         assert_eq!(Release::from_bom(&back).unwrap(), r);
+    }
+
+    #[test]
+    fn the_serial_is_derived_from_the_content() {
+        let r = sample();
+        let a = r.to_bom("2026-01-01T00:00:00Z");
+        let serial = a.serial_number.clone().unwrap();
+        // Same release and time: same serial; it is the content UUID of the BOM without it.
+        assert_eq!(
+            r.to_bom("2026-01-01T00:00:00Z").serial_number,
+            Some(serial.clone())
+        );
+        assert_eq!(a.content_serial(), serial);
+        let mut stripped = serde_json::to_value(&a).unwrap();
+        stripped
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("serialNumber");
+        let expected = crate::uuid::ContentUuid::from_parts(
+            SERIAL_DOMAIN,
+            &[&serde_json::to_vec(&stripped).unwrap()],
+        );
+        assert_eq!(serial, expected.urn());
+        // Survives a write and a read.
+        let back: Bom = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back.content_serial(), serial);
+        // Any change of content changes it: the time, a digest, the version.
+        assert_ne!(
+            r.to_bom("2026-01-01T00:00:01Z").serial_number,
+            Some(serial.clone())
+        );
+        let mut r2 = r.clone();
+        r2.artifacts[0].sha256 = Sha256Digest([1; 32]);
+        assert_ne!(
+            r2.to_bom("2026-01-01T00:00:00Z").serial_number,
+            Some(serial.clone())
+        );
+        assert_ne!(
+            r.to_bom_versioned("2026-01-01T00:00:00Z", SpecVersion::V1_7)
+                .serial_number,
+            Some(serial)
+        );
+    }
+
+    #[test]
+    fn writes_1_7_with_the_same_mapping() {
+        let r = sample();
+        let a = serde_json::to_value(r.to_bom("2026-01-01T00:00:00Z")).unwrap();
+        let b = serde_json::to_value(r.to_bom_versioned("2026-01-01T00:00:00Z", SpecVersion::V1_7))
+            .unwrap();
+        assert_eq!(a["specVersion"], "1.6");
+        assert_eq!(b["specVersion"], "1.7");
+        assert_eq!(b["$schema"], SCHEMA_URI_1_7);
+        for key in ["metadata", "components", "bomFormat", "version"] {
+            assert_eq!(a[key], b[key], "{key}");
+        }
+        assert_eq!("1.7".parse::<SpecVersion>(), Ok(SpecVersion::V1_7));
+        assert_eq!(" 1.6 ".parse::<SpecVersion>(), Ok(SpecVersion::V1_6));
+        assert!("1.5".parse::<SpecVersion>().is_err());
+        // Records embed 1.6 only: a 1.7 BOM is not read back.
+        let mut bom = r.to_bom("2026-01-01T00:00:00Z");
+        bom.spec_version = "1.7".into();
+        assert!(matches!(
+            Release::from_bom(&bom),
+            Err(BomError::NotCycloneDx(_))
+        ));
     }
 
     #[test]
