@@ -133,51 +133,55 @@ pub struct Evidence {
 
 /// Compares a candidate child's fingerprint with a candidate parent's (spec/fingerprint.md
 /// §6.2). Sketches of different lengths are never compared (their similarity is 0).
+///
+/// Matching, in order, each tensor at most once on each side:
+///
+/// 1. **near-copies by values**: within each grid key, pairs at the lossy level or closer,
+///    most similar first — unambiguous, and right even when layers were renumbered;
+/// 2. **names**: the same canonical name, else the longest shared dotted suffix (at least
+///    [`MIN_SUFFIX`] components) when it is unique on both sides — unless the named pair is
+///    uncorrelated, in which case both go on to step 3 and the pair is restored only if
+///    neither finds a better match;
+/// 3. **values**: the most similar remaining tensor of the same grid key, accepted at
+///    |similarity| ≥ [`CORRELATED_MIN`].
 pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
     let a = &child.tensors;
     let b = &parent.tensors;
-    let mut pairs: Vec<(usize, usize, MatchedBy)> = Vec::new();
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
+    let mut pairs: Vec<(usize, usize, MatchedBy)> = Vec::new();
 
-    // 1. Same name.
-    let b_index: HashMap<&str, usize> = b
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect();
-    for (i, t) in a.iter().enumerate() {
-        if let Some(&j) = b_index.get(t.name.as_str()) {
-            pairs.push((i, j, MatchedBy::Name));
-            used_a[i] = true;
-            used_b[j] = true;
-        }
-    }
-
-    // 2. Unique longest suffix, among tensors of the same grid key.
     let mut by_key: HashMap<(GridKey, bool), Vec<usize>> = HashMap::new();
     for (j, t) in b.iter().enumerate() {
         if let Some(k) = t.grid_key() {
             by_key.entry((k, t.role.is_matrix())).or_default().push(j);
         }
     }
+    let same_key = |t: &TensorSketch| -> &[usize] {
+        t.grid_key()
+            .and_then(|k| by_key.get(&(k, t.role.is_matrix())))
+            .map_or(&[], Vec::as_slice)
+    };
+
+    // Name proposals: exact name, else unique longest suffix.
+    let b_index: HashMap<&str, usize> = b
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
     let comps_b: Vec<Vec<&str>> = b.iter().map(|t| names::components(&t.name)).collect();
-    let mut suffix_best: Vec<Option<(usize, usize)>> = vec![None; a.len()];
+    let mut proposal: Vec<Option<(usize, MatchedBy)>> = vec![None; a.len()];
     for (i, t) in a.iter().enumerate() {
-        if used_a[i] || names::is_anonymous(&t.name) {
+        if let Some(&j) = b_index.get(t.name.as_str()) {
+            proposal[i] = Some((j, MatchedBy::Name));
             continue;
         }
-        let Some(k) = t.grid_key() else { continue };
+        if names::is_anonymous(&t.name) {
+            continue;
+        }
         let ca = names::components(&t.name);
         let mut best = (0usize, None, false);
-        for &j in by_key
-            .get(&(k, t.role.is_matrix()))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            if used_b[j] {
-                continue;
-            }
+        for &j in same_key(t) {
             let s = names::common_suffix(&ca, &comps_b[j]);
             if s > best.0 {
                 best = (s, Some(j), true);
@@ -187,52 +191,94 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
         }
         if let (s, Some(j), true) = best {
             if s >= MIN_SUFFIX {
-                suffix_best[i] = Some((j, s));
+                proposal[i] = Some((j, MatchedBy::Suffix));
             }
         }
     }
-    // Accept a suffix match only when the parent tensor chose no other child either.
-    let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, m) in suffix_best.iter().enumerate() {
-        if let Some((j, _)) = m {
-            claims.entry(*j).or_default().push(i);
+    // A suffix proposal stands only if no other child proposes the same parent tensor.
+    let mut claims: HashMap<usize, usize> = HashMap::new();
+    for p in proposal.iter().flatten() {
+        *claims.entry(p.0).or_default() += 1;
+    }
+    for p in &mut proposal {
+        if matches!(p, Some((j, MatchedBy::Suffix)) if claims[j] > 1) {
+            *p = None;
         }
     }
-    for (j, is) in claims {
-        if let [i] = is.as_slice() {
-            pairs.push((*i, j, MatchedBy::Suffix));
-            used_a[*i] = true;
+    let how = |i: usize, j: usize, proposal: &[Option<(usize, MatchedBy)>]| match proposal[i] {
+        Some((pj, m)) if pj == j => m,
+        _ => MatchedBy::Values,
+    };
+
+    // 1. Near-copies by values.
+    let mut close: Vec<(f64, usize, usize)> = Vec::new();
+    let mut comparable = vec![false; a.len()];
+    for (i, t) in a.iter().enumerate() {
+        for &j in same_key(t) {
+            if (t.role == Role::Buffer) != (b[j].role == Role::Buffer) {
+                continue;
+            }
+            comparable[i] |= t.role != Role::Buffer;
+            let s = t.similarity(&b[j]);
+            if t.identical(&b[j]) || 1.0 - s <= LOSSY_MAX_DISTANCE {
+                let s = if t.identical(&b[j]) { 2.0 } else { s };
+                close.push((s, i, j));
+            }
+        }
+    }
+    close.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    for (_, i, j) in close {
+        if !used_a[i] && !used_b[j] {
+            pairs.push((i, j, how(i, j, &proposal)));
+            used_a[i] = true;
             used_b[j] = true;
         }
     }
 
-    // 3. By values: greedy on similarity within each grid key, threshold CORRELATED_MIN.
+    // 2. Names; uncorrelated named pairs are held back for step 3.
+    let mut held: Vec<(usize, usize, MatchedBy)> = Vec::new();
+    for (i, p) in proposal.iter().enumerate() {
+        let Some((j, m)) = *p else { continue };
+        if used_a[i] || used_b[j] {
+            continue;
+        }
+        let (x, y) = (&a[i], &b[j]);
+        if x.grid_key() == y.grid_key() && x.similarity(y).abs() < CORRELATED_MIN {
+            held.push((i, j, m));
+        } else {
+            pairs.push((i, j, m));
+            used_a[i] = true;
+            used_b[j] = true;
+        }
+    }
+
+    // 3. By values, threshold CORRELATED_MIN.
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    let mut comparable = vec![false; a.len()];
     for (i, t) in a.iter().enumerate() {
         if used_a[i] || t.role == Role::Buffer {
             continue;
         }
-        let Some(k) = t.grid_key() else { continue };
-        for &j in by_key
-            .get(&(k, t.role.is_matrix()))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for &j in same_key(t) {
             if used_b[j] || b[j].role == Role::Buffer {
                 continue;
             }
-            comparable[i] = true;
-            let s = t.similarity(&b[j]);
-            if s.abs() >= CORRELATED_MIN {
-                candidates.push((s.abs(), i, j));
+            let s = t.similarity(&b[j]).abs();
+            if s >= CORRELATED_MIN {
+                candidates.push((s, i, j));
             }
         }
     }
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     for (_, i, j) in candidates {
         if !used_a[i] && !used_b[j] {
-            pairs.push((i, j, MatchedBy::Values));
+            pairs.push((i, j, how(i, j, &proposal)));
+            used_a[i] = true;
+            used_b[j] = true;
+        }
+    }
+    for (i, j, m) in held {
+        if !used_a[i] && !used_b[j] {
+            pairs.push((i, j, m));
             used_a[i] = true;
             used_b[j] = true;
         }
@@ -398,7 +444,10 @@ impl Evidence {
         s.uncorrelated += unmatched_comparable;
         for p in self.pairs.iter().filter(|p| p.role == Role::Vector) {
             s.vectors_compared += 1;
-            if p.level <= Level::ReEncoded {
+            // A narrower float type rounds vectors of gains near 1 visibly relative to their
+            // spread: up to the lossy level counts as unchanged then (spec/fingerprint.md §6.3).
+            let narrowed = p.child_dtype.precision_bits() < p.parent_dtype.precision_bits();
+            if p.level <= Level::ReEncoded || (narrowed && p.level <= Level::Lossy) {
                 s.vectors_unchanged += 1;
             }
         }

@@ -326,6 +326,8 @@ pub enum SkipReason {
     NonFinite,
     /// The name is longer than [`crate::MAX_NAME_BYTES`].
     NameTooLong,
+    /// An ONNX scale or zero point of a quantised weight: part of that weight, not a weight.
+    QuantizationParameter,
     /// An ONNX integer initializer whose scale was not found in the graph.
     NoScale,
     /// An ONNX payload this crate does not sample: varint-packed typed data too large to
@@ -349,6 +351,9 @@ impl fmt::Display for SkipReason {
             SkipReason::Constant => f.write_str("constant values"),
             SkipReason::NonFinite => f.write_str("NaN or infinite values"),
             SkipReason::NameTooLong => f.write_str("name too long"),
+            SkipReason::QuantizationParameter => {
+                f.write_str("scale or zero point of a quantised weight")
+            }
             SkipReason::NoScale => f.write_str("quantised without a scale found in the graph"),
             SkipReason::UnsupportedPayload => f.write_str("payload encoding not sampled"),
             SkipReason::ExternalData { why } => write!(f, "external data: {why}"),

@@ -219,20 +219,19 @@ impl<'a> Graph<'a> {
         u
     }
 
-    /// The bias added to a `MatMul` output: an `Add` whose other input is a named constant
-    /// ending in `bias` (spec/fingerprint.md §4.4.2).
+    /// The bias added to a `MatMul` (or `MatMulInteger`) output, past any `Cast` and `Mul`
+    /// (rescaling) nodes: the other input of the `Add`, when it is a named constant ending in
+    /// `bias` (spec/fingerprint.md §4.4.2).
     fn bias_after(&self, node: usize, is_const: &dyn Fn(&str) -> bool) -> Option<String> {
         let out = self.nodes[node].output.first()?;
-        for &(ni, input) in self.consumers.get(out.as_str())? {
-            let n = &self.nodes[ni];
-            if n.op_type == "Add" {
-                let other = n.input.get(1 - input.min(1))?;
-                if is_const(other) && !names::is_anonymous(other) && other.ends_with("bias") {
-                    return Some(other.clone());
-                }
-            }
+        let u = self.follow(out, &|_| true);
+        let (op, input, ni) = u.consumer?;
+        if op != "Add" {
+            return None;
         }
-        None
+        let other = self.nodes[ni].input.get(1 - input.min(1))?;
+        (is_const(other) && !names::is_anonymous(other) && other.ends_with("bias"))
+            .then(|| other.clone())
     }
 }
 
@@ -270,8 +269,49 @@ pub fn read(src: &dyn ReadAt) -> Result<OnnxTensors, ReadError> {
         .filter(|i| !names::is_anonymous(&i.meta.name))
         .map(|i| i.meta.name.clone())
         .collect();
-    for init in &model.initializers {
+    // How each initializer is used, and which initializers are the scales and zero points of
+    // quantised weights (those are skipped: they are part of their weight).
+    let uses: Vec<Use> = model
+        .initializers
+        .iter()
+        .map(|i| graph.follow(&i.meta.name, &is_const))
+        .collect();
+    let mut params: HashSet<String> = HashSet::new();
+    for (init, u) in model.initializers.iter().zip(&uses) {
+        if !matches!(init.meta.data_type, dt::INT8 | dt::UINT8) {
+            continue;
+        }
+        if let Some((s, z, _)) = &u.dequantize_linear {
+            params.insert(s.clone());
+            params.extend(z.clone());
+        }
+        params.extend(u.mul_scale.clone());
+        params.extend(u.sub_zero.clone());
+        if let Some(("MatMulInteger", 1, ni)) =
+            u.consumer.as_ref().map(|(o, i, n)| (o.as_str(), *i, *n))
+        {
+            params.extend(graph.nodes[ni].input.get(3).cloned());
+        }
+        let base = names::strip_quant_suffix(&init.meta.name);
+        params.insert(format!("{base}_scale"));
+        params.insert(format!("{base}_zero_point"));
+    }
+    for (init, u) in model.initializers.iter().zip(&uses) {
         let t = &init.meta;
+        let small = t
+            .dims
+            .iter()
+            .try_fold(1u64, |a, &d| a.checked_mul(u64::try_from(d).ok()?))
+            .is_some_and(|n| n <= MAX_SMALL_ELEMENTS);
+        if params.contains(&t.name) && small {
+            out.entries.push(Entry {
+                name: t.name.clone(),
+                dims: t.dims.iter().map(|&d| d.max(0) as u64).collect(),
+                role_hint: None,
+                content: Err(SkipReason::QuantizationParameter),
+            });
+            continue;
+        }
         if t.dims.len() > MAX_DIMS {
             out.entries.push(Entry {
                 name: t.name.clone(),
@@ -294,7 +334,6 @@ pub fn read(src: &dyn ReadAt) -> Result<OnnxTensors, ReadError> {
                 what: "element count",
                 tensor: t.name.clone(),
             })?;
-        let u = graph.follow(&t.name, &is_const);
 
         // Name (spec/fingerprint.md §4.4.2).
         let mut name = names::strip_quant_suffix(&t.name).to_owned();
@@ -303,13 +342,7 @@ pub fn read(src: &dyn ReadAt) -> Result<OnnxTensors, ReadError> {
                 .then(|| u.last_value.clone());
             let from_bias = match &u.consumer {
                 Some((op, 1, ni)) if op == "MatMul" || op == "MatMulInteger" => {
-                    graph.bias_after(*ni, &is_const).or_else(|| {
-                        // MatMulInteger: the bias follows the rescaling Cast and Mul.
-                        let out = graph.nodes[*ni].output.first()?;
-                        let next = graph.follow(out, &|_| true);
-                        next.consumer
-                            .and_then(|(_, _, n)| graph.bias_after(n, &is_const))
-                    })
+                    graph.bias_after(*ni, &is_const)
                 }
                 Some((op, 1, ni)) if op == "Gemm" => graph.nodes[*ni]
                     .input
@@ -354,7 +387,7 @@ pub fn read(src: &dyn ReadAt) -> Result<OnnxTensors, ReadError> {
             &dims,
             elements,
             transposed,
-            &u,
+            u,
             &by_name,
             &graph,
             src,
