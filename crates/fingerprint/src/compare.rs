@@ -210,6 +210,44 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
         _ => MatchedBy::Values,
     };
 
+    // Unit-length bucket vectors, computed once: the all-pairs loops below are dot products.
+    let unit = |t: &TensorSketch| -> Vec<f32> {
+        let v: Vec<f32> = t.projection.iter().map(|x| x.to_f32()).collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if n > 0.0 {
+            v.into_iter().map(|x| x / n).collect()
+        } else {
+            v
+        }
+    };
+    let ua: Vec<Vec<f32>> = a.iter().map(unit).collect();
+    let ub: Vec<Vec<f32>> = b.iter().map(unit).collect();
+    let sim = |i: usize, j: usize| -> f64 {
+        if ua[i].len() != ub[j].len() || a[i].grid_key() != b[j].grid_key() {
+            return 0.0;
+        }
+        let d: f64 = ua[i]
+            .iter()
+            .zip(&ub[j])
+            .map(|(x, y)| f64::from(*x) * f64::from(*y))
+            .sum();
+        d.clamp(-1.0, 1.0)
+    };
+
+    // 0. Name proposals that are near-copies are taken at once (the common case: no search).
+    for (i, p) in proposal.iter().enumerate() {
+        let Some((j, m)) = *p else { continue };
+        let (x, y) = (&a[i], &b[j]);
+        if used_b[j] || x.grid_key() != y.grid_key() {
+            continue;
+        }
+        if x.identical(y) || 1.0 - sim(i, j) <= LOSSY_MAX_DISTANCE {
+            pairs.push((i, j, m));
+            used_a[i] = true;
+            used_b[j] = true;
+        }
+    }
+
     // 1. Near-copies by values.
     let mut close: Vec<(f64, usize, usize)> = Vec::new();
     let mut comparable = vec![false; a.len()];
@@ -219,9 +257,13 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
                 continue;
             }
             comparable[i] |= t.role != Role::Buffer;
-            let s = t.similarity(&b[j]);
-            if t.identical(&b[j]) || 1.0 - s <= LOSSY_MAX_DISTANCE {
-                let s = if t.identical(&b[j]) { 2.0 } else { s };
+            if used_a[i] || used_b[j] {
+                continue;
+            }
+            let s = sim(i, j);
+            if t.identical(&b[j]) {
+                close.push((2.0, i, j));
+            } else if 1.0 - s <= LOSSY_MAX_DISTANCE {
                 close.push((s, i, j));
             }
         }
@@ -243,7 +285,7 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
             continue;
         }
         let (x, y) = (&a[i], &b[j]);
-        if x.grid_key() == y.grid_key() && x.similarity(y).abs() < CORRELATED_MIN {
+        if x.grid_key() == y.grid_key() && sim(i, j).abs() < CORRELATED_MIN {
             held.push((i, j, m));
         } else {
             pairs.push((i, j, m));
@@ -262,7 +304,7 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
             if used_b[j] || b[j].role == Role::Buffer {
                 continue;
             }
-            let s = t.similarity(&b[j]).abs();
+            let s = sim(i, j).abs();
             if s >= CORRELATED_MIN {
                 candidates.push((s, i, j));
             }
@@ -287,7 +329,7 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
     pairs.sort_by(|x, y| a[x.0].name.cmp(&a[y.0].name));
     let pairs = pairs
         .into_iter()
-        .map(|(i, j, how)| pair(&a[i], &b[j], how))
+        .map(|(i, j, how)| pair(&a[i], &b[j], how, sim(i, j)))
         .collect();
     let unmatched = a
         .iter()
@@ -308,8 +350,7 @@ pub fn compare(child: &Fingerprint, parent: &Fingerprint) -> Evidence {
     }
 }
 
-fn pair(a: &TensorSketch, b: &TensorSketch, how: MatchedBy) -> Pair {
-    let similarity = a.similarity(b);
+fn pair(a: &TensorSketch, b: &TensorSketch, how: MatchedBy, similarity: f64) -> Pair {
     let identical = a.identical(b);
     let std_ratio = if b.std > 0.0 {
         f64::from(a.std) / f64::from(b.std)

@@ -5,7 +5,7 @@
 //! A fork that re-publishes a model under a new name — a plain copy, another file format, a
 //! quantisation — keeps the values of its weights. A fingerprint samples 4 096 positions of
 //! every tensor (chosen from the tensor's shape alone, so every copy samples the same ones),
-//! reads only those, and keeps a 128-bucket projection of them (about 300 bytes per tensor).
+//! reads only those, and keeps a 256-bucket projection of them (about 560 bytes per tensor).
 //! Comparing two fingerprints matches their tensors (by name, by name suffix, or by values when
 //! exporters anonymised the names), estimates each pair's correlation, and classifies the pair
 //! of models ([`LooksLike`]); [`check_declared`] then checks a declared lineage relation

@@ -17,7 +17,7 @@ use crate::storage::Dtype;
 
 /// Sketch length used by [`crate::Fingerprint`] (spec/fingerprint.md §2.4 gives the
 /// measurements behind this choice).
-pub const DEFAULT_K: usize = 128;
+pub const DEFAULT_K: usize = 256;
 /// Shortest sketch accepted when decoding (spec/fingerprint.md §5.3).
 pub const MIN_K: usize = 16;
 /// Longest sketch accepted when decoding (spec/fingerprint.md §5.3).

@@ -56,7 +56,8 @@ fn base_fingerprint_is_small_and_skips_buffers() {
     assert!(b.skipped.iter().any(|s| s.name == "embeddings.position_ids"
         && matches!(s.reason, sceau_fingerprint::SkipReason::Integer { .. })));
     let bytes = b.encode().len();
-    assert!(bytes < 40_000, "{bytes} bytes");
+    // 102 sketches of 256 buckets: about 58 KB (spec/fingerprint.md §5.2).
+    assert!(bytes < 64_000, "{bytes} bytes");
     assert_eq!(
         Fingerprint::from_bom_value(&b.to_bom_value())
             .unwrap()
