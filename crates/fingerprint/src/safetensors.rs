@@ -23,7 +23,9 @@ pub const MAX_HEADER_BYTES: u64 = 100_000_000;
 /// Element types and how they are read: `Ok` for the float types sampled, `Err` for the
 /// reason others are skipped, with their width in bits for the size check
 /// (spec/scan-headers.md §5.4, spec/fingerprint.md §4.2).
-fn dtype(name: &str) -> Option<(u64, Result<(Dtype, Encoding), SkipReason>)> {
+type Read = Result<(Dtype, Encoding), SkipReason>;
+
+fn dtype(name: &str) -> Option<(u64, Read)> {
     let int = || {
         Err(SkipReason::Integer {
             dtype: name.to_owned(),

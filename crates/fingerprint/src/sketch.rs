@@ -163,7 +163,8 @@ pub fn sketch_values(
     let z = centre(values, grid.rows.len(), grid.col_len as usize);
     let norm = z.iter().map(|v| v * v).sum::<f64>().sqrt();
     // Constant up to rounding: nothing but the mean (or row and column offsets) is left.
-    if !(norm > 1e-9 * (mean.abs() + std) * n.sqrt()) || std == 0.0 {
+    let floor = 1e-9 * (mean.abs() + std) * n.sqrt();
+    if norm.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) || std == 0.0 {
         return Err(NoSketch::Constant);
     }
     let projection = project(&z, norm, key, k)

@@ -2,6 +2,8 @@
 //! tools (spec/fingerprint.md §8). The files are fetched and written by
 //! `scripts/fetch-test-models.sh`, which prints `SCEAU_TEST_MODELS=<dir>`; without that
 //! variable every test here prints a "skipped" note, unless `SCEAU_REQUIRE_INTEROP=1`.
+#![allow(clippy::print_stderr)]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
