@@ -22,7 +22,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
-  key_files policy state store_entry card attestation ignore_rules digest_cache grant)
+  key_files policy state store_entry card attestation ignore_rules digest_cache grant
+  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -164,6 +165,17 @@ add digest_cache "$work/cache-empty"
 add_text ignore_rules $'.git/\n.cache/huggingface/\n*.sceau.json\nsub/.git/config'
 add_text ignore_rules $'=*.py\nout/record.json\nevil.py'
 add_text ignore_rules $'a/b/\n*\na/b/c'
+
+# Weight files and stored fingerprints written by sceau-fingerprint's test kit.
+cargo run -q -p sceau-fingerprint --example fuzz-seeds -- "$work/fp"
+for f in "$work"/fp/*; do
+  case "$f" in
+    *.safetensors) add fingerprint_safetensors "$f" ;;
+    *.gguf) add fingerprint_gguf "$f" ;;
+    *.onnx) add fingerprint_onnx "$f" ;;
+    *.scfp) add fingerprint_decode "$f" ;;
+  esac
+done
 
 for t in "${targets[@]}"; do
   printf '%-20s %4d inputs\n' "$t" "$(find "$corpus/$t" -type f | wc -l)"

@@ -9,6 +9,9 @@
 //! - `sceau-bench warm DIR CACHE_DIR`: phases of a warm cached check (walk, load, lookups, save).
 //! - `sceau-bench fillcache CACHE_DIR N`: adds N made-up entries to a cache (a full cache's cost).
 //!
+//! - `sceau-bench fp-time FILE | fp-synth DIR GIB | fp-match FILE N | fp-k CHILD PARENT…`:
+//!   weight fingerprints (see `fingerprint.rs`).
+//!
 //! Output is one `key=value` line per measurement, easy to grep from a script.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -16,6 +19,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use sceau_scan::hash::{hash_files_with, HashOptions, Need, NoProgress};
+
+mod fingerprint;
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -245,9 +250,17 @@ fn main() {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or_else(sceau_scan::default_threads),
         ),
+        Some("fp-time") if args.len() >= 2 => fingerprint::time(Path::new(&args[1])),
+        Some("fp-synth") if args.len() >= 3 => {
+            fingerprint::synth(Path::new(&args[1]), args[2].parse().unwrap_or(2))
+        }
+        Some("fp-match") if args.len() >= 3 => {
+            fingerprint::matching(Path::new(&args[1]), args[2].parse().unwrap_or(1000))
+        }
+        Some("fp-k") if args.len() >= 3 => fingerprint::k_choice(Path::new(&args[1]), &args[2..]),
         _ => {
             eprintln!(
-                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE | warm DIR CACHE_DIR | fillcache CACHE_DIR N"
+                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE | warm DIR CACHE_DIR | fillcache CACHE_DIR N | fp-time FILE | fp-synth DIR GIB | fp-match FILE N | fp-k CHILD PARENT..."
             );
             std::process::exit(2);
         }
