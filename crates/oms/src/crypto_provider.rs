@@ -3,8 +3,9 @@
 //!
 //! `sigstore-crypto` delegates hashing and signature checks to a process-wide provider; its
 //! default one is `aws-lc-rs` (a C build). sceau installs this one instead: ECDSA P-256 and
-//! P-384 with SHA-256/384 (every key and certificate of the Sigstore public-good instance),
-//! SHA-2 hashes. RSA, Ed25519 and ML-DSA are refused, as unsupported algorithms.
+//! P-384 with SHA-256/384 (Fulcio, Rekor v1, CT logs and the TSA of the Sigstore public-good
+//! instance), Ed25519 (Rekor v2 checkpoints), SHA-2 hashes. RSA and ML-DSA are refused as
+//! unsupported algorithms.
 use ecdsa::signature::hazmat::PrehashVerifier;
 use ecdsa::signature::Verifier;
 use sha2::{Digest as _, Sha256, Sha384, Sha512};
@@ -96,6 +97,18 @@ fn verify_ecdsa(scheme: SigningScheme, point: &[u8], input: Input<'_>, sig: &[u8
     }
 }
 
+/// Ed25519 over the whole message (it has no prehashed form), RFC 8032 strict verification.
+fn verify_ed25519(key: &[u8], data: &[u8], sig: &[u8]) -> Result<()> {
+    let scheme = SigningScheme::Ed25519;
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| Error::InvalidKey("Ed25519 keys are 32 bytes".into()))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&key)
+        .map_err(|_| Error::InvalidKey("Ed25519 point".into()))?;
+    let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| invalid(scheme))?;
+    key.verify_strict(data, &sig).map_err(|_| invalid(scheme))
+}
+
 impl CryptoProvider for RustCryptoProvider {
     fn hash(&self, algorithm: HashAlgorithm) -> Result<Box<dyn HashContext>> {
         Ok(Box::new(match algorithm {
@@ -129,6 +142,9 @@ impl CryptoProvider for RustCryptoProvider {
         data: &[u8],
         signature: &[u8],
     ) -> Result<()> {
+        if scheme == SigningScheme::Ed25519 {
+            return verify_ed25519(spki_pubkey_bytes, data, signature);
+        }
         verify_ecdsa(scheme, spki_pubkey_bytes, Input::Message(data), signature)
     }
 
@@ -169,5 +185,15 @@ mod tests {
             PROVIDER.verify_raw(SigningScheme::RsaPkcs1Sha256, b"", b"", b""),
             Err(Error::UnsupportedAlgorithm(_))
         ));
+    }
+
+    #[test]
+    fn verifies_ed25519_rfc8032_test_1() {
+        // RFC 8032 §7.1, TEST 1 (empty message).
+        let key = hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a").unwrap();
+        let sig = hex::decode("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b").unwrap();
+        let s = SigningScheme::Ed25519;
+        assert!(PROVIDER.verify_raw(s, &key, b"", &sig).is_ok());
+        assert!(PROVIDER.verify_raw(s, &key, b"x", &sig).is_err());
     }
 }
