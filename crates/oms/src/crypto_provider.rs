@@ -190,7 +190,8 @@ mod tests {
     #[test]
     fn verifies_ed25519_rfc8032_test_1() {
         // RFC 8032 §7.1, TEST 1 (empty message).
-        let key = hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a").unwrap();
+        let key = hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+            .unwrap();
         let sig = hex::decode("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b").unwrap();
         let s = SigningScheme::Ed25519;
         assert!(PROVIDER.verify_raw(s, &key, b"", &sig).is_ok());

@@ -1,4 +1,4 @@
-//! Hashing files and shards with the registry's algorithms, in parallel (spec/oms.md §5.2).
+//! Hashing files and shards with the registry's algorithms, in parallel (spec/oms.md §4.3, §5.4).
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
