@@ -605,6 +605,20 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_and_huge_inputs_are_refused_without_recursing() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(
+            SigstoreBundle::from_json(deep.as_bytes()),
+            Err(BundleError::Json(_))
+        ));
+        let big = vec![b' '; MAX_BUNDLE_BYTES + 1];
+        assert!(matches!(
+            SigstoreBundle::from_json(&big),
+            Err(BundleError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
     fn hostile_shapes_are_refused_with_their_path() {
         let ok = String::from_utf8(to_sigstore_bundle(&sceau_envelope(), "abc").unwrap()).unwrap();
         let cases = [

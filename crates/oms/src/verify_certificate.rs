@@ -108,7 +108,13 @@ pub fn verify_certificate(
         .enumerate()
         .map(|(i, der)| CertificateInfo::from_der(der, i))
         .collect::<Result<Vec<_>, _>>()?;
-    let leaf_info = &infos[0];
+    let (Some(leaf_info), Some(leaf_der)) = (infos.first(), chain.first()) else {
+        // The parser refuses an empty chain; fail closed all the same.
+        return Err(VerifyError::Key(KeyError::Certificate {
+            index: 0,
+            reason: "empty certificate chain".into(),
+        }));
+    };
     let checked_at = match at {
         CertificateTime::At(t) => t,
         CertificateTime::SigningCertificateNotBefore => leaf_info.not_before,
@@ -131,7 +137,7 @@ pub fn verify_certificate(
             })
         })
     };
-    let leaf = to_x509((0, &chain[0]))?;
+    let leaf = to_x509((0, leaf_der))?;
     let mut untrusted = Stack::new().map_err(openssl_error)?;
     for (i, der) in chain.iter().enumerate().skip(1) {
         untrusted.push(to_x509((i, der))?).map_err(openssl_error)?;

@@ -137,7 +137,7 @@ pub(crate) fn hash_jobs(
     threads: usize,
 ) -> Result<Vec<Vec<u8>>, TreeError> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].end - jobs[i].start));
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].end.saturating_sub(jobs[i].start)));
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let results: Mutex<Vec<Option<Vec<u8>>>> = Mutex::new(vec![None; jobs.len()]);

@@ -3,8 +3,8 @@
 //! its `scripts/tests/test-verify-*.sh` and compared with its folder.
 use sceau_oms::{
     compare_tree, verify_certificate, verify_key, verify_keyless, CaCertificates, CertificateTime,
-    Check, FormatNote, Identity, Layout, PaeEncoding, SigningMethod, TreeOptions, TrustedRoot,
-    VerifiedOmsStatement, VerifiedSigner, VerifyError,
+    Check, FormatNote, Identity, Layout, PaeEncoding, SignerClaim, SigningMethod, TreeOptions,
+    TrustedRoot, VerifiedOmsStatement, VerifiedSigner, VerifyError,
 };
 
 use crate::common::*;
@@ -115,6 +115,45 @@ fn key_bundles_of_every_version_verify() {
     }
     let single = bundle(&mt("v1.0.0-elliptic-key/model.sig"));
     assert_eq!(single.describe().resources, ["."]);
+    match single.describe().signer {
+        SignerClaim::Key {
+            hint,
+            embedded_key_hint,
+            key_details,
+        } => {
+            assert_eq!(hint, None);
+            assert_eq!(embedded_key_hint, Some(mt_key().hint()));
+            assert_eq!(key_details.as_deref(), Some("PKIX_ECDSA_P384_SHA_384"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn describe_shows_the_claims_of_each_method() {
+    let d = bundle(&mt("v1.1.0-certificate/model.sig")).describe();
+    assert_eq!(
+        d.media_type,
+        "application/vnd.dev.sigstore.bundle.v0.3+json"
+    );
+    assert_eq!(d.model_name.as_deref(), Some("v1.1.0-certificate"));
+    assert_eq!(
+        d.root.to_hex(),
+        "61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226"
+    );
+    assert_eq!(d.resources, ["signme-1", "signme-2"]);
+    assert_eq!(
+        d.signer,
+        SignerClaim::Certificate {
+            subject: "CN=intermediate-ca".into(),
+            issuer: "CN=intermediate-ca".into(),
+            chain_len: 2
+        }
+    );
+    let d = bundle(&mt("v0.2.0-certificate/model.sig")).describe();
+    assert_eq!(d.layout, Layout::DigestsV0_1);
+    assert_eq!(d.model_name, None);
+    assert!(d.notes.contains(&FormatNote::KeyIdNull));
 }
 
 #[test]
