@@ -21,6 +21,29 @@ fn keygen(py: &str, dir: &Path, curve: &str) -> (String, String) {
     (s(&private).to_owned(), s(&public).to_owned())
 }
 
+/// A P-256 key pair made by the `openssl` command (`genpkey`, then `pkey -pubout`), when the
+/// machine has it; `None` otherwise (the caller falls back to Python's `cryptography`).
+fn openssl_p256(dir: &Path) -> Option<(String, String)> {
+    let private = dir.join("openssl.key");
+    let public = dir.join("openssl.pub");
+    let run = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let made = run(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        s(&private),
+    ]) && run(&["pkey", "-in", s(&private), "-pubout", "-out", s(&public)]);
+    made.then(|| (s(&private).to_owned(), s(&public).to_owned()))
+}
+
 fn opts(dir: &Path) -> TreeOptions {
     TreeOptions {
         signature: Some(dir.join("model.sig")),
@@ -42,7 +65,9 @@ fn model_signing_key_bundles_verify_and_a_changed_byte_names_its_file() {
     let Some(py) = python() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let dir = sample_model(tmp.path());
-    let (private, public) = keygen(&py, tmp.path(), "P-256");
+    // A key made by the openssl command when the machine has one, else by Python.
+    let (private, public) =
+        openssl_p256(tmp.path()).unwrap_or_else(|| keygen(&py, tmp.path(), "P-256"));
     let sig = dir.join("model.sig");
     let o = model_signing(
         &py,
