@@ -106,7 +106,16 @@ pub fn verify_keyless(
         IdentityMatcher::Exact(identity.san.clone()),
         identity.issuer.clone(),
     );
-    let subject = sigstore_verify::types::Sha256Hash::new(bundle.unverified_statement().root.0);
+    // The artifact the in-toto subject must name: the model's root (OMS v1.0), or for the
+    // v0.2 layout, whose subjects are the files, the first file (spec/oms.md §8.2).
+    let statement = bundle.unverified_statement();
+    let subject = match (statement.layout, statement.resources().first()) {
+        (crate::statement::Layout::DigestsV0_1, Some(first)) => {
+            <[u8; 32]>::try_from(first.digest.as_slice()).unwrap_or(statement.root.0)
+        }
+        _ => statement.root.0,
+    };
+    let subject = sigstore_verify::types::Sha256Hash::new(subject);
     let result = verifier
         .verify(subject, &sigstore_bundle, &policy)
         .map_err(sigstore_error)?;
