@@ -36,8 +36,9 @@ pub struct CertificateInfo {
 }
 
 impl CertificateInfo {
-    /// Reads `der` (certificate `index` of its list, for errors).
-    pub(crate) fn from_der(der: &[u8], index: usize) -> Result<Self, KeyError> {
+    /// Reads a DER certificate (`index`: its place in a list, named in errors), without
+    /// checking any signature; at most 64 KiB.
+    pub fn from_der(der: &[u8], index: usize) -> Result<Self, KeyError> {
         let bad = |reason: String| KeyError::Certificate { index, reason };
         if der.len() > MAX_CERT_BYTES {
             return Err(bad(format!(
