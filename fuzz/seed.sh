@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
   key_files policy state store_entry card attestation ignore_rules digest_cache grant
-  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode)
+  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -148,6 +148,16 @@ v = json.load(sys.stdin)
 for i, k in enumerate(("openssh", "spki_pem", "sceau")):
     open(sys.argv[1] + str(i), "w").write(v[k])' "$work/enc"
 for i in 0 1 2; do add key_files "$work/enc$i"; done
+
+# OMS: bundles of every model_signing version and the OMS spec's vectors, and their payloads.
+find testdata/oms \( -name '*.sig' -o -name '*.bundle.json' \) -print0 | while IFS= read -r -d '' f; do
+  add oms_bundle "$f"
+  if python3 -c 'import base64, json, sys
+sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))["dsseEnvelope"]["payload"]))' \
+    "$f" >"$work/payload" 2>/dev/null; then
+    add oms_statement "$work/payload"
+  fi
+done
 
 # Digest caches: one filled by a scan, whole and
 # without its trailer (the target appends the right one).
