@@ -802,6 +802,17 @@ pub struct CertifyArgs {
     #[arg(long, value_name = "DATE")]
     pub expires: String,
 
+    /// Attest requirements that sceau computes the record fails, recording REASON in the
+    /// attestation for each (spec/attestations.md §2.5).
+    ///
+    /// Without it, certifying a requirement sceau computes (the MOF classes of the
+    /// `mof-openness` standard, from the record's openness) that the record fails is refused.
+    /// With it the attestation is made, but `sceau verify --require` still fails on it, naming
+    /// both the attestation and the computation: an override documents a disagreement, it
+    /// never turns a computed failure into a pass.
+    #[arg(long = "override-computed", value_name = "REASON")]
+    pub override_computed: Option<String>,
+
     /// The certifier's name as written in the attestation (default: the key file's name).
     /// Verifiers name certifiers by the trust policy, not by this.
     #[arg(long = "certifier-name", value_name = "NAME")]

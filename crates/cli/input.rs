@@ -40,12 +40,13 @@ pub fn read_record(path: &Path) -> Result<Vec<u8>, CliError> {
 /// Makes text from a record, key or policy safe to print on a terminal: control characters
 /// (escape sequences included) are shown escaped.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    let hidden = |c: char| c.is_control() || sceau_core::name::is_invisible(c);
+    if !s.chars().any(hidden) {
         return s.to_owned();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if hidden(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()

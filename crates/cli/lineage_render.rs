@@ -1,6 +1,6 @@
 //! Drawing a lineage: indented tree, Graphviz DOT, Mermaid, and one self-contained HTML page
 //! with an inline SVG coloured by verification status (no script, no network).
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use sceau_core::Sha256Digest;
@@ -67,30 +67,47 @@ pub fn tree(l: &Lineage) -> String {
             short(d)
         );
     }
+    // Each node is drawn once with its ancestors; where it appears again (a shared ancestor
+    // of a merge lattice), one line refers back to it. The output is linear in nodes + edges,
+    // whatever the shape of the family (spec/lineage.md §7.2).
     fn walk(
         l: &Lineage,
         parents: &BTreeMap<Sha256Digest, Vec<(Sha256Digest, String)>>,
-        d: &Sha256Digest,
-        indent: &str,
-        seen: &mut Vec<Sha256Digest>,
+        root: &Sha256Digest,
+        drawn: &mut BTreeSet<Sha256Digest>,
         out: &mut String,
     ) {
-        if seen.contains(d) {
-            return;
-        }
-        seen.push(*d);
-        let kids = parents.get(d).cloned().unwrap_or_default();
-        for (i, (p, rel)) in kids.iter().enumerate() {
+        // An explicit stack of (node, its indent, its next parent to draw): depth first, in
+        // order, without recursion (a family may be deep).
+        let mut stack: Vec<(Sha256Digest, String, usize)> = vec![(*root, String::new(), 0)];
+        drawn.insert(*root);
+        while let Some(top) = stack.last_mut() {
+            let kids = parents.get(&top.0).map(Vec::as_slice).unwrap_or_default();
+            let i = top.2;
+            let Some((p, rel)) = kids.get(i) else {
+                stack.pop();
+                continue;
+            };
+            top.2 += 1;
             let last = i + 1 == kids.len();
-            let branch = if last { "└─ " } else { "├─ " };
-            line(l, p, &format!("{indent}{branch}"), Some(rel), out);
-            let next = format!("{indent}{}", if last { "   " } else { "│  " });
-            walk(l, parents, p, &next, seen, out);
+            let prefix = format!("{}{}", top.1, if last { "└─ " } else { "├─ " });
+            let deeper = format!("{}{}", top.1, if last { "   " } else { "│  " });
+            if drawn.insert(*p) {
+                line(l, p, &prefix, Some(rel), out);
+                stack.push((*p, deeper, 0));
+            } else {
+                let title = l.nodes.get(p).map(title).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{prefix}{rel} of {} (sha256:{}, shown above)",
+                    clean(&title),
+                    short(p)
+                );
+            }
         }
-        seen.pop();
     }
     line(l, &l.root, "", None, &mut out);
-    walk(l, &parents, &l.root, "", &mut Vec::new(), &mut out);
+    walk(l, &parents, &l.root, &mut BTreeSet::new(), &mut out);
     if !l.findings.is_empty() {
         let _ = writeln!(out, "\nfindings:");
         for f in &l.findings {

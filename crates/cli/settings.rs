@@ -35,14 +35,16 @@ pub fn scan_options(
             ignore.add(format!("={rel}"));
         }
     }
-    if let Some(n) = &tree.name {
-        if n.trim().is_empty() {
-            return Err(CliError::input(anyhow!("--name is empty")));
-        }
-    }
-    if let Some(v) = &tree.version {
-        if v.trim().is_empty() {
-            return Err(CliError::input(anyhow!("--version is empty")));
+    for (flag, value) in [("--name", &tree.name), ("--version", &tree.version)] {
+        if let Some(v) = value {
+            if v.trim().is_empty() {
+                return Err(CliError::input(anyhow!("{flag} is empty")));
+            }
+            sceau_core::name::check_name(v).map_err(|e| {
+                CliError::input(anyhow!("{flag} {v:?}: {e}")).hint(
+                    "names and versions are printed to people: use visible characters only, in NFC",
+                )
+            })?;
         }
     }
     if tree.threads == Some(0) {

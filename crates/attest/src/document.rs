@@ -50,6 +50,10 @@ pub const PROP_EXPIRES: &str = "sceau:attestation.expires";
 pub const PROP_LEVEL: &str = "sceau:attestation.level";
 /// `sceau:attestation.certifier.keyid`: the key id of the certifier's key (a hint).
 pub const PROP_KEYID: &str = "sceau:attestation.certifier.keyid";
+/// `sceau:attestation.override-computed`: `REQUIREMENT: REASON`, once per requirement the
+/// certifier attests although sceau computes that the record fails it (spec/attestations.md
+/// §2.5).
+pub const PROP_OVERRIDE: &str = "sceau:attestation.override-computed";
 
 /// `bom-ref` of the certified release (`metadata.component`), the target of every claim.
 pub const RELEASE_REF: &str = "release";
@@ -621,6 +625,9 @@ pub struct Certification<'a> {
     pub issued: String,
     /// When it stops counting (RFC 3339, UTC).
     pub expires: String,
+    /// Requirements attested against sceau's computation, each with the certifier's reason
+    /// (`--override-computed`).
+    pub overrides: Vec<(String, String)>,
 }
 
 impl Certification<'_> {
@@ -789,6 +796,10 @@ impl Certification<'_> {
             props.push(prop(PROP_LEVEL, l));
         }
         props.push(prop(PROP_KEYID, &self.key_id));
+        for (req, reason) in &self.overrides {
+            check_text("override reason", reason, MAX_NAME_BYTES, false)?;
+            props.push(prop(PROP_OVERRIDE, format!("{req}: {reason}")));
+        }
 
         let mut declarations = Map::new();
         declarations.insert(
@@ -905,6 +916,9 @@ pub struct AttestationContent {
     pub issued: Option<String>,
     /// The assessor's organisation name, as written.
     pub assessor: Option<String>,
+    /// Requirements the certifier attests against sceau's computation, with the reason
+    /// (`sceau:attestation.override-computed`).
+    pub overrides: Vec<(String, String)>,
 }
 
 fn not(msg: impl Into<String>) -> AttestationError {
@@ -979,6 +993,24 @@ impl AttestationContent {
             )));
         }
         let level = one_prop(props, PROP_LEVEL)?;
+        let mut overrides: Vec<(String, String)> = Vec::new();
+        for p in props
+            .iter()
+            .filter(|p| p.get("name").and_then(Value::as_str) == Some(PROP_OVERRIDE))
+        {
+            let v = p.get("value").and_then(Value::as_str).unwrap_or_default();
+            let Some((req, reason)) = v.split_once(": ") else {
+                return Err(not(format!(
+                    "{PROP_OVERRIDE} {:?} is not REQUIREMENT: REASON",
+                    truncated(v, 60)
+                )));
+            };
+            check_id("requirement id", req)?;
+            if overrides.iter().any(|(r, _)| r == req) {
+                return Err(not(format!("{PROP_OVERRIDE} for {req} appears twice")));
+            }
+            overrides.push((req.to_owned(), reason.to_owned()));
+        }
         let component = meta
             .get("component")
             .ok_or_else(|| not("BOM has no metadata.component (the certified release)"))?;
@@ -1053,20 +1085,34 @@ impl AttestationContent {
                 let Some((_, id)) = std_reqs.iter().find(|(r, _)| *r == rref) else {
                     continue;
                 };
-                let conformance = m.pointer("/conformance/score").and_then(Value::as_f64);
-                match requirements.iter_mut().find(|r| r.id == *id) {
-                    // Two entries for one requirement: the lower score counts.
-                    Some(prev) => {
-                        prev.conformance = match (prev.conformance, conformance) {
-                            (Some(a), Some(b)) => Some(a.min(b)),
-                            _ => None,
+                // A score is a number from 0 to 1 (CycloneDX `conformance.score`); anything
+                // else, or a second entry for the same requirement, is ambiguous: refused
+                // (spec/attestations.md §2.4).
+                let conformance = match m.pointer("/conformance/score") {
+                    None => None,
+                    Some(v) => match v.as_f64() {
+                        Some(x) if (0.0..=1.0).contains(&x) => Some(x),
+                        _ => {
+                            return Err(AttestationError::Malformed {
+                                what: "conformance.score",
+                                reason: format!(
+                                    "{} for requirement {id} is not a number from 0 to 1",
+                                    truncated(&v.to_string(), 40)
+                                ),
+                            })
                         }
-                    }
-                    None => requirements.push(AttestedRequirement {
-                        id: (*id).to_owned(),
-                        conformance,
-                    }),
+                    },
+                };
+                if requirements.iter().any(|r| r.id == *id) {
+                    return Err(AttestationError::Malformed {
+                        what: "declarations.attestations",
+                        reason: format!("requirement {id} is mapped twice: ambiguous"),
+                    });
                 }
+                requirements.push(AttestedRequirement {
+                    id: (*id).to_owned(),
+                    conformance,
+                });
             }
         }
         let assessor = bom
@@ -1094,6 +1140,7 @@ impl AttestationContent {
                 .to_owned(),
             level,
             requirements,
+            overrides,
             expires,
             issued: meta
                 .get("timestamp")
@@ -1167,6 +1214,7 @@ mod tests {
             key_id: "0123456789abcdef".into(),
             issued: "2026-01-01T00:00:00Z".into(),
             expires: "2027-01-01T00:00:00Z".into(),
+            overrides: Vec::new(),
         }
     }
 

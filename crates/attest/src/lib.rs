@@ -20,8 +20,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod certify;
 pub mod document;
 
+use sceau_claims::computed::computed;
+use sceau_claims::openness::OpennessReport;
 use sceau_core::Timestamp;
 use std::fmt;
 
@@ -186,6 +189,7 @@ enum Rank {
     OtherRecord,
     Time,
     Requirement,
+    Computed,
 }
 
 fn claimed_standard(payload: &[u8]) -> Option<String> {
@@ -362,6 +366,7 @@ fn decide(
     req: &Required,
     record: &Sha256Digest,
     now: Timestamp,
+    openness: Option<&OpennessReport>,
 ) -> Result<String, (Rank, String)> {
     let other_std = |claimed: &Option<String>| claimed.as_ref().is_some_and(|s| *s != req.standard);
     match &file.status {
@@ -526,16 +531,37 @@ fn decide(
                                 ),
                             ))
                         }
-                        Some(_) => format!("requirement {r}"),
+                        Some(_) => {
+                            disagreement(content, &req.standard, r, openness, &certifiers)?;
+                            format!("requirement {r}")
+                        }
                     },
                 },
                 None => {
-                    let full: Vec<&str> = content
+                    let attested: Vec<&str> = content
                         .requirements
                         .iter()
                         .filter(|a| a.conformance.is_some_and(|s| s >= 1.0))
                         .map(|a| a.id.as_str())
                         .collect();
+                    // Only those the computation does not contradict count.
+                    let mut contradicted = None;
+                    let full: Vec<&str> = attested
+                        .iter()
+                        .copied()
+                        .filter(|r| {
+                            match disagreement(content, &req.standard, r, openness, &certifiers) {
+                                Ok(()) => true,
+                                Err(e) => {
+                                    contradicted.get_or_insert(e);
+                                    false
+                                }
+                            }
+                        })
+                        .collect();
+                    if let (true, Some(e)) = (full.is_empty(), contradicted) {
+                        return Err(e);
+                    }
                     if full.is_empty() {
                         return Err((
                             Rank::Requirement,
@@ -565,6 +591,39 @@ fn decide(
     }
 }
 
+/// When sceau computes `requirement` of `standard` and the record fails it, the attestation
+/// and the computation disagree: the requirement is not met, naming both and the certifier's
+/// override reason, if any (spec/attestations.md §3.5).
+fn disagreement(
+    content: &AttestationContent,
+    standard: &str,
+    requirement: &str,
+    openness: Option<&OpennessReport>,
+    certifiers: &[String],
+) -> Result<(), (Rank, String)> {
+    let Some(c) = openness.and_then(|o| computed(standard, requirement, o)) else {
+        return Ok(());
+    };
+    if c.met {
+        return Ok(());
+    }
+    let overridden = content
+        .overrides
+        .iter()
+        .find(|(r, _)| r == requirement)
+        .map(|(_, why)| format!(" (the certifier overrode the computation: {why:?})"))
+        .unwrap_or_default();
+    Err((
+        Rank::Computed,
+        format!(
+            "requirement {requirement} is attested by certifier {}, but {}: the attestation \
+             and the computation disagree{overridden}",
+            certifiers.join(", "),
+            c.detail
+        ),
+    ))
+}
+
 fn list_attested(c: &AttestationContent) -> String {
     if c.requirements.is_empty() {
         "nothing".into()
@@ -586,6 +645,7 @@ pub fn check_required(
     files: &[AttestationInput<'_>],
     certifiers: Option<&[Certifier]>,
     now: Timestamp,
+    openness: Option<&OpennessReport>,
 ) -> ClaimsOutcome {
     let files: Vec<FileOutcome> = files
         .iter()
@@ -597,7 +657,7 @@ pub fn check_required(
             let mut best: Option<Rank> = None;
             let mut reasons: Vec<String> = Vec::new();
             for f in &files {
-                match decide(f, req, record, now) {
+                match decide(f, req, record, now, openness) {
                     Ok(detail) => {
                         return RequirementOutcome {
                             required: req.clone(),
@@ -761,6 +821,7 @@ mod tests {
             key_id: signer.key_id().to_string(),
             issued: "2026-01-01T00:00:00Z".into(),
             expires: expires.into(),
+            overrides: Vec::new(),
         }
         .to_statement()
         .unwrap();
@@ -789,6 +850,7 @@ mod tests {
             }],
             certs,
             at(now),
+            None,
         );
         out.requirements.into_iter().next().unwrap()
     }
@@ -909,6 +971,7 @@ mod tests {
             }],
             Some(&c),
             at(NOW),
+            None,
         );
         assert!(!out.requirements[0].passed);
         assert!(out.requirements[0].detail.contains("do not verify"));
@@ -922,7 +985,7 @@ mod tests {
         let k = key(1);
         let c = [certifier(&k, &["mof-openness"])];
         let req = [Required::parse("mof-openness:class-iii").unwrap()];
-        let none = check_required(&record(), &req, &[], Some(&c), at(NOW));
+        let none = check_required(&record(), &req, &[], Some(&c), at(NOW), None);
         assert!(!none.requirements[0].passed);
         assert!(none.requirements[0].detail.contains("no attestation"));
         let bad = attestation(&key(2), record(), EXP);
@@ -942,6 +1005,7 @@ mod tests {
             ],
             Some(&c),
             at(NOW),
+            None,
         );
         assert!(both.requirements[0].passed);
         let mut rep = Report::default();

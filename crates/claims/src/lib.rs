@@ -11,4 +11,5 @@
 
 pub mod ai_act;
 pub mod card_check;
+pub mod computed;
 pub mod openness;

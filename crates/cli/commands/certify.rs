@@ -4,10 +4,8 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::anyhow;
-use sceau_attest::document::{
-    Certification, Evidence, Standard, MAX_ATTESTATION_BYTES, MAX_EVIDENCE, MAX_STANDARD_BYTES,
-};
-use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
+use sceau_attest::certify::{certify, CertifyError, CertifyRequest};
+use sceau_attest::document::{Evidence, MAX_EVIDENCE, MAX_STANDARD_BYTES};
 
 use crate::args::CertifyArgs;
 use crate::error::{CliError, CliResult};
@@ -68,35 +66,10 @@ fn evidence(items: &[String]) -> Result<Vec<Evidence>, CliError> {
 /// Runs `sceau certify`.
 pub fn run(args: &CertifyArgs) -> CliResult {
     check_writable(&args.output, args.force)?;
-    let issued_at = settings::now()?;
-    let expires_at = settings::parse_time("--expires", &args.expires)?;
-    if expires_at <= issued_at {
-        return Err(input_err(anyhow!(
-            "--expires {} is not after the certification time {}",
-            expires_at,
-            issued_at
-        )));
-    }
-
-    // The record: well formed, read without trusting it.
-    let bytes = crate::input::read_record(&args.record)?;
-    let rec = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
-        input_err(anyhow::Error::new(e).context(args.record.display().to_string()))
-            .hint("RECORD must be a release record written by `sceau sign`")
-    })?;
-    if rec.envelope.signatures.is_empty() {
-        return Err(input_err(anyhow!(
-            "{}: the record carries no signature",
-            args.record.display()
-        )));
-    }
-
-    // The standard and what is attested.
-    let std_bytes = crate::input::read_capped(&args.standard, MAX_STANDARD_BYTES, "standard")?;
-    let standard = Standard::from_json(&std_bytes).map_err(|e| {
-        input_err(anyhow::Error::new(e).context(args.standard.display().to_string()))
-            .hint("see spec/attestations.md §1 and testdata/standards/ for the format")
-    })?;
+    let issued = settings::now()?;
+    let expires = settings::parse_time("--expires", &args.expires)?;
+    let record = crate::input::read_record(&args.record)?;
+    let standard = crate::input::read_capped(&args.standard, MAX_STANDARD_BYTES, "standard")?;
     let evidence = evidence(&args.evidence)?;
     let key = load_secret(
         &args.key,
@@ -113,61 +86,20 @@ pub fn run(args: &CertifyArgs) -> CliResult {
             .unwrap_or("certifier")
             .to_owned(),
     };
-    let cert = Certification {
+    let done = certify(CertifyRequest {
+        record: &record,
         standard: &standard,
-        standard_sha256: sceau_scan::hash::sha256(&std_bytes),
         requirements: args.requirements.clone(),
         level: args.level.clone(),
         evidence,
-        release_name: rec.release.name.clone(),
-        release_version: rec.release.version.clone(),
-        record: rec.payload_sha256,
         certifier: certifier.clone(),
-        key_id: key.key_id().to_string(),
-        issued: issued_at.to_string(),
-        expires: expires_at.to_string(),
-    };
-    let attested: Vec<String> = cert
-        .attested_requirements()
-        .map_err(|e| {
-            input_err(e).hint(format!(
-                "requirements of {}: {}{}",
-                standard.id,
-                standard
-                    .requirements
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if standard.levels.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; levels: {}",
-                        standard
-                            .levels
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            ))
-        })?
-        .iter()
-        .map(|r| r.id.clone())
-        .collect();
-    let statement = cert.to_statement().map_err(input_err)?;
-    let env = sceau_sign::sign_envelope(PAYLOAD_TYPE_INTOTO, statement.to_payload(), &key)
-        .map_err(|e| input_err(anyhow::Error::new(e)))?;
-    let out = env.to_json();
-    if out.len() > MAX_ATTESTATION_BYTES {
-        return Err(input_err(anyhow!(
-            "the attestation would be {} bytes, over the limit of {MAX_ATTESTATION_BYTES}",
-            out.len()
-        )));
-    }
-    write_atomic(&args.output, &out, args.force, None)?;
+        key: &key,
+        issued,
+        expires,
+        override_computed: args.override_computed.clone(),
+    })
+    .map_err(|e| certify_error(args, e))?;
+    write_atomic(&args.output, &done.attestation, args.force, None)?;
 
     let c = crate::input::clean;
     if args.json {
@@ -175,41 +107,78 @@ pub fn run(args: &CertifyArgs) -> CliResult {
             "attestation": args.output.display().to_string(),
             "certifier": certifier,
             "key_id": key.key_id().to_string(),
-            "release": {"name": rec.release.name, "version": rec.release.version},
-            "record_id": format!("sha256:{}", rec.payload_sha256),
-            "standard": {"id": standard.id, "name": standard.name, "version": standard.version},
+            "release": {"name": done.release_name, "version": done.release_version},
+            "record_id": done.record,
+            "standard": {"id": done.standard.id, "name": done.standard.name, "version": done.standard.version},
             "level": args.level,
-            "requirements": attested,
-            "issued": cert.issued,
-            "expires": cert.expires,
+            "requirements": done.attested,
+            "overridden": done.overridden.iter().map(|(r, d)| serde_json::json!({"requirement": r, "computed": d})).collect::<Vec<_>>(),
+            "issued": issued,
+            "expires": expires,
         }))?;
     } else {
+        let s = &done.standard;
         outln!(
             "{} certifies {} {} against {} {} ({}): {}{}",
             c(&certifier),
-            c(&rec.release.name),
-            c(&rec.release.version),
-            c(&standard.name),
-            c(&standard.version),
-            standard.id,
-            attested.join(", "),
+            c(&done.release_name),
+            c(&done.release_version),
+            c(&s.name),
+            c(&s.version),
+            s.id,
+            done.attested.join(", "),
             args.level
                 .as_ref()
                 .map(|l| format!(" (level {l})"))
                 .unwrap_or_default()
         );
         outln!(
-            "  attests to the release record with payload sha256:{} only (not to the files, nor to any other record of this release)",
-            rec.payload_sha256
+            "  attests to the release record with payload {} only (not to the files, nor to any other record of this release)",
+            done.record
         );
         outln!("  the record's signatures were NOT verified here; verifiers check them with `sceau verify`");
+        for (r, d) in &done.overridden {
+            outln!("  OVERRIDES the computation for {r}: {d} (reason recorded in the attestation)");
+        }
         outln!(
             "  valid until {}; signed by {} ({})",
-            cert.expires,
+            expires,
             key.key_id(),
             args.key.display()
         );
         outln!("attestation written to {}", args.output.display());
     }
     Ok(0)
+}
+
+/// Each way certifying fails, with the flag or file to fix.
+fn certify_error(args: &CertifyArgs, e: CertifyError) -> CliError {
+    let hint = match &e {
+        CertifyError::Record(_) | CertifyError::Unsigned => {
+            Some("RECORD must be a release record written by `sceau sign`".to_owned())
+        }
+        CertifyError::Standard(_) => {
+            Some("see spec/attestations.md §1 and testdata/standards/ for the format".to_owned())
+        }
+        CertifyError::Requirements(_) => Some(
+            "give requirement ids or a level of the standard file (see its \"requirements\" and \"levels\")"
+                .to_owned(),
+        ),
+        CertifyError::Computed { .. } => Some(
+            "check the record with `sceau openness`; to attest anyway, give --override-computed \"REASON\" (the reason is recorded, and verifiers still see the disagreement)"
+                .to_owned(),
+        ),
+        _ => None,
+    };
+    let context = match &e {
+        CertifyError::Record(_) | CertifyError::Unsigned => args.record.display().to_string(),
+        CertifyError::Standard(_) => args.standard.display().to_string(),
+        _ => String::new(),
+    };
+    let err = if context.is_empty() {
+        anyhow::Error::new(e)
+    } else {
+        anyhow::Error::new(e).context(context)
+    };
+    CliError::input(err).maybe_hint(hint)
 }

@@ -115,13 +115,7 @@ fn text(name: &'static str, v: &str) -> Result<(), GrantError> {
     if v.len() > MAX_GRANT_TEXT {
         return Err(field(name, format!("longer than {MAX_GRANT_TEXT} bytes")));
     }
-    if v.chars().any(char::is_control) {
-        return Err(field(name, "it contains control characters"));
-    }
-    if v.trim() != v {
-        return Err(field(name, "it starts or ends with whitespace"));
-    }
-    Ok(())
+    crate::name::check_name(v).map_err(|e| field(name, e.to_string()))
 }
 
 fn when(name: &'static str, v: &str) -> Result<Timestamp, GrantError> {

@@ -17,6 +17,7 @@ pub mod json;
 pub mod kind;
 pub mod licence;
 pub mod lineage;
+pub mod name;
 pub mod record_id;
 pub mod release;
 pub mod relpath;

@@ -252,10 +252,18 @@ pub fn verify(req: Request<'_>) -> Verification {
             }
             out.lineage = Some(l);
         }
-        // Required certifications (spec/attestations.md §3).
-        check_requirements(required, attestations, now, rec, policy, &mut report);
-        // Openness claims (spec/claims.md §3.7).
+        // Openness, computed once: for required certifications, which are held to it
+        // (spec/attestations.md §3.5), then for the openness claims (spec/claims.md §3.7).
         let openness = openness::evaluate(rec.release(), &out.inherited());
+        check_requirements(
+            required,
+            attestations,
+            now,
+            rec,
+            policy,
+            &openness,
+            &mut report,
+        );
         check_openness(&openness, &mut report);
         out.openness = Some(openness);
         // Names pinned to keys (spec/policy.md §8.4), then rollback and equivocation, only
@@ -341,6 +349,7 @@ fn check_requirements(
     now: Timestamp,
     rec: &VerifiedRecord,
     policy: Option<&VerifiedPolicy>,
+    openness: &OpennessReport,
     report: &mut Report,
 ) {
     if required.is_empty() {
@@ -360,6 +369,7 @@ fn check_requirements(
         attestations,
         certifiers.as_deref(),
         now,
+        Some(openness),
     )
     .report(report);
 }

@@ -7,6 +7,17 @@ use sceau_core::RelPathError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScanError {
+    /// The release name or version (given, or taken from the folder or the Hugging Face
+    /// cache) holds characters that could make it print like another (spec/record.md §2.5).
+    #[error("release {what} {name:?} is refused: {reason}")]
+    InvalidName {
+        /// "name" or "version".
+        what: &'static str,
+        /// The text (at most 80 characters).
+        name: String,
+        /// Why.
+        reason: sceau_core::name::NameError,
+    },
     /// The root is not a directory.
     #[error("{0}: not a directory")]
     NotADirectory(PathBuf),

@@ -241,6 +241,14 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             DEFAULT_VERSION.to_owned()
         }
     };
+    // Names people read must not print like other names (spec/record.md §2.5).
+    for (what, text) in [("name", &name), ("version", &version)] {
+        sceau_core::name::check_name(text).map_err(|reason| ScanError::InvalidName {
+            what,
+            name: text.chars().take(80).collect(),
+            reason,
+        })?;
+    }
     Ok(Scan {
         release: Release {
             name,

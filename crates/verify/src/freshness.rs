@@ -595,6 +595,8 @@ fn check_name(name: &str) -> Result<(), FreshnessError> {
         "it is empty"
     } else if name.len() > MAX_NAME_BYTES {
         "it is longer than 1024 bytes"
+    } else if sceau_core::name::check_name(name).is_err() {
+        "it holds control or invisible characters, surrounding whitespace, or is not NFC"
     } else {
         return Ok(());
     };

@@ -721,6 +721,16 @@ impl Release {
                 .map(str::to_owned)
                 .collect(),
         );
+        let version = rel.version.clone().unwrap_or_default();
+        // Names people read must not print like other names (spec/record.md §2.5).
+        let refused = |what: &str, e: crate::name::NameError| BomError::Component {
+            name: rel.name.chars().take(80).collect(),
+            reason: format!("release {what} refused: {e}"),
+        };
+        crate::name::check_name(&rel.name).map_err(|e| refused("name", e))?;
+        if !version.is_empty() {
+            crate::name::check_name(&version).map_err(|e| refused("version", e))?;
+        }
         let mut artifacts = Vec::with_capacity(bom.components.len());
         for c in &bom.components {
             artifacts.push(artifact_from_component(c)?);
@@ -728,7 +738,7 @@ impl Release {
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Release {
             name: rel.name.clone(),
-            version: rel.version.clone().unwrap_or_default(),
+            version,
             artifacts,
             licence: licence_from_choice(&rel.licenses),
             card: rel
@@ -767,6 +777,19 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         reason,
     };
     let path = RelPath::new(&c.name).map_err(|e| err(e.to_string()))?;
+    // One value per hash algorithm and per single-valued property: a second one would let two
+    // readers see two different files (spec/bom.md §5).
+    for (i, h) in c.hashes.iter().enumerate() {
+        if c.hashes[..i].iter().any(|p| p.alg == h.alg) {
+            return Err(err(format!("two {} hashes: ambiguous", h.alg)));
+        }
+    }
+    for (i, p) in c.properties.iter().enumerate() {
+        let multi = p.name == "sceau:weights.dtype";
+        if !multi && p.name.starts_with(NS) && c.properties[..i].iter().any(|q| q.name == p.name) {
+            return Err(err(format!("property {} given twice: ambiguous", p.name)));
+        }
+    }
     let sha256: Sha256Digest = c
         .hashes
         .iter()

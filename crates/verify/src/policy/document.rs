@@ -403,6 +403,10 @@ fn check_name(role: &'static str, name: &str) -> Result<(), PolicyError> {
         "it contains control characters"
     } else if name.trim() != name {
         "it starts or ends with whitespace"
+    } else if name.chars().any(sceau_core::name::is_invisible) {
+        "it contains invisible characters (zero-width, bidirectional controls)"
+    } else if !unicode_normalization::is_nfc(name) {
+        "it is not in Unicode NFC"
     } else {
         return Ok(());
     };

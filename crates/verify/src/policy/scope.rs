@@ -40,6 +40,12 @@ impl ReleasePattern {
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("it contains whitespace or control characters"));
         }
+        if text.chars().any(sceau_core::name::is_invisible) || !unicode_normalization::is_nfc(text)
+        {
+            return Err(bad(
+                "it contains invisible characters or is not in Unicode NFC",
+            ));
+        }
         let prefix_len = match text.strip_suffix("/*") {
             Some(prefix) if prefix.contains('*') => {
                 return Err(bad("`*` may only appear once, as the final `/*`"))
