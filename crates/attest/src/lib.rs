@@ -532,7 +532,7 @@ fn decide(
                             ))
                         }
                         Some(_) => {
-                            disagreement(content, &req.standard, r, openness, &certifiers)?;
+                            disagreement(content, &req.standard, r, openness, certifiers)?;
                             format!("requirement {r}")
                         }
                     },
@@ -550,7 +550,7 @@ fn decide(
                         .iter()
                         .copied()
                         .filter(|r| {
-                            match disagreement(content, &req.standard, r, openness, &certifiers) {
+                            match disagreement(content, &req.standard, r, openness, certifiers) {
                                 Ok(()) => true,
                                 Err(e) => {
                                     contradicted.get_or_insert(e);

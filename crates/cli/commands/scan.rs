@@ -86,7 +86,7 @@ pub fn run(args: &ScanArgs) -> CliResult {
     }
     render::print_warnings(&scan.warnings);
     for w in &claim_warnings {
-        eprintln!("warning: {}", crate::input::clean(w));
+        errln!("warning: {}", crate::input::clean(w));
     }
     if std::env::var_os("SCEAU_TIMINGS").is_some() {
         print_timings(run_start, started, scan.release.total_bytes());
