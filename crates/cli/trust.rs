@@ -8,7 +8,7 @@ use sceau_verify::store::{Loose, RecordSource, Sources, Store};
 use sceau_verify::trust::{FixedTrust, PolicyTrust, Trust, TrustResolver};
 
 use crate::error::CliError;
-use crate::keys::load_public;
+use crate::keys::load_public_all;
 
 /// What the user trusts.
 pub enum Loaded {
@@ -73,8 +73,10 @@ pub fn load(
     }
     let mut list = Vec::new();
     for k in keys {
-        let (pk, comment) = load_public(k)?;
-        list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
+        // A file may hold several keys (spec/keys.md §8): each is a candidate.
+        for (pk, comment) in load_public_all(k)? {
+            list.push((comment.unwrap_or_else(|| k.display().to_string()), pk));
+        }
     }
     let threshold = threshold.unwrap_or(1);
     if threshold > list.len() {

@@ -1,11 +1,11 @@
 //! Counting the distinct trusted keys that signed an envelope (spec/policy.md §4).
 //!
 //! A `keyid` is only a hint: every signature is tried against the trusted keys themselves,
-//! with sceau-sign's strict check (`verify_strict` over the DSSE pre-authentication
+//! with sceau-sign's one check (`PublicKey::verify` over the DSSE pre-authentication
 //! encoding). Each distinct key counts once, however many signatures or key ids it has.
 
 use sceau_core::dsse::Envelope;
-use sceau_sign::{KeyId, PublicKey};
+use sceau_sign::{KeyId, PublicKey, MAX_SIGNATURE_BYTES};
 
 /// The outcome of counting an envelope's signatures against a list of trusted keys
 /// (spec/policy.md §4.2).
@@ -16,7 +16,7 @@ pub struct SignerCount {
     /// the order of the trusted list. Its length is what counts toward a threshold.
     pub valid: Vec<(String, KeyId)>,
     /// Signatures that verify under no trusted key although their `keyid` names one, or
-    /// that are not 64 bytes long: forged, corrupted, or over other bytes.
+    /// that are empty or longer than any signature: forged, corrupted, or over other bytes.
     pub invalid_signatures: usize,
     /// Signatures that verify under no trusted key and whose `keyid` names none: made by a
     /// key that is not trusted here.
@@ -47,22 +47,25 @@ impl SignerCount {
 /// `trusted`, under two names, counts once, under its first name.
 pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerCount {
     // The distinct keys, first name kept.
-    let mut keys: Vec<(&str, &PublicKey, String)> = Vec::with_capacity(trusted.len());
+    let mut keys: Vec<(&str, &PublicKey, [String; 2])> = Vec::with_capacity(trusted.len());
     for (name, key) in trusted {
         if !keys.iter().any(|(_, k, _)| *k == key) {
-            keys.push((name, key, key.key_id().to_string()));
+            // A hint is sceau's key id (older records) or securesystemslib's (spec/keys.md §1.3).
+            keys.push((name, key, [key.key_id().to_string(), key.dsse_keyid()]));
         }
     }
     let pae = env.pae();
     let mut signed = vec![false; keys.len()];
     let mut count = SignerCount::default();
     for sig in &env.signatures {
-        if sig.sig.len() != 64 {
+        if sig.sig.is_empty() || sig.sig.len() > MAX_SIGNATURE_BYTES {
             count.invalid_signatures += 1;
             continue;
         }
         // The hinted key first; the hint only orders the search.
-        let hinted = keys.iter().position(|(_, _, id)| *id == sig.keyid);
+        let hinted = keys
+            .iter()
+            .position(|(_, _, ids)| ids.contains(&sig.keyid));
         let order = hinted
             .into_iter()
             .chain((0..keys.len()).filter(|i| Some(*i) != hinted));
@@ -163,12 +166,29 @@ mod tests {
         });
         env.signatures.push(EnvelopeSignature {
             keyid: String::new(),
-            sig: vec![7; 65],
+            sig: vec![7; MAX_SIGNATURE_BYTES + 1],
         });
         let count = count_signers(&env, &trusted(&[&a, &b]));
         assert_eq!(count.distinct(), 1);
         assert_eq!(count.invalid_signatures, 2);
         assert_eq!(count.untrusted_signatures, 1);
+    }
+
+    #[test]
+    fn an_ecdsa_key_given_in_two_encodings_counts_once() {
+        use sceau_sign::KeyAlgorithm;
+        let a = SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &[1; 32]).unwrap();
+        let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
+        // The same key signs again under sceau's short key id.
+        let mut again = env.signatures[0].clone();
+        again.keyid = a.key_id().to_string();
+        env.signatures.push(again);
+        let pem = PublicKey::parse(&a.public().to_spki_pem()).unwrap().0;
+        let ssh = PublicKey::parse(&a.public().to_openssh()).unwrap().0;
+        let list = vec![("pem".to_owned(), pem), ("ssh".to_owned(), ssh)];
+        let count = count_signers(&env, &list);
+        assert_eq!(count.valid, vec![("pem".to_owned(), a.key_id())]);
+        assert_eq!(count.repeated_signatures, 1);
     }
 
     #[test]
