@@ -30,7 +30,7 @@ signify-openbsd -S -s signify/plain.sec -x signify/pae.bin.sig -m pae.bin
 dpkg-query -W -f '${Package} ${Version}\n' signify-openbsd >signify/VERSION
 
 # --- OpenSSH (Debian package openssh-client)
-mkdir -p openssh && rm -f openssh/*
+mkdir -p openssh && rm -f openssh/ecdsa-* openssh/ed25519* openssh/rsa* openssh/github.keys openssh/authorized_keys
 for bits in 256 384 521; do
   ssh-keygen -q -t ecdsa -b "$bits" -N '' -C "p$bits@sceau" -f "openssh/ecdsa-p$bits"
 done
@@ -54,7 +54,7 @@ for k in ed25519 rsa ecdsa-p256 ecdsa-p521; do cut -d' ' -f1-2 "openssh/$k.pub";
 ssh -V 2>openssh/VERSION
 
 # --- OpenSSL (Debian package openssl)
-mkdir -p openssl && rm -f openssl/*
+mkdir -p openssl && rm -f openssl/*.pem openssl/*.sig
 pass='openssl test'
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out openssl/p256.pkcs8.pem
 openssl pkey -in openssl/p256.pkcs8.pem -pubout -out openssl/p256.spki.pem

@@ -57,12 +57,20 @@ fn run(name: &str, alg: KeyAlgorithm) -> (usize, usize, usize) {
             let got = key.verify(&hex_field(case, "msg"), &sig);
             match case["result"].as_str().unwrap() {
                 "valid" => {
-                    assert!(got, "{name} tcId {id} is valid but was refused: {}", case["comment"]);
+                    assert!(
+                        got,
+                        "{name} tcId {id} is valid but was refused: {}",
+                        case["comment"]
+                    );
                     valid += 1;
                     high_s += usize::from(is_high_s(alg, &sig));
                 }
                 "invalid" => {
-                    assert!(!got, "{name} tcId {id} is invalid but was accepted: {}", case["comment"]);
+                    assert!(
+                        !got,
+                        "{name} tcId {id} is invalid but was accepted: {}",
+                        case["comment"]
+                    );
                     invalid += 1;
                 }
                 other => panic!("{name} tcId {id}: unexpected result {other}"),

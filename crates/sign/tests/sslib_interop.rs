@@ -7,6 +7,7 @@
 //! The interpreter is `$SCEAU_PYTHON`, else `python3`; the scripts are in `tests/interop/`.
 //! Without `securesystemslib[crypto]` the tests say "skipped" and pass, unless
 //! `SCEAU_REQUIRE_INTEROP=1` (CI), where they fail.
+#![allow(clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -26,7 +27,10 @@ fn python() -> Option<String> {
         Ok(o) if o.status.success() => return Some(py),
         Ok(o) => format!(
             "{py} cannot import securesystemslib[crypto]: {}",
-            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         ),
         Err(e) => format!("cannot run {py}: {e}"),
     };

@@ -7,6 +7,7 @@
 //! `ssh-keygen`, `openssl`; Debian packages minisign, signify-openbsd, openssh-client,
 //! openssl). A missing tool makes its test print "skipped" and pass, unless
 //! `SCEAU_REQUIRE_INTEROP=1` (CI), where it fails.
+#![allow(clippy::print_stderr)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -94,7 +95,9 @@ fn key_number(pub_file: &Path) -> Vec<u8> {
 
 /// The signature of a minisign or signify signature file.
 fn tool_signature(sig_file: &Path) -> Vec<u8> {
-    let bytes = STANDARD.decode(read(sig_file).lines().nth(1).unwrap()).unwrap();
+    let bytes = STANDARD
+        .decode(read(sig_file).lines().nth(1).unwrap())
+        .unwrap();
     bytes[10..].to_vec()
 }
 
@@ -139,7 +142,16 @@ fn minisign_verifies_what_sceau_signs_with_a_minisign_key_and_the_reverse() {
     let theirs = dir.path().join("theirs.minisig");
     ok(
         &minisign,
-        &["-S", "-l", "-s", s(&sk), "-x", s(&theirs), "-m", s(&pae_path)],
+        &[
+            "-S",
+            "-l",
+            "-s",
+            s(&sk),
+            "-x",
+            s(&theirs),
+            "-m",
+            s(&pae_path),
+        ],
         b"",
     );
     assert!(public.verify(&pae, &tool_signature(&theirs)));
@@ -204,15 +216,31 @@ fn openssl_verifies(openssl: &str, alg: KeyAlgorithm, pem: &Path, sig: &Path, da
         ok(
             openssl,
             &[
-                "pkeyutl", "-verify", "-pubin", "-inkey", s(pem), "-rawin", "-in", s(data),
-                "-sigfile", s(sig),
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                s(pem),
+                "-rawin",
+                "-in",
+                s(data),
+                "-sigfile",
+                s(sig),
             ],
             b"",
         );
     } else {
         ok(
             openssl,
-            &["dgst", digest(alg), "-verify", s(pem), "-signature", s(sig), s(data)],
+            &[
+                "dgst",
+                digest(alg),
+                "-verify",
+                s(pem),
+                "-signature",
+                s(sig),
+                s(data),
+            ],
             b"",
         );
     }
@@ -236,7 +264,19 @@ fn ssh_keygen_ecdsa_keys_sign_for_sceau_and_openssl_verifies_sceau() {
         let sk = dir.path().join(format!("ecdsa-{bits}"));
         ok(
             &ssh_keygen,
-            &["-q", "-t", "ecdsa", "-b", bits, "-N", "fresh pass", "-C", "fresh", "-f", s(&sk)],
+            &[
+                "-q",
+                "-t",
+                "ecdsa",
+                "-b",
+                bits,
+                "-N",
+                "fresh pass",
+                "-C",
+                "fresh",
+                "-f",
+                s(&sk),
+            ],
             b"",
         );
         let pk = PathBuf::from(format!("{}.pub", s(&sk)));
@@ -266,9 +306,18 @@ fn openssl_and_sceau_read_each_others_keys_and_verify_each_others_signatures() {
     let (pae, pae_path) = message(dir.path());
     for (alg, genpkey) in [
         (KeyAlgorithm::Ed25519, &["-algorithm", "ed25519"][..]),
-        (KeyAlgorithm::EcdsaP256, &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
-        (KeyAlgorithm::EcdsaP384, &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"]),
-        (KeyAlgorithm::EcdsaP521, &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"]),
+        (
+            KeyAlgorithm::EcdsaP256,
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+        ),
+        (
+            KeyAlgorithm::EcdsaP384,
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+        ),
+        (
+            KeyAlgorithm::EcdsaP521,
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+        ),
     ] {
         let name = alg.name();
         // openssl makes an encrypted key (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC).
@@ -280,13 +329,26 @@ fn openssl_and_sceau_read_each_others_keys_and_verify_each_others_signatures() {
         let pk = dir.path().join(format!("{name}.pub.pem"));
         ok(
             &openssl,
-            &["pkey", "-in", s(&sk), "-passin", "pass:fresh pass", "-pubout", "-out", s(&pk)],
+            &[
+                "pkey",
+                "-in",
+                s(&sk),
+                "-passin",
+                "pass:fresh pass",
+                "-pubout",
+                "-out",
+                s(&pk),
+            ],
             b"",
         );
         let (key, _) = SecretKey::parse(&read(&sk), pass(b"fresh pass")).unwrap();
         let (public, _) = PublicKey::parse(&read(&pk)).unwrap();
         assert_eq!((key.public(), key.algorithm()), (public, alg));
-        assert_eq!(public.to_spki_pem(), read(&pk), "{name}: sceau writes openssl's SPKI");
+        assert_eq!(
+            public.to_spki_pem(),
+            read(&pk),
+            "{name}: sceau writes openssl's SPKI"
+        );
 
         // openssl verifies sceau's signature…
         let ours = dir.path().join(format!("{name}.sceau.sig"));
@@ -298,8 +360,17 @@ fn openssl_and_sceau_read_each_others_keys_and_verify_each_others_signatures() {
             ok(
                 &openssl,
                 &[
-                    "pkeyutl", "-sign", "-inkey", s(&sk), "-passin", "pass:fresh pass", "-rawin",
-                    "-in", s(&pae_path), "-out", s(&theirs),
+                    "pkeyutl",
+                    "-sign",
+                    "-inkey",
+                    s(&sk),
+                    "-passin",
+                    "pass:fresh pass",
+                    "-rawin",
+                    "-in",
+                    s(&pae_path),
+                    "-out",
+                    s(&theirs),
                 ],
                 b"",
             );
@@ -307,13 +378,23 @@ fn openssl_and_sceau_read_each_others_keys_and_verify_each_others_signatures() {
             ok(
                 &openssl,
                 &[
-                    "dgst", digest(alg), "-sign", s(&sk), "-passin", "pass:fresh pass", "-out",
-                    s(&theirs), s(&pae_path),
+                    "dgst",
+                    digest(alg),
+                    "-sign",
+                    s(&sk),
+                    "-passin",
+                    "pass:fresh pass",
+                    "-out",
+                    s(&theirs),
+                    s(&pae_path),
                 ],
                 b"",
             );
         }
-        assert!(public.verify(&pae, &std::fs::read(&theirs).unwrap()), "{name}");
+        assert!(
+            public.verify(&pae, &std::fs::read(&theirs).unwrap()),
+            "{name}"
+        );
 
         // openssl reads the unencrypted PKCS#8 sceau writes, to the same public key.
         let plain = dir.path().join(format!("{name}.sceau.pem"));

@@ -63,9 +63,7 @@ pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerC
             continue;
         }
         // The hinted key first; the hint only orders the search.
-        let hinted = keys
-            .iter()
-            .position(|(_, _, ids)| ids.contains(&sig.keyid));
+        let hinted = keys.iter().position(|(_, _, ids)| ids.contains(&sig.keyid));
         let order = hinted
             .into_iter()
             .chain((0..keys.len()).filter(|i| Some(*i) != hinted));
