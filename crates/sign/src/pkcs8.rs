@@ -226,3 +226,58 @@ where
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pkcs8::der::Encode;
+    use pkcs8::pkcs5::pbes2::Parameters;
+
+    fn never() -> Result<Zeroizing<Vec<u8>>, BoxError> {
+        panic!("the passphrase must not be asked for")
+    }
+
+    /// An encrypted PKCS#8 PEM with these PBES2 parameters around junk: the KDF is never run.
+    fn hostile(params: Parameters<'_>) -> String {
+        let info = EncryptedPrivateKeyInfo {
+            encryption_algorithm: params.into(),
+            encrypted_data: &[0u8; 48],
+        };
+        pem::encode("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap()).to_string()
+    }
+
+    #[test]
+    fn kdf_costs_above_the_limits_are_refused_before_the_passphrase() {
+        let salt = [7u8; 16];
+        let iv = [1u8; 16];
+        let pbkdf2 =
+            Parameters::pbkdf2_sha256_aes256cbc(MAX_PBKDF2_ITERATIONS + 1, &salt, &iv).unwrap();
+        let err = parse_encrypted_pem(&hostile(pbkdf2), never).err().unwrap();
+        assert!(
+            matches!(
+                err,
+                KeyError::KdfTooCostly {
+                    what: "iterations",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // scrypt N = 2^19, r = 8: 512 MiB.
+        let params = scrypt::Params::new(19, 8, 1, 32).unwrap();
+        let scrypt = Parameters::scrypt_aes256cbc(params, &salt, &iv).unwrap();
+        let err = parse_encrypted_pem(&hostile(scrypt), never).err().unwrap();
+        assert!(
+            matches!(err, KeyError::KdfTooCostly { what: "memory", .. }),
+            "{err}"
+        );
+        // Within the limits, the passphrase is asked for; junk then reads as a wrong one.
+        let fine = Parameters::pbkdf2_sha256_aes256cbc(1000, &salt, &iv).unwrap();
+        let err = parse_encrypted_pem(&hostile(fine), || {
+            Ok::<_, BoxError>(Zeroizing::new(b"x".to_vec()))
+        })
+        .err()
+        .unwrap();
+        assert!(matches!(err, KeyError::WrongPassphrase { .. }), "{err}");
+    }
+}

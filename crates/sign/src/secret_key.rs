@@ -591,6 +591,55 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn every_algorithm_round_trips_through_sceau_files_and_pkcs8() {
+        let mut rng = rand::rngs::OsRng;
+        for alg in KeyAlgorithm::ALL {
+            let key = SecretKey::generate_with(alg, &mut rng);
+            assert_eq!(key.algorithm(), alg);
+            let text = encrypted(&key);
+            assert!(text.contains(&format!("\nalgorithm: {alg}\n")), "{text}");
+            let (back, _) = SecretKey::parse(&text, with(PASS)).unwrap();
+            assert_eq!(back.public(), key.public());
+            let plain = key.to_file_text(None, None).unwrap();
+            assert_eq!(
+                SecretKey::parse(&plain, never).unwrap().0.public(),
+                key.public()
+            );
+            let pem = key.to_pkcs8_pem();
+            assert_eq!(
+                SecretKey::parse(&pem, never).unwrap().0.public(),
+                key.public()
+            );
+            // A secret of another algorithm's length under this algorithm's name is refused.
+            let other = if alg == KeyAlgorithm::EcdsaP384 {
+                "p521"
+            } else {
+                "p384"
+            };
+            let relabelled =
+                plain.replace(&format!("algorithm: {alg}"), &format!("algorithm: {other}"));
+            assert!(SecretKey::parse(&relabelled, never).is_err());
+        }
+    }
+
+    #[test]
+    fn ecdsa_scalars_out_of_range_are_refused() {
+        // P-256 group order n.
+        let n = hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")
+            .unwrap();
+        for bad in [vec![0u8; 32], n, vec![0xff; 32], vec![1u8; 31]] {
+            assert!(
+                matches!(
+                    SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &bad),
+                    Err(KeyError::InvalidSecretKey { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &[1; 32]).is_ok());
+    }
+
     /// RFC 8032 §7.1: signing with the test seeds reproduces the test signatures byte for
     /// byte (the verification side is in tests/vectors.rs).
     #[test]
