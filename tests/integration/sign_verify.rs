@@ -611,7 +611,10 @@ fn inspect_says_not_verified() {
     let out = stdout(&o);
     assert!(out.starts_with("NOT VERIFIED"), "{out}");
     assert!(out.contains("example-org/tiny-llm 1.0.0"), "{out}");
-    assert!(out.contains(&key_id(&public)), "{out}");
+    // The keyids as written: securesystemslib's for each key (spec/keys.md §1.3).
+    let o = sceau(&["key", "show", s(&public), "--json"]);
+    let shown: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(out.contains(shown["dsse_keyid"].as_str().unwrap()), "{out}");
     assert!(out.contains("weights"), "{out}");
 
     let o = sceau(&["inspect", s(&rec), "--json"]);
