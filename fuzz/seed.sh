@@ -136,13 +136,17 @@ for pair in $'1.0\n1.0.0' $'1.10\n1.9' $'v2\n2.0' $'1.0-rc.1\n1.0' $'1.0-rc9\n1.
   add_text state "$pair"
 done
 
-# Keys in every encoding sceau reads.
-for k in testdata/keys/*; do
-  case "$k" in *.md) continue ;; esac
+# Keys in every encoding sceau reads, made by sceau and by the real tools (testdata/keys/*/).
+for k in testdata/keys/* testdata/keys/*/*; do
+  [ -f "$k" ] || continue
+  case "$k" in *.md | *.sh | *.py | *.json | */VERSION) continue ;; esac
   add key_files "$k"
 done
 add key_files "$work/m.key"
 add key_files "$work/m.pub"
+"$sceau" keygen -o "$work/p256" --type p256 --no-passphrase >/dev/null
+add key_files "$work/p256.key"
+add key_files "$work/p256.pub"
 "$sceau" key show "$work/m.pub" --json | python3 -c 'import json, sys
 v = json.load(sys.stdin)
 for i, k in enumerate(("openssh", "spki_pem", "sceau")):

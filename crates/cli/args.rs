@@ -394,6 +394,15 @@ pub struct KeygenArgs {
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
 
+    /// The key type: ed25519 (the default), or ECDSA p256, p384, p521 (spec/keys.md §1).
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        default_value = "ed25519",
+        value_parser = ["ed25519", "p256", "p384", "p521"]
+    )]
+    pub key_type: String,
+
     /// Store the secret key unencrypted (for throw-away or hardware-protected setups).
     ///
     /// Anyone who can read NAME.key can then sign as you.

@@ -103,9 +103,15 @@ pub fn key_hint(e: &KeyError) -> Option<&'static str> {
         KeyError::KeyIdMismatch { .. } => {
             "the key line was edited: get the key again from its owner"
         }
-        KeyError::Truncated { .. } | KeyError::Malformed { .. } | KeyError::Unrecognised { .. } => {
-            "sceau reads its own key files, OpenSSH ed25519 keys and PKCS#8/SPKI PEM ed25519 keys"
+        KeyError::Truncated { .. }
+        | KeyError::Malformed { .. }
+        | KeyError::Unrecognised { .. }
+        | KeyError::AtLine { .. } => {
+            "sceau reads ed25519 and ECDSA P-256/P-384/P-521 keys: its own key files, OpenSSH \
+             keys (and authorized_keys / GitHub .keys files), PKCS#8, SEC1 and SPKI PEM, \
+             minisign and signify keys"
         }
+        KeyError::SeveralKeys { .. } => "keep only the line of the key you mean in the file",
         _ => return None,
     })
 }
@@ -121,10 +127,27 @@ fn read_key_text(path: &Path) -> Result<String, CliError> {
         .map_err(|_| CliError::input(anyhow!("{}: key file is not UTF-8 text", path.display())))
 }
 
-/// Reads a public key file in any supported encoding.
+/// Reads a public key file in any supported encoding; it must hold one key.
 pub fn load_public(path: &Path) -> Result<(PublicKey, Option<String>), CliError> {
     let text = read_key_text(path)?;
     PublicKey::parse(&text).map_err(|e| key_error(path, e))
+}
+
+/// Reads every public key of a file that may hold several (an `authorized_keys` or GitHub
+/// `USER.keys` file; spec/keys.md §8), each distinct key once; a note on stderr names the
+/// lines skipped because sceau does not use their algorithm.
+#[allow(clippy::print_stderr)]
+pub fn load_public_all(path: &Path) -> Result<Vec<(PublicKey, Option<String>)>, CliError> {
+    let text = read_key_text(path)?;
+    let list = PublicKey::parse_list(&text).map_err(|e| key_error(path, e))?;
+    for skipped in &list.skipped {
+        eprintln!(
+            "note: {}: {}",
+            path.display(),
+            crate::input::clean(&skipped.to_string())
+        );
+    }
+    Ok(list.keys)
 }
 
 /// Reads a secret key file, asking for a passphrase only when it is encrypted. Warns when a

@@ -21,7 +21,7 @@ use sceau_verify::trust::{KeyTrust, TrustedKey};
 use crate::args::{AncestryArgs, TrustArgs};
 use crate::error::{CliError, EXIT_FAILED};
 use crate::input::{clean, read_capped};
-use crate::keys::load_public;
+use crate::keys::load_public_all;
 use crate::settings::parse_at;
 
 /// The trust the user gave, loaded, and the verification time.
@@ -103,12 +103,22 @@ impl LoadedTrust {
         let mut keys = Vec::new();
         for k in &args.key {
             let (scope, path) = key_scope(k)?;
-            let (key, comment) = load_public(&path)?;
-            keys.push(TrustedKey {
-                name: comment.unwrap_or_else(|| path.display().to_string()),
-                key,
-                scope,
-            });
+            // A file may hold several keys (a GitHub USER.keys, an authorized_keys file,
+            // spec/keys.md §8): each is a candidate, and all of one file are one party, named
+            // by the file, so that they count once toward a threshold (spec/verify.md §2.1).
+            let found = load_public_all(&path)?;
+            let several = found.len() > 1;
+            for (key, comment) in found {
+                let name = match comment {
+                    Some(c) if !several => c,
+                    _ => path.display().to_string(),
+                };
+                keys.push(TrustedKey {
+                    name,
+                    key,
+                    scope: scope.clone(),
+                });
+            }
         }
         let threshold = args.threshold.unwrap_or(1);
         if threshold > keys.len() {

@@ -425,3 +425,63 @@ fn a_public_key_is_refused_where_a_secret_key_is_needed_and_the_reverse() {
         stderr(&o)
     );
 }
+
+/// `sceau keygen --type p256` signs; `verify --key` takes a file of several keys (an
+/// `authorized_keys` file with options, an RSA line and the same key twice) and counts each
+/// distinct key once (spec/keys.md §8).
+#[test]
+fn ecdsa_keys_sign_and_a_multi_key_file_verifies_counting_each_key_once() {
+    let (t, d) = fixture(sceau_fixtures::hf_model);
+    let base = t.path().join("ec");
+    let o = sceau(&[
+        "keygen",
+        "-o",
+        s(&base),
+        "--type",
+        "p256",
+        "--no-passphrase",
+    ]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("(p256)"), "{}", stdout(&o));
+    let (key, public) = (t.path().join("ec.key"), t.path().join("ec.pub"));
+    let shown = show(&public, &[]);
+    assert_eq!(shown["algorithm"], "p256");
+    assert!(std::fs::read_to_string(&public)
+        .unwrap()
+        .starts_with("sceau-p256 "));
+    let (o, rec) = sign_with(t.path(), &d, &key, &[]);
+    assert_exit(&o, 0);
+    // The DSSE keyid is securesystemslib's default for the key (spec/keys.md §1.3).
+    let env: Value = serde_json::from_slice(&std::fs::read(&rec).unwrap()).unwrap();
+    assert_eq!(env["signatures"][0]["keyid"], shown["dsse_keyid"]);
+
+    let (_, other) = keygen(t.path(), "other");
+    let other_ssh = show(&other, &[])["openssh"].as_str().unwrap().to_owned();
+    let file = t.path().join("authorized_keys");
+    std::fs::write(
+        &file,
+        format!(
+            "# maintainers\nno-pty,from=\"10.0.0.1\" {} ci@example\n\
+             ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC0 rsa@example\n{other_ssh} other\n{}\n",
+            shown["openssh"].as_str().unwrap(),
+            std::fs::read_to_string(&public).unwrap().trim()
+        ),
+    )
+    .unwrap();
+    let (o, r) = verify_json(&[s(&d), "--record", s(&rec), "--key", s(&file)]);
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("ssh-rsa key skipped"), "{}", stderr(&o));
+    assert_eq!(r["signers"].as_array().unwrap().len(), 1);
+    assert_eq!(r["signers"][0]["key_id"], shown["key_id"]);
+    // The same key listed twice is one key: a threshold of 2 is not met by it alone.
+    let (o, _) = verify_json(&[
+        s(&d),
+        "--record",
+        s(&rec),
+        "--key",
+        s(&file),
+        "--threshold",
+        "2",
+    ]);
+    assert_exit(&o, 1);
+}

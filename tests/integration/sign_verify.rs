@@ -251,7 +251,10 @@ fn countersign_adds_a_signature_and_never_changes_the_payload() {
     assert_eq!(env["payloadType"], env_before["payloadType"]);
     assert_eq!(env["signatures"][0], env_before["signatures"][0]);
     assert_eq!(env["signatures"].as_array().unwrap().len(), 2);
-    assert_eq!(env["signatures"][1]["keyid"], key_id(&bob).as_str());
+    // The keyid is securesystemslib's for the key (spec/keys.md §1.3), as `key show` prints it.
+    let o = sceau(&["key", "show", s(&bob), "--json"]);
+    let shown: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(env["signatures"][1]["keyid"], shown["dsse_keyid"]);
 
     // The same key again is refused, naming it, and the record stays as it is.
     for k in [&key, &bob_key] {
@@ -341,9 +344,16 @@ fn inspect_says_not_verified() {
     assert!(v["warning"].is_string(), "{v:#}");
     assert_eq!(v["release"]["name"], NAME);
     assert_eq!(v["release"]["version"], "1.0.0");
+    // The keyids as written: securesystemslib's for each key (spec/keys.md §1.3).
+    let dsse_keyid = |k: &Path| {
+        json_out(&sceau(&["key", "show", s(k), "--json"]))["dsse_keyid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     assert_eq!(
         v["signature_keyids"],
-        serde_json::json!([key_id(&public), key_id(&bob)])
+        serde_json::json!([dsse_keyid(&public), dsse_keyid(&bob)])
     );
 
     // A forged record is shown just the same: inspect checks nothing.

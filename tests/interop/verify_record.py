@@ -1,11 +1,12 @@
 """Verify a sceau record (a DSSE envelope) with securesystemslib, independently of sceau.
 
-usage: verify_record.py RECORD SPKI_PEM KEYID
+usage: verify_record.py RECORD SPKI_PEM
 
 Prints OK and exits 0 when securesystemslib's DSSE implementation accepts the envelope under the
-ed25519 public key in SPKI_PEM (threshold 1); prints FAIL: <reason> and exits 1 otherwise.
-KEYID must be the key id sceau wrote in the signature: securesystemslib matches signatures to
-keys by keyid before checking them.
+public key in SPKI_PEM (threshold 1); prints FAIL: <reason> and exits 1 otherwise. The key is
+securesystemslib's default for it, `SSlibKey.from_crypto(public)` with no keyid given:
+securesystemslib matches signatures to keys by keyid before checking them, so this passes only
+because sceau writes that default keyid in its signatures.
 """
 
 import json
@@ -18,12 +19,13 @@ from securesystemslib.signer import SSlibKey
 
 
 def main() -> int:
-    record, pem, keyid = sys.argv[1:4]
+    record, pem = sys.argv[1:3]
     with open(record, "rb") as f:
         data = json.load(f)
     with open(pem, "rb") as f:
         public = load_pem_public_key(f.read())
-    key = SSlibKey.from_crypto(public, keyid=keyid)
+    key = SSlibKey.from_crypto(public)
+    keyid = key.keyid
     envelope = Envelope.from_dict(data)
     try:
         accepted = envelope.verify([key], 1)

@@ -24,6 +24,8 @@ pub fn show(args: &KeyShowArgs) -> CliResult {
     };
     let v = serde_json::json!({
         "key_id": pk.key_id().to_string(),
+        "algorithm": pk.algorithm().name(),
+        "dsse_keyid": pk.dsse_keyid(),
         "sceau": pk.to_sceau_line(comment.as_deref()),
         "openssh": pk.to_openssh(),
         "spki_pem": pk.to_spki_pem(),
@@ -33,6 +35,8 @@ pub fn show(args: &KeyShowArgs) -> CliResult {
         render::print_json(&v)?;
     } else {
         outln!("key id: {}", pk.key_id());
+        outln!("algorithm: {}", pk.algorithm());
+        outln!("dsse keyid: {}", pk.dsse_keyid());
         if let Some(c) = &comment {
             outln!("comment: {}", crate::input::clean(c));
         }

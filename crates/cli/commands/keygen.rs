@@ -1,9 +1,9 @@
-//! `sceau keygen`: a new ed25519 key pair.
+//! `sceau keygen`: a new key pair, ed25519 unless `--type` says otherwise.
 
 use std::path::PathBuf;
 
 use anyhow::anyhow;
-use sceau_sign::SecretKey;
+use sceau_sign::{KeyAlgorithm, SecretKey};
 
 use crate::args::KeygenArgs;
 use crate::error::{CliError, CliResult};
@@ -27,7 +27,9 @@ pub fn run(args: &KeygenArgs) -> CliResult {
     check_writable(&key_path, args.force)?;
     check_writable(&pub_path, args.force)?;
     let comment = args.comment.as_deref().and_then(sceau_sign::clean_comment);
-    let key = SecretKey::generate(&mut rand::rngs::OsRng);
+    let algorithm = KeyAlgorithm::from_name(&args.key_type)
+        .ok_or_else(|| CliError::input(anyhow!("--type {}: unknown key type", args.key_type)))?;
+    let key = SecretKey::generate_with(algorithm, &mut rand::rngs::OsRng);
     let pass = if args.no_passphrase {
         None
     } else {
@@ -50,7 +52,7 @@ pub fn run(args: &KeygenArgs) -> CliResult {
         let _ = std::fs::remove_file(&key_path);
         return Err(e);
     }
-    outln!("key id {}", key.key_id());
+    outln!("key id {} ({algorithm})", key.key_id());
     outln!(
         "secret key: {}{}",
         key_path.display(),

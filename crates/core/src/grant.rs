@@ -311,7 +311,12 @@ mod tests {
             (
                 "\"Apache-2.0\"",
                 "\"Apache-2.0\\u0007\"",
-                "control characters",
+                "control character",
+            ),
+            (
+                "\"org-b/chat\"",
+                "\"org-b/chat\\u200b\"",
+                "invisible character U+200B",
             ),
             ("2026-01-01T00:00:00Z", "2026-01-01", "issued"),
             (

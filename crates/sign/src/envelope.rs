@@ -7,9 +7,9 @@ use crate::error::SignError;
 use crate::public_key::PublicKey;
 use crate::secret_key::SecretKey;
 
-/// A new envelope over `payload` with one signature by `key`, its `keyid` the key id of
-/// spec/keys.md §1.1. The signature is verified before the envelope is returned
-/// (spec/keys.md §7.1).
+/// A new envelope over `payload` with one signature by `key`, its `keyid` the
+/// securesystemslib key id of the key ([`PublicKey::dsse_keyid`], spec/keys.md §1.3). The
+/// signature is verified before the envelope is returned (spec/keys.md §7.1).
 pub fn sign_envelope(
     payload_type: &str,
     payload: Vec<u8>,
@@ -50,9 +50,8 @@ pub fn countersign(env: &mut Envelope, key: &SecretKey) -> Result<(), SignError>
     Ok(())
 }
 
-/// Whether `sig` is a valid signature of `env` by `key`: `verify_strict` over
-/// `PAE(payloadType, payload)`, refusing signatures that are not exactly 64 bytes
-/// (spec/keys.md §6). The `keyid` of `sig` plays no part.
+/// Whether `sig` is a valid signature of `env` by `key` over `PAE(payloadType, payload)`, with
+/// [`PublicKey::verify`] (spec/keys.md §6). The `keyid` of `sig` plays no part.
 pub fn verify_signature(env: &Envelope, sig: &EnvelopeSignature, key: &PublicKey) -> bool {
     key.verify(&env.pae(), &sig.sig)
 }
@@ -73,7 +72,7 @@ pub fn signers(env: &Envelope, candidates: &[PublicKey]) -> Vec<(usize, PublicKe
             found.push((index, *key));
         }
     }
-    found.sort_by_key(|(index, key)| (*index, key.to_bytes()));
+    found.sort();
     found
 }
 
@@ -87,8 +86,8 @@ fn checked_signature(pae: &[u8], key: &SecretKey) -> Result<EnvelopeSignature, S
         });
     }
     Ok(EnvelopeSignature {
-        keyid: public.key_id().to_string(),
-        sig: sig.to_vec(),
+        keyid: public.dsse_keyid(),
+        sig,
     })
 }
 
@@ -107,7 +106,7 @@ mod tests {
         let env = sign_envelope(PAYLOAD_TYPE_INTOTO, b"{}".to_vec(), &k).unwrap();
         assert_eq!(env.payload, b"{}");
         assert_eq!(env.signatures.len(), 1);
-        assert_eq!(env.signatures[0].keyid, k.key_id().to_string());
+        assert_eq!(env.signatures[0].keyid, k.public().dsse_keyid());
         assert!(verify_signature(&env, &env.signatures[0], &k.public()));
         // The signature is over the PAE, not over the bare payload.
         assert!(!k.public().verify(b"{}", &env.signatures[0].sig));
@@ -115,6 +114,34 @@ mod tests {
         // Survives the JSON round trip.
         let back = Envelope::from_json(&env.to_json()).unwrap();
         assert!(verify_signature(&back, &back.signatures[0], &k.public()));
+    }
+
+    #[test]
+    fn every_algorithm_signs_countersigns_and_is_found_once() {
+        let mut rng = rand::rngs::OsRng;
+        let keys: Vec<SecretKey> = crate::KeyAlgorithm::ALL
+            .into_iter()
+            .map(|a| SecretKey::generate_with(a, &mut rng))
+            .collect();
+        let mut env = sign_envelope(PAYLOAD_TYPE_INTOTO, b"{}".to_vec(), &keys[0]).unwrap();
+        for k in &keys[1..] {
+            countersign(&mut env, k).unwrap();
+            assert!(matches!(
+                countersign(&mut env, k),
+                Err(SignError::AlreadySigned { .. })
+            ));
+        }
+        let publics: Vec<PublicKey> = keys.iter().map(SecretKey::public).collect();
+        let found = signers(&env, &publics);
+        assert_eq!(found.len(), 4);
+        for (i, (index, key)) in found.iter().enumerate() {
+            assert_eq!((*index, *key), (i, publics[i]));
+            assert!(env.signatures[i].sig.len() <= key.algorithm().max_signature_len());
+        }
+        // ECDSA signatures are low-s DER: flipping s to n - s still verifies (sceau accepts
+        // both, spec/keys.md §6.1) but is not what sceau writes.
+        let sig = p256::ecdsa::Signature::from_der(&env.signatures[1].sig).unwrap();
+        assert!(sig.normalize_s().is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Errors of key handling ([`KeyError`]) and of signing ([`SignError`]).
 
+use crate::algorithm::KeyAlgorithm;
 use crate::format::KeyFormat;
 use crate::key_id::KeyId;
 
@@ -36,8 +37,12 @@ pub enum KeyError {
         /// What was needed ("a public key" or "a secret key").
         expected: &'static str,
     },
-    /// The key is of another algorithm than ed25519 (an RSA or ECDSA key, a FIDO key, …).
-    #[error("{format} uses algorithm {algorithm}; sceau only uses ed25519 keys")]
+    /// The key is of an algorithm sceau does not use (an RSA key, a FIDO key, Ed448, another
+    /// curve, …; spec/keys.md §1).
+    #[error(
+        "{format} uses algorithm {algorithm}; sceau uses ed25519 and ECDSA P-256, P-384 and \
+         P-521 keys"
+    )]
     UnsupportedAlgorithm {
         /// The format the key was read from.
         format: KeyFormat,
@@ -63,8 +68,10 @@ pub enum KeyError {
         #[source]
         source: Option<BoxError>,
     },
-    /// The 32 public key bytes do not decode to a point of the ed25519 curve (spec/keys.md §1.2).
-    #[error("public key is not a point of the ed25519 curve")]
+    /// The public key bytes do not decode to a point of the key's curve: an Ed25519 encoding
+    /// of no point, an ECDSA point off its curve, a coordinate not below the field prime, or an
+    /// encoding that is not a SEC1 point (spec/keys.md §1.2).
+    #[error("public key is not a point of its curve")]
     NotOnCurve,
     /// The public key is a non-canonical encoding of its point (spec/keys.md §1.2).
     #[error("public key {key_id} is not canonically encoded")]
@@ -72,13 +79,15 @@ pub enum KeyError {
         /// Key id computed from the bytes as given.
         key_id: KeyId,
     },
-    /// The public key is weak: a small-order point, or a point with a small-order component,
-    /// under which signatures can be forged or verifiers disagree (spec/keys.md §1.2).
+    /// The public key is weak: an Ed25519 small-order point or point with a small-order
+    /// component, under which signatures can be forged or verifiers disagree, or the ECDSA
+    /// point at infinity (spec/keys.md §1.2).
     #[error("public key {key_id} is weak ({detail}) and is refused")]
     WeakKey {
         /// Key id computed from the bytes as given.
         key_id: KeyId,
-        /// Which weakness: "small order" or "has a small-order component".
+        /// Which weakness: "small order", "has a small-order component" or "the point at
+        /// infinity".
         detail: &'static str,
     },
     /// The key id written next to a key is not the id of that key (spec/keys.md §1.1).
@@ -142,6 +151,47 @@ pub enum KeyError {
     /// no passphrase at all (`None`), never with an empty one (spec/keys.md §4.4).
     #[error("empty passphrase: write the key unencrypted on purpose instead")]
     EmptyPassphrase,
+    /// A text that must hold one key holds several (a multi-key file given where one key is
+    /// needed; spec/keys.md §8).
+    #[error(
+        "{format} holds {count} keys where one key is needed; keep the one line you mean, \
+         or give the file where several keys are accepted"
+    )]
+    SeveralKeys {
+        /// The format of the lines.
+        format: KeyFormat,
+        /// How many keys the text holds.
+        count: usize,
+    },
+    /// A line of a multi-key file could not be read (spec/keys.md §8).
+    #[error("line {line}: {source}")]
+    AtLine {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with that line.
+        #[source]
+        source: Box<KeyError>,
+    },
+    /// A multi-key file holds no key sceau can use (spec/keys.md §8).
+    #[error(
+        "no ed25519 or ECDSA key in this file ({skipped} line(s) of other algorithms skipped{})",
+        first.as_ref().map(|a| format!(", the first {a}")).unwrap_or_default()
+    )]
+    NoUsableKey {
+        /// How many key lines were skipped.
+        skipped: usize,
+        /// The algorithm of the first skipped line, if any.
+        first: Option<String>,
+    },
+    /// A secret key's bytes are not a key of its algorithm: the wrong length, or an ECDSA
+    /// scalar that is zero or not below the group order.
+    #[error("invalid {algorithm} secret key: {reason}")]
+    InvalidSecretKey {
+        /// The algorithm the secret was for.
+        algorithm: KeyAlgorithm,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// scrypt parameters outside the accepted range were asked for (spec/keys.md §4.2).
     #[error("invalid scrypt parameters log_n={log_n}, r={r}, p={p}: {reason}")]
     InvalidKdfParams {

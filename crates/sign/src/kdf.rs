@@ -1,5 +1,6 @@
 //! scrypt parameters of encrypted sceau secret keys, and the limits a file may ask for
-//! (spec/keys.md §4.2).
+//! (spec/keys.md §4.2); the same checks serve the scrypt of encrypted PKCS#8 and minisign keys
+//! with their own limits (spec/keys.md §5.6, §5.8).
 
 use zeroize::Zeroizing;
 
@@ -13,6 +14,27 @@ pub const MAX_SCRYPT_MEMORY_BYTES: u64 = 256 * 1024 * 1024;
 /// Most work a key file may ask for, `2^log_n · r · p` (in units of one scrypt block mix):
 /// four times the default (spec/keys.md §4.2).
 pub const MAX_SCRYPT_WORK: u64 = 4 << (17 + 3);
+
+/// Resource limits on the scrypt parameters a key file may ask for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScryptLimits {
+    /// Most memory, `128 · r · 2^log_n` bytes.
+    pub(crate) memory: u64,
+    /// Most work, `2^log_n · r · p`.
+    pub(crate) work: u64,
+    /// The memory limit, described for messages.
+    pub(crate) memory_text: &'static str,
+    /// The work limit, described for messages.
+    pub(crate) work_text: &'static str,
+}
+
+/// The limits of sceau's own key files and of encrypted PKCS#8 (spec/keys.md §4.2, §5.6).
+pub(crate) const SCEAU_LIMITS: ScryptLimits = ScryptLimits {
+    memory: MAX_SCRYPT_MEMORY_BYTES,
+    work: MAX_SCRYPT_WORK,
+    memory_text: "256 MiB",
+    work_text: "4 × the default",
+};
 
 /// Bytes scrypt derives: a 32-byte AEAD key, then a 16-byte passphrase check, then unused
 /// (spec/keys.md §4.3).
@@ -100,31 +122,45 @@ impl KdfParams {
 
     /// Checks parameters read from a file, before any work is done (spec/keys.md §4.2).
     pub(crate) fn check_read(log_n: u8, r: u32, p: u32) -> Result<KdfParams, KeyError> {
+        KdfParams::check_read_for(KeyFormat::SceauSecret, log_n, r, p, SCEAU_LIMITS)
+    }
+
+    /// Checks parameters read from a file of `format` against `limits`, before any work is
+    /// done: too much memory or work is [`KeyError::KdfTooCostly`], parameters scrypt cannot
+    /// run [`KeyError::InvalidKdfParams`].
+    pub(crate) fn check_read_for(
+        format: KeyFormat,
+        log_n: u8,
+        r: u32,
+        p: u32,
+        limits: ScryptLimits,
+    ) -> Result<KdfParams, KeyError> {
         let params = KdfParams { log_n, r, p };
-        let format = KeyFormat::SceauSecret;
-        match params.check() {
-            Ok(()) => Ok(params),
-            Err(_) if params.log_n >= 64 || params.memory_bytes() > MAX_SCRYPT_MEMORY_BYTES => {
-                Err(KeyError::KdfTooCostly {
-                    format,
-                    what: "memory",
-                    asked: params.describe(),
-                    limit: "256 MiB",
-                })
-            }
-            Err(_) if params.work() > MAX_SCRYPT_WORK => Err(KeyError::KdfTooCostly {
+        if params.log_n >= 64 || params.memory_bytes() > limits.memory {
+            return Err(KeyError::KdfTooCostly {
+                format,
+                what: "memory",
+                asked: params.describe(),
+                limit: limits.memory_text,
+            });
+        }
+        if params.work() > limits.work {
+            return Err(KeyError::KdfTooCostly {
                 format,
                 what: "work",
                 asked: params.describe(),
-                limit: "4 × the default",
-            }),
-            Err(reason) => Err(KeyError::InvalidKdfParams {
+                limit: limits.work_text,
+            });
+        }
+        if log_n == 0 || r == 0 || p == 0 {
+            return Err(KeyError::InvalidKdfParams {
                 log_n,
                 r,
                 p,
-                reason,
-            }),
+                reason: "log_n, r and p must be at least 1",
+            });
         }
+        Ok(params)
     }
 
     /// scrypt(passphrase, salt) → [`DERIVED_LEN`] bytes (spec/keys.md §4.3).
@@ -133,18 +169,29 @@ impl KdfParams {
         passphrase: &[u8],
         salt: &[u8],
     ) -> Result<Zeroizing<[u8; DERIVED_LEN]>, KeyError> {
+        let mut out = Zeroizing::new([0u8; DERIVED_LEN]);
+        self.derive_into(passphrase, salt, &mut out[..])?;
+        Ok(out)
+    }
+
+    /// scrypt(passphrase, salt) filling `out` (of any non-zero length).
+    pub(crate) fn derive_into(
+        &self,
+        passphrase: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), KeyError> {
         let invalid = |reason| KeyError::InvalidKdfParams {
             log_n: self.log_n,
             r: self.r,
             p: self.p,
             reason,
         };
-        let params = scrypt::Params::new(self.log_n, self.r, self.p, DERIVED_LEN)
-            .map_err(|_| invalid("refused by scrypt (RFC 7914 requires log_n < 16 · r)"))?;
-        let mut out = Zeroizing::new([0u8; DERIVED_LEN]);
-        scrypt::scrypt(passphrase, salt, &params, &mut out[..])
-            .map_err(|_| invalid("refused by scrypt"))?;
-        Ok(out)
+        // The length given to Params only matters for password hashes; `out` sets the output.
+        let params =
+            scrypt::Params::new(self.log_n, self.r, self.p, scrypt::Params::RECOMMENDED_LEN)
+                .map_err(|_| invalid("refused by scrypt (RFC 7914 requires log_n < 16 · r)"))?;
+        scrypt::scrypt(passphrase, salt, &params, out).map_err(|_| invalid("refused by scrypt"))
     }
 }
 

@@ -5,8 +5,10 @@ use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
-/// The first 8 bytes of SHA-256 over the 32 raw public key bytes, written as 16 lower-case
-/// hex digits (spec/keys.md §1.1).
+/// The first 8 bytes of SHA-256 over the canonical public key bytes (the 32 raw bytes of an
+/// Ed25519 key, the SEC1 compressed point of an ECDSA key), written as 16 lower-case hex
+/// digits (spec/keys.md §1.1). One rule for every key type; an Ed25519 key's id is unchanged
+/// from sceau's first versions.
 ///
 /// A key id is a hint for people and for finding a key quickly. It is never trusted: a
 /// signature counts only when it verifies under the key itself.
@@ -14,8 +16,14 @@ use sha2::{Digest, Sha256};
 pub struct KeyId([u8; 8]);
 
 impl KeyId {
-    /// The key id of 32 raw public key bytes (spec/keys.md §1.1).
+    /// The key id of the 32 raw bytes of an Ed25519 public key (spec/keys.md §1.1).
     pub fn of_bytes(public_key: &[u8; 32]) -> KeyId {
+        KeyId::of_canonical(public_key)
+    }
+
+    /// The key id of canonical public key bytes, as [`crate::PublicKey::to_bytes`] returns
+    /// them (spec/keys.md §1.1).
+    pub fn of_canonical(public_key: &[u8]) -> KeyId {
         let digest = Sha256::digest(public_key);
         let mut id = [0u8; 8];
         id.copy_from_slice(&digest[..8]);

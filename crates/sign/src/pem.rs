@@ -33,6 +33,15 @@ pub(crate) fn decode(
             break;
         }
         if line.contains(':') {
+            if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
+                return Err(KeyError::UnsupportedEncryption {
+                    format,
+                    detail: "the key is encrypted with OpenSSL's legacy PEM encryption \
+                             (Proc-Type: 4,ENCRYPTED), which sceau does not read; convert it to \
+                             encrypted PKCS#8, which sceau reads: \
+                             `openssl pkcs8 -topk8 -in KEY -out NEW.pem`",
+                });
+            }
             return Err(KeyError::malformed(format, "PEM headers are not supported"));
         }
         body.push_str(line);
@@ -50,6 +59,19 @@ pub(crate) fn decode(
         .decode(body.as_bytes())
         .map(Zeroizing::new)
         .map_err(|e| KeyError::malformed_by(format, "the PEM body is not base64", e))
+}
+
+/// Splits a text that opens with a whole `label` PEM block into that block and the rest
+/// (`openssl ecparam -genkey` writes an `EC PARAMETERS` block before the key). `None` when
+/// the text does not open with such a block.
+pub(crate) fn split_leading_block<'a>(text: &'a str, label: &str) -> Option<(&'a str, &'a str)> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    if !text.trim_start().starts_with(&begin) {
+        return None;
+    }
+    let at = text.find(&end)?.checked_add(end.len())?;
+    Some((text.get(..at)?, text.get(at..)?))
 }
 
 /// A PEM document with the standard 64-column body, ending in a newline.
@@ -88,7 +110,7 @@ mod tests {
             decode(cut, "THING", f),
             Err(KeyError::Truncated { .. })
         ));
-        let hdr = "-----BEGIN THING-----\nProc-Type: 4,ENCRYPTED\nBwcH\n-----END THING-----\n";
+        let hdr = "-----BEGIN THING-----\nComment: hello\nBwcH\n-----END THING-----\n";
         assert!(matches!(
             decode(hdr, "THING", f),
             Err(KeyError::Malformed { .. })
@@ -98,10 +120,26 @@ mod tests {
             decode(tail, "THING", f),
             Err(KeyError::Malformed { .. })
         ));
+        let legacy = "-----BEGIN THING-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\
+                      BwcH\n-----END THING-----\n";
+        assert!(matches!(
+            decode(legacy, "THING", f),
+            Err(KeyError::UnsupportedEncryption { .. })
+        ));
         let other = "-----BEGIN OTHER-----\nBwcH\n-----END OTHER-----\n";
         assert!(matches!(
             decode(other, "THING", f),
             Err(KeyError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn splits_a_leading_block() {
+        let text = "-----BEGIN A-----\nBwcH\n-----END A-----\n-----BEGIN B-----\n";
+        let (a, rest) = split_leading_block(text, "A").unwrap();
+        assert_eq!(a, "-----BEGIN A-----\nBwcH\n-----END A-----");
+        assert_eq!(rest, "\n-----BEGIN B-----\n");
+        assert!(split_leading_block(text, "B").is_none());
+        assert!(split_leading_block("-----BEGIN A-----\nBwcH\n", "A").is_none());
     }
 }

@@ -1,5 +1,6 @@
-//! sceau's secret key file: a readable header and the seed, encrypted with scrypt and
-//! XChaCha20-Poly1305 or, when asked for, in the clear (spec/keys.md §4).
+//! sceau's secret key file: a readable header and the secret (an Ed25519 seed or an ECDSA
+//! scalar), encrypted with scrypt and XChaCha20-Poly1305 or, when asked for, in the clear
+//! (spec/keys.md §4).
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -8,6 +9,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
+use crate::algorithm::KeyAlgorithm;
 use crate::error::{BoxError, KeyError};
 use crate::format::KeyFormat;
 use crate::kdf::{KdfParams, DERIVED_LEN};
@@ -21,21 +23,24 @@ const ENCRYPTION_SCRYPT: &str = "scrypt-xchacha20poly1305";
 const SALT_LEN: usize = 32;
 const CHECK_LEN: usize = 16;
 const NONCE_LEN: usize = 24;
-const SEED_LEN: usize = 32;
 const TAG_LEN: usize = 16;
 const FORMAT: KeyFormat = KeyFormat::SceauSecret;
 
 /// What a sceau secret key file holds, once decrypted.
 pub(crate) struct Decoded {
-    pub(crate) seed: Zeroizing<[u8; SEED_LEN]>,
+    pub(crate) algorithm: KeyAlgorithm,
+    /// [`KeyAlgorithm::secret_len`] bytes.
+    pub(crate) secret: Zeroizing<Vec<u8>>,
     pub(crate) stated_id: KeyId,
     pub(crate) comment: Option<String>,
 }
 
-/// Writes the file of spec/keys.md §4.1. With a passphrase the seed is encrypted under
+/// Writes the file of spec/keys.md §4.1. With a passphrase the secret is encrypted under
 /// `params`; the header lines are the associated data.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn encode<R: RngCore + CryptoRng>(
-    seed: &[u8; SEED_LEN],
+    algorithm: KeyAlgorithm,
+    secret: &[u8],
     key_id: KeyId,
     comment: Option<&str>,
     passphrase: Option<&[u8]>,
@@ -43,12 +48,12 @@ pub(crate) fn encode<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> Result<Zeroizing<String>, KeyError> {
     let comment = comment.and_then(clean_comment).unwrap_or_default();
-    let mut header = format!("{MAGIC}\nalgorithm: ed25519\nkey-id: {key_id}\n");
+    let mut header = format!("{MAGIC}\nalgorithm: {algorithm}\nkey-id: {key_id}\n");
     header.push_str(&field_line("comment", &comment));
     let secret = match passphrase {
         None => {
             header.push_str(&field_line("encryption", ENCRYPTION_NONE));
-            Zeroizing::new(STANDARD.encode(seed))
+            Zeroizing::new(STANDARD.encode(secret))
         }
         Some([]) => return Err(KeyError::EmptyPassphrase),
         Some(passphrase) => {
@@ -70,7 +75,7 @@ pub(crate) fn encode<R: RngCore + CryptoRng>(
             header.push_str(&field_line("nonce", &STANDARD.encode(nonce)));
             let cipher = XChaCha20Poly1305::new((&*key).into());
             let payload = Payload {
-                msg: seed,
+                msg: secret,
                 aad: header.as_bytes(),
             };
             let sealed = cipher
@@ -97,23 +102,24 @@ where
 {
     let mut r = Reader::new(text);
     r.magic()?;
-    let algorithm = r.field("algorithm")?;
-    if algorithm != "ed25519" {
+    let named = r.field("algorithm")?;
+    let Some(algorithm) = KeyAlgorithm::from_name(named) else {
         return Err(KeyError::UnsupportedAlgorithm {
             format: FORMAT,
-            algorithm: algorithm.chars().take(40).collect(),
+            algorithm: named.chars().take(40).collect(),
         });
-    }
+    };
+    let secret_len = algorithm.secret_len();
     let stated = r.field("key-id")?;
     let stated_id: KeyId = stated
         .parse()
         .map_err(|e| KeyError::malformed_by(FORMAT, "the key-id line is not a key id", e))?;
     let comment = clean_comment(r.field("comment")?);
-    let seed = match r.field("encryption")? {
+    let secret = match r.field("encryption")? {
         ENCRYPTION_NONE => {
-            let secret = r.secret(SEED_LEN)?;
+            let secret = r.secret(secret_len)?;
             r.end()?;
-            to_seed(&secret)?
+            secret
         }
         ENCRYPTION_SCRYPT => {
             let params = parse_scrypt(r.field("scrypt")?)?;
@@ -121,7 +127,7 @@ where
             let check = r.bytes_field("check", CHECK_LEN)?;
             let nonce = r.bytes_field("nonce", NONCE_LEN)?;
             let aad = r.header.clone();
-            let sealed = r.secret(SEED_LEN + TAG_LEN)?;
+            let sealed = r.secret(secret_len + TAG_LEN)?;
             r.end()?;
             let pass = passphrase().map_err(|e| KeyError::PassphraseUnavailable {
                 format: FORMAT,
@@ -142,7 +148,13 @@ where
                     .decrypt(XNonce::from_slice(&nonce), payload)
                     .map_err(|_| KeyError::Tampered { format: FORMAT })?,
             );
-            to_seed(&plain)?
+            if plain.len() != secret_len {
+                return Err(KeyError::malformed(
+                    FORMAT,
+                    format!("the secret is not {secret_len} bytes"),
+                ));
+            }
+            plain
         }
         other => {
             return Err(KeyError::malformed(
@@ -155,7 +167,8 @@ where
         }
     };
     Ok(Decoded {
-        seed,
+        algorithm,
+        secret,
         stated_id,
         comment,
     })
@@ -176,18 +189,6 @@ fn split_derived(derived: &[u8; DERIVED_LEN]) -> (Zeroizing<[u8; 32]>, [u8; CHEC
     key.copy_from_slice(&derived[..32]);
     check.copy_from_slice(&derived[32..32 + CHECK_LEN]);
     (key, check)
-}
-
-fn to_seed(bytes: &[u8]) -> Result<Zeroizing<[u8; SEED_LEN]>, KeyError> {
-    let mut seed = Zeroizing::new([0u8; SEED_LEN]);
-    if bytes.len() != SEED_LEN {
-        return Err(KeyError::malformed(
-            FORMAT,
-            "the secret is not a 32-byte seed",
-        ));
-    }
-    seed.copy_from_slice(bytes);
-    Ok(seed)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

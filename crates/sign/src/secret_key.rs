@@ -1,21 +1,19 @@
-//! Secret keys: generating, writing sceau's key file, and reading it, OpenSSH and PKCS#8
-//! private keys (spec/keys.md §4–§5).
+//! Secret keys: generating them, signing, writing sceau's key file and PKCS#8, and reading
+//! every secret key encoding of spec/keys.md §2 (spec/keys.md §4–§5, §7).
 
-use ed25519_dalek::pkcs8::PrivateKeyInfo;
-use ed25519_dalek::{Signer, SigningKey};
 use rand::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
+use crate::algorithm::KeyAlgorithm;
 use crate::error::{BoxError, KeyError, MAX_KEY_TEXT_BYTES};
-use crate::format::{algorithm_name, KeyFormat};
+use crate::format::KeyFormat;
 use crate::kdf::KdfParams;
 use crate::key_id::KeyId;
-use crate::pem;
-use crate::public_key::{clean_comment, PublicKey};
-use crate::secret_file;
+use crate::public_key::PublicKey;
+use crate::{der, openssh, pem, pkcs8, secret_file, signify};
 
-/// Most bcrypt-pbkdf rounds an OpenSSH key may ask for; `ssh-keygen` uses 16 by default
-/// (spec/keys.md §5.2).
+/// Most bcrypt-pbkdf rounds an OpenSSH or signify key may ask for; `ssh-keygen` uses 16 by
+/// default, signify 42 (spec/keys.md §5.2, §5.9).
 pub const MAX_OPENSSH_KDF_ROUNDS: u32 = 1024;
 
 /// DER prefix of an ed25519 PKCS#8 v1 private key: SEQUENCE { INTEGER 0, SEQUENCE { OID
@@ -25,37 +23,116 @@ const PKCS8_ED25519_PREFIX: [u8; 16] = [
 ];
 
 /// What a secret key text may be, for error messages.
-const EXPECTED_SECRET: &str = "a secret key: a sceau secret key file, an OpenSSH private key \
-                               or a -----BEGIN PRIVATE KEY----- PKCS#8 PEM";
+const EXPECTED_SECRET: &str = "a secret key: a sceau secret key file, an OpenSSH private key, \
+                               a PKCS#8 or SEC1 PEM (encrypted PKCS#8 too), or a minisign or \
+                               signify secret key";
 
-/// An ed25519 signing key.
+/// A signing key: Ed25519 or ECDSA P-256, P-384 or P-521 (spec/keys.md §1).
 ///
-/// It has no `Debug`, `Display` or `Clone`, and its bytes are zeroized on drop. Signing is
-/// only reachable through [`crate::sign_envelope`] and [`crate::countersign`], so every
-/// signature sceau makes is over a DSSE pre-authentication encoding.
+/// It has no `Debug`, `Display` or `Clone`, and its secret is zeroized on drop.
 pub struct SecretKey {
-    key: SigningKey,
+    inner: Inner,
+}
+
+enum Inner {
+    Ed25519(ed25519_dalek::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+    P521(p521::ecdsa::SigningKey),
 }
 
 impl SecretKey {
-    /// A new random key.
+    /// A new random Ed25519 key (the default algorithm).
     pub fn generate<R: RngCore + CryptoRng>(rng: &mut R) -> SecretKey {
+        SecretKey::generate_with(KeyAlgorithm::Ed25519, rng)
+    }
+
+    /// A new random key of `algorithm` (what `sceau keygen --type` makes).
+    pub fn generate_with<R: RngCore + CryptoRng>(
+        algorithm: KeyAlgorithm,
+        rng: &mut R,
+    ) -> SecretKey {
+        let inner = match algorithm {
+            KeyAlgorithm::Ed25519 => Inner::Ed25519(ed25519_dalek::SigningKey::generate(rng)),
+            KeyAlgorithm::EcdsaP256 => Inner::P256(p256::ecdsa::SigningKey::random(rng)),
+            KeyAlgorithm::EcdsaP384 => Inner::P384(p384::ecdsa::SigningKey::random(rng)),
+            KeyAlgorithm::EcdsaP521 => Inner::P521(p521::ecdsa::SigningKey::random(rng)),
+        };
+        SecretKey { inner }
+    }
+
+    /// The Ed25519 key with this 32-byte RFC 8032 seed, for importing keys and for test
+    /// fixtures made from fixed seeds.
+    pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
         SecretKey {
-            key: SigningKey::generate(rng),
+            inner: Inner::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed)),
         }
     }
 
-    /// The key with this 32-byte RFC 8032 seed, for importing keys and for test fixtures
-    /// made from fixed seeds.
-    pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
-        SecretKey {
-            key: SigningKey::from_bytes(seed),
+    /// The key of `algorithm` with this secret: the 32-byte Ed25519 seed, or the ECDSA private
+    /// scalar, big endian, exactly [`KeyAlgorithm::secret_len`] bytes, in `1..n`.
+    pub fn from_secret_bytes(
+        algorithm: KeyAlgorithm,
+        secret: &[u8],
+    ) -> Result<SecretKey, KeyError> {
+        let invalid = |reason| KeyError::InvalidSecretKey { algorithm, reason };
+        if secret.len() != algorithm.secret_len() {
+            return Err(invalid("the secret has the wrong length"));
+        }
+        let scalar = |_| invalid("the private scalar is zero or not below the group order");
+        let inner = match algorithm {
+            KeyAlgorithm::Ed25519 => {
+                let mut seed = Zeroizing::new([0u8; 32]);
+                seed.copy_from_slice(secret);
+                Inner::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+            }
+            KeyAlgorithm::EcdsaP256 => {
+                Inner::P256(p256::ecdsa::SigningKey::from_slice(secret).map_err(scalar)?)
+            }
+            KeyAlgorithm::EcdsaP384 => {
+                Inner::P384(p384::ecdsa::SigningKey::from_slice(secret).map_err(scalar)?)
+            }
+            KeyAlgorithm::EcdsaP521 => {
+                Inner::P521(p521::ecdsa::SigningKey::from_slice(secret).map_err(scalar)?)
+            }
+        };
+        Ok(SecretKey { inner })
+    }
+
+    /// The secret as [`SecretKey::from_secret_bytes`] takes it.
+    pub(crate) fn secret_bytes(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(match &self.inner {
+            Inner::Ed25519(k) => k.to_bytes().to_vec(),
+            Inner::P256(k) => k.to_bytes().to_vec(),
+            Inner::P384(k) => k.to_bytes().to_vec(),
+            Inner::P521(k) => k.to_bytes().to_vec(),
+        })
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self.inner {
+            Inner::Ed25519(_) => KeyAlgorithm::Ed25519,
+            Inner::P256(_) => KeyAlgorithm::EcdsaP256,
+            Inner::P384(_) => KeyAlgorithm::EcdsaP384,
+            Inner::P521(_) => KeyAlgorithm::EcdsaP521,
         }
     }
 
     /// The matching public key.
     pub fn public(&self) -> PublicKey {
-        PublicKey::from_derived(self.key.verifying_key())
+        match &self.inner {
+            Inner::Ed25519(k) => PublicKey::from_ed25519_derived(k.verifying_key()),
+            Inner::P256(k) => {
+                PublicKey::from_p256(p256::PublicKey::from_secret_scalar(k.as_nonzero_scalar()))
+            }
+            Inner::P384(k) => {
+                PublicKey::from_p384(p384::PublicKey::from_secret_scalar(k.as_nonzero_scalar()))
+            }
+            Inner::P521(k) => {
+                PublicKey::from_p521(p521::PublicKey::from_secret_scalar(k.as_nonzero_scalar()))
+            }
+        }
     }
 
     /// The key id of the public key (spec/keys.md §1.1).
@@ -63,9 +140,37 @@ impl SecretKey {
         self.public().key_id()
     }
 
-    /// Signs raw bytes. Crate-private: callers sign envelopes.
-    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
-        self.key.sign(message).to_bytes()
+    /// Signs `message` (spec/keys.md §7.1): an Ed25519 signature (RFC 8032, deterministic,
+    /// 64 bytes), or an ECDSA signature with the curve's hash, a deterministic nonce (RFC
+    /// 6979), low `s`, DER-encoded.
+    ///
+    /// sceau itself only ever signs DSSE pre-authentication encodings ([`crate::sign_envelope`],
+    /// [`crate::countersign`]); a caller signing anything else must make its messages
+    /// unambiguous in the same way (a domain-separating encoding such as DSSE's PAE), or a
+    /// signature made for one purpose could be replayed for another.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        use p256::ecdsa::signature::Signer as _;
+        match &self.inner {
+            Inner::Ed25519(k) => {
+                let sig: ed25519_dalek::Signature = k.sign(message);
+                sig.to_bytes().to_vec()
+            }
+            Inner::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(message);
+                let sig = sig.normalize_s().unwrap_or(sig);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Inner::P384(k) => {
+                let sig: p384::ecdsa::Signature = k.sign(message);
+                let sig = sig.normalize_s().unwrap_or(sig);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Inner::P521(k) => {
+                let sig: p521::ecdsa::Signature = k.sign(message);
+                let sig = sig.normalize_s().unwrap_or(sig);
+                sig.to_der().as_bytes().to_vec()
+            }
+        }
     }
 
     /// sceau's secret key file (spec/keys.md §4.1) with the default KDF parameters: encrypted
@@ -93,16 +198,34 @@ impl SecretKey {
         params: KdfParams,
         rng: &mut R,
     ) -> Result<Zeroizing<String>, KeyError> {
-        let seed = Zeroizing::new(self.key.to_bytes());
-        secret_file::encode(&seed, self.key_id(), comment, passphrase, params, rng)
+        let secret = self.secret_bytes();
+        secret_file::encode(
+            self.algorithm(),
+            &secret,
+            self.key_id(),
+            comment,
+            passphrase,
+            params,
+            rng,
+        )
     }
 
-    /// The unencrypted PKCS#8 PEM encoding `-----BEGIN PRIVATE KEY-----`, as
-    /// `openssl genpkey -algorithm ed25519` writes it (spec/keys.md §5.4).
+    /// The unencrypted PKCS#8 PEM encoding `-----BEGIN PRIVATE KEY-----`, as `openssl genpkey`
+    /// writes it: RFC 8410 for Ed25519, RFC 5915 inside RFC 5208 for ECDSA (spec/keys.md §5.4).
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        let mut der = Zeroizing::new(Vec::with_capacity(PKCS8_ED25519_PREFIX.len() + 32));
-        der.extend_from_slice(&PKCS8_ED25519_PREFIX);
-        der.extend_from_slice(self.key.as_bytes());
+        let secret = self.secret_bytes();
+        let der = match self.algorithm() {
+            KeyAlgorithm::Ed25519 => {
+                let mut der = Zeroizing::new(Vec::with_capacity(PKCS8_ED25519_PREFIX.len() + 32));
+                der.extend_from_slice(&PKCS8_ED25519_PREFIX);
+                der.extend_from_slice(&secret);
+                der
+            }
+            algorithm => {
+                let point = self.public().to_sec1_uncompressed().unwrap_or_default();
+                der::ec_pkcs8(algorithm, &secret, &point)
+            }
+        };
         pem::encode("PRIVATE KEY", &der)
     }
 
@@ -122,13 +245,14 @@ impl SecretKey {
         }
         match KeyFormat::sniff(text) {
             Some(KeyFormat::SceauSecret) => parse_sceau(text, passphrase),
-            Some(KeyFormat::OpenSshPrivate) => parse_openssh(text, passphrase),
-            Some(KeyFormat::Pkcs8Pem) => parse_pkcs8(text).map(|k| (k, None)),
-            Some(format @ KeyFormat::EncryptedPkcs8Pem) => Err(KeyError::UnsupportedEncryption {
-                format,
-                detail: "encrypted PKCS#8 keys are not read; convert it with \
-                         `openssl pkey -in KEY -out PLAIN` and import PLAIN into a sceau key",
-            }),
+            Some(KeyFormat::OpenSshPrivate) => openssh::parse_private(text, passphrase),
+            Some(KeyFormat::Pkcs8Pem) => pkcs8::parse_pem(text).map(|k| (k, None)),
+            Some(KeyFormat::EncryptedPkcs8Pem) => {
+                pkcs8::parse_encrypted_pem(text, passphrase).map(|k| (k, None))
+            }
+            Some(KeyFormat::Sec1Pem) => pkcs8::parse_sec1_pem(text).map(|k| (k, None)),
+            Some(KeyFormat::MinisignSecret) => crate::minisign::parse_secret(text, passphrase),
+            Some(KeyFormat::SignifySecret) => signify::parse_secret(text, passphrase),
             Some(found) => Err(KeyError::WrongKind {
                 found,
                 expected: "a secret key",
@@ -138,6 +262,32 @@ impl SecretKey {
             }),
         }
     }
+
+    /// The key with this secret, read from a file of `format`: an invalid secret is reported
+    /// as a malformed file.
+    pub(crate) fn from_file_secret(
+        algorithm: KeyAlgorithm,
+        secret: &[u8],
+        format: KeyFormat,
+    ) -> Result<SecretKey, KeyError> {
+        SecretKey::from_secret_bytes(algorithm, secret)
+            .map_err(|e| KeyError::malformed_by(format, "the secret key is invalid", e))
+    }
+
+    /// Refuses a file whose stored public key is not the one its secret key makes.
+    pub(crate) fn check_stored_public(
+        &self,
+        stored: &PublicKey,
+        format: KeyFormat,
+    ) -> Result<(), KeyError> {
+        if self.public() != *stored {
+            return Err(KeyError::malformed(
+                format,
+                "the public key does not match the private key",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// spec/keys.md §4: the key id in the file must be the key's.
@@ -146,95 +296,18 @@ where
     F: FnOnce() -> Result<Zeroizing<Vec<u8>>, E>,
     E: Into<BoxError>,
 {
+    let format = KeyFormat::SceauSecret;
     let decoded = secret_file::decode(text, passphrase)?;
-    let key = SecretKey::from_seed(&decoded.seed);
+    let key = SecretKey::from_file_secret(decoded.algorithm, &decoded.secret, format)?;
     let actual = key.key_id();
     if actual != decoded.stated_id {
         return Err(KeyError::KeyIdMismatch {
-            format: KeyFormat::SceauSecret,
+            format,
             stated: decoded.stated_id.to_string(),
             actual,
         });
     }
     Ok((key, decoded.comment))
-}
-
-/// spec/keys.md §5.2: ed25519 only, checked before the passphrase is asked for.
-fn parse_openssh<F, E>(text: &str, passphrase: F) -> Result<(SecretKey, Option<String>), KeyError>
-where
-    F: FnOnce() -> Result<Zeroizing<Vec<u8>>, E>,
-    E: Into<BoxError>,
-{
-    let format = KeyFormat::OpenSshPrivate;
-    if !text.contains("-----END OPENSSH PRIVATE KEY-----") {
-        return Err(KeyError::Truncated {
-            format,
-            missing: "the -----END OPENSSH PRIVATE KEY----- line",
-        });
-    }
-    let parsed = ssh_key::PrivateKey::from_openssh(text.trim())
-        .map_err(|e| KeyError::malformed_by(format, "not a valid OpenSSH private key", e))?;
-    let algorithm = parsed.algorithm();
-    if algorithm != ssh_key::Algorithm::Ed25519 {
-        return Err(KeyError::UnsupportedAlgorithm {
-            format,
-            algorithm: algorithm.to_string(),
-        });
-    }
-    let decrypted;
-    let key = if parsed.is_encrypted() {
-        if let ssh_key::Kdf::Bcrypt { rounds, .. } = parsed.kdf() {
-            if *rounds > MAX_OPENSSH_KDF_ROUNDS {
-                return Err(KeyError::KdfTooCostly {
-                    format,
-                    what: "rounds",
-                    asked: format!("{rounds} bcrypt-pbkdf rounds"),
-                    limit: "1024 rounds",
-                });
-            }
-        }
-        let pass = passphrase().map_err(|e| KeyError::PassphraseUnavailable {
-            format,
-            source: e.into(),
-        })?;
-        decrypted = parsed.decrypt(&*pass).map_err(|e| match e {
-            // A wrong passphrase fails the check integers (or the AEAD tag).
-            ssh_key::Error::Crypto => KeyError::WrongPassphrase { format },
-            e => KeyError::malformed_by(format, "could not decrypt", e),
-        })?;
-        &decrypted
-    } else {
-        &parsed
-    };
-    let Some(pair) = key.key_data().ed25519() else {
-        return Err(KeyError::malformed(format, "no ed25519 key pair inside"));
-    };
-    let seed = Zeroizing::new(pair.private.to_bytes());
-    let secret = SecretKey::from_seed(&seed);
-    if secret.public().to_bytes() != pair.public.0 {
-        return Err(KeyError::malformed(
-            format,
-            "the public key does not match the private key",
-        ));
-    }
-    Ok((secret, clean_comment(key.comment())))
-}
-
-/// spec/keys.md §5.4: v1 or v2 (with the public key, which must match) PKCS#8.
-fn parse_pkcs8(text: &str) -> Result<SecretKey, KeyError> {
-    let format = KeyFormat::Pkcs8Pem;
-    let der = pem::decode(text, "PRIVATE KEY", format)?;
-    let info = PrivateKeyInfo::try_from(&der[..])
-        .map_err(|e| KeyError::malformed_by(format, "not a PKCS#8 PrivateKeyInfo", e))?;
-    if info.algorithm.oid != ed25519_dalek::pkcs8::ALGORITHM_OID {
-        return Err(KeyError::UnsupportedAlgorithm {
-            format,
-            algorithm: algorithm_name(&info.algorithm.oid.to_string()),
-        });
-    }
-    let key = SigningKey::try_from(info)
-        .map_err(|e| KeyError::malformed_by(format, "not a valid ed25519 PKCS#8 key", e))?;
-    Ok(SecretKey { key })
 }
 
 #[cfg(test)]
@@ -456,7 +529,7 @@ mod tests {
         ));
         assert!(matches!(
             SecretKey::parse("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", never),
-            Err(KeyError::UnsupportedEncryption { .. })
+            Err(KeyError::Truncated { .. })
         ));
         let garbled = "sceau-secret-key-v1\nalgorithm: ed25519\nkey-id: zz\n";
         assert!(matches!(
@@ -516,6 +589,55 @@ mod tests {
             SecretKey::parse(cut, never),
             Err(KeyError::Truncated { .. })
         ));
+    }
+
+    #[test]
+    fn every_algorithm_round_trips_through_sceau_files_and_pkcs8() {
+        let mut rng = rand::rngs::OsRng;
+        for alg in KeyAlgorithm::ALL {
+            let key = SecretKey::generate_with(alg, &mut rng);
+            assert_eq!(key.algorithm(), alg);
+            let text = encrypted(&key);
+            assert!(text.contains(&format!("\nalgorithm: {alg}\n")), "{text}");
+            let (back, _) = SecretKey::parse(&text, with(PASS)).unwrap();
+            assert_eq!(back.public(), key.public());
+            let plain = key.to_file_text(None, None).unwrap();
+            assert_eq!(
+                SecretKey::parse(&plain, never).unwrap().0.public(),
+                key.public()
+            );
+            let pem = key.to_pkcs8_pem();
+            assert_eq!(
+                SecretKey::parse(&pem, never).unwrap().0.public(),
+                key.public()
+            );
+            // A secret of another algorithm's length under this algorithm's name is refused.
+            let other = if alg == KeyAlgorithm::EcdsaP384 {
+                "p521"
+            } else {
+                "p384"
+            };
+            let relabelled =
+                plain.replace(&format!("algorithm: {alg}"), &format!("algorithm: {other}"));
+            assert!(SecretKey::parse(&relabelled, never).is_err());
+        }
+    }
+
+    #[test]
+    fn ecdsa_scalars_out_of_range_are_refused() {
+        // P-256 group order n.
+        let n = hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")
+            .unwrap();
+        for bad in [vec![0u8; 32], n, vec![0xff; 32], vec![1u8; 31]] {
+            assert!(
+                matches!(
+                    SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &bad),
+                    Err(KeyError::InvalidSecretKey { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &[1; 32]).is_ok());
     }
 
     /// RFC 8032 §7.1: signing with the test seeds reproduces the test signatures byte for

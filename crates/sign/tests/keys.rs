@@ -1,5 +1,6 @@
 //! Key files written by other tools (openssl, ssh-keygen) and sceau's own committed key
-//! files, all under testdata/keys/ (test keys only; see its README).
+//! files, all under testdata/keys/ (test keys only; see its README). The ECDSA, minisign,
+//! signify and multi-key files are in `tool_keys.rs`.
 //!
 //! sceau's fixtures are made from fixed seeds: `SCEAU_REGENERATE_FIXTURES=1 cargo test -p
 //! sceau-sign --test keys` rewrites them; otherwise the test checks that the committed bytes
@@ -141,12 +142,12 @@ fn ssh_keygen_keys_read_plain_and_encrypted() {
 
 #[test]
 fn ssh_keys_of_other_algorithms_are_refused_without_asking_for_a_passphrase() {
-    let err = PublicKey::parse(&read("ssh-ecdsa.pub")).unwrap_err();
+    let err = PublicKey::parse(&read("openssh/rsa.pub")).unwrap_err();
     assert!(
         matches!(err, KeyError::UnsupportedAlgorithm { .. }),
         "{err}"
     );
-    let err = SecretKey::parse(&read("ssh-ecdsa-encrypted"), never)
+    let err = SecretKey::parse(&read("openssh/rsa-encrypted"), never)
         .err()
         .unwrap();
     assert!(

@@ -11,7 +11,7 @@
 //! pre-authentication encoding).
 
 use sceau_core::dsse::Envelope;
-use sceau_sign::PublicKey;
+use sceau_sign::{PublicKey, MAX_SIGNATURE_BYTES};
 
 use crate::signer::Signer;
 
@@ -43,15 +43,20 @@ pub struct SignerCount {
 pub const MAX_LISTED_HINTS: usize = 8;
 
 impl SignerCount {
-    /// How many distinct trusted keys signed.
+    /// How many distinct trusted parties signed: distinct keys, where keys that share a name
+    /// (several keys of one `--key` file, spec/keys.md §8) are one party, so that one person
+    /// holding several keys cannot meet a threshold alone.
     pub fn distinct(&self) -> usize {
-        self.valid.len()
+        let mut names: Vec<&str> = self.valid.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
     }
 
-    /// Whether at least `threshold` distinct trusted keys signed. A threshold of 0 is never
+    /// Whether at least `threshold` distinct trusted parties signed. A threshold of 0 is never
     /// met: sceau never accepts an unsigned envelope.
     pub fn meets(&self, threshold: usize) -> bool {
-        threshold >= 1 && self.valid.len() >= threshold
+        threshold >= 1 && self.distinct() >= threshold
     }
 
     /// The signers among `trusted` only, named as `trusted` names them: how the signatures
@@ -89,7 +94,8 @@ impl SignerCount {
 
 /// Whether a signature's `keyid` names `key`.
 fn hint_names(hint: &str, key: &PublicKey) -> bool {
-    hint == key.key_id().to_string()
+    // sceau's key id (older records) or securesystemslib's (spec/keys.md §1.3).
+    key.matches_keyid(hint)
 }
 
 /// Counts the distinct keys of `trusted` that have a valid signature on `env`
@@ -116,7 +122,7 @@ pub fn count_signers(env: &Envelope, trusted: &[(String, PublicKey)]) -> SignerC
     // Pass 1: each signature against the key its hint names.
     let mut rest = Vec::new();
     for sig in &env.signatures {
-        if sig.sig.len() != 64 {
+        if sig.sig.is_empty() || sig.sig.len() > MAX_SIGNATURE_BYTES {
             count.invalid_signatures += 1;
             continue;
         }
@@ -271,13 +277,13 @@ mod tests {
         });
         env.signatures.push(EnvelopeSignature {
             keyid: String::new(),
-            sig: vec![7; 65],
+            sig: vec![7; MAX_SIGNATURE_BYTES + 1],
         });
         let count = count_signers(&env, &trusted(&[&a, &b]));
         assert_eq!(count.distinct(), 1);
         assert_eq!(count.invalid_signatures, 2);
         assert_eq!(count.untrusted_signatures, 1);
-        assert_eq!(count.untrusted_key_ids, [stranger.key_id().to_string()]);
+        assert_eq!(count.untrusted_key_ids, [stranger.public().dsse_keyid()]);
     }
 
     /// spec/policy.md §4.1: whatever the envelope holds, at most one trial per signature and
@@ -309,6 +315,23 @@ mod tests {
             "{count:?}"
         );
         assert_eq!(count.distinct(), 0);
+    }
+
+    #[test]
+    fn an_ecdsa_key_given_in_two_encodings_counts_once() {
+        use sceau_sign::KeyAlgorithm;
+        let a = SecretKey::from_secret_bytes(KeyAlgorithm::EcdsaP256, &[1; 32]).unwrap();
+        let mut env = sign_envelope("t", b"payload".to_vec(), &a).unwrap();
+        // The same key signs again under sceau's short key id.
+        let mut again = env.signatures[0].clone();
+        again.keyid = a.key_id().to_string();
+        env.signatures.push(again);
+        let pem = PublicKey::parse(&a.public().to_spki_pem()).unwrap().0;
+        let ssh = PublicKey::parse(&a.public().to_openssh()).unwrap().0;
+        let list = vec![("pem".to_owned(), pem), ("ssh".to_owned(), ssh)];
+        let count = count_signers(&env, &list);
+        assert_eq!(count.valid, vec![Signer::new("pem", a.public())]);
+        assert_eq!(count.repeated_signatures, 1);
     }
 
     #[test]

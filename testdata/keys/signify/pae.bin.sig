@@ -1,0 +1,2 @@
+untrusted comment: verify with plain.pub
+RWTfoUcPoAr9WWupuRioHj7K5+8eDAZlMFZmr1AMhDifltDwGEsvvb63OpHTXCYIobgu3XmlIg/8TDkJDK9RU6mKSnGrksu00AQ=
