@@ -12,7 +12,9 @@ pub mod classify;
 pub mod error;
 pub mod hash;
 pub mod headers;
+pub mod hf;
 pub mod licence_detect;
+pub mod links;
 pub mod stamp;
 pub mod walk;
 
@@ -23,7 +25,7 @@ use std::sync::Arc;
 use sceau_core::{Artifact, ArtifactKind, IgnoreRules, Licence, Release};
 
 pub use cache::DigestCache;
-pub use error::ScanError;
+pub use error::{LinkRule, ScanError};
 pub use hash::{default_threads, hash_files, hash_files_with, Digests, HashOptions, Need};
 pub use hash::{NoProgress, Progress};
 pub use sceau_core::card::CardWarning;
