@@ -190,7 +190,8 @@ pub fn write_atomic(
                 "{} is {kind}: a secret key is written only to a regular file of its own \
                  (mode 0600); nothing written",
                 path.display()
-            )));
+            ))
+            .hint("choose a -o NAME whose .key file is new or a regular file"));
         }
         Existing::WriteThrough(_) => return write_through(path, bytes),
         Existing::Nothing | Existing::Regular => {}

@@ -22,6 +22,8 @@ mod lineage;
 mod names;
 mod output;
 mod tree;
+#[cfg(unix)]
+mod write;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
