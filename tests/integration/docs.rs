@@ -10,6 +10,7 @@ const MODULES: &[&str] = &[
     "claims",
     "docs",
     "hashing",
+    "hf_hub",
     "interop",
     "keys",
     "lineage",

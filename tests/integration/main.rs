@@ -6,6 +6,7 @@ mod claims;
 mod common;
 mod docs;
 mod hashing;
+mod hf_hub;
 mod interop;
 mod keys;
 mod lineage;

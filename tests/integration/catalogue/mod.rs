@@ -16,6 +16,8 @@
 mod envelope;
 mod freshness;
 mod fs;
+#[cfg(unix)]
+mod hf_cache;
 mod json;
 mod keys;
 mod lineage;
