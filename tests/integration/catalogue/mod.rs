@@ -13,6 +13,8 @@
 //! Every run here has SOURCE_DATE_EPOCH = 2026-01-01T00:00:00Z, so every record and attestation
 //! is signed at that time, and verifications run `--at` [`AT`] (2026-06-01) unless a case says
 //! otherwise.
+#[cfg(unix)]
+mod bounds;
 mod envelope;
 mod freshness;
 mod fs;
