@@ -1,4 +1,4 @@
-//! Writing output files safely (spec/cli.md §3): a regular file is written whole to a temp
+//! Writing output files safely (spec/output.md §1): a regular file is written whole to a temp
 //! file in the same folder, then renamed into place; a character device or a FIFO is written
 //! through, never replaced; anything else (a symlink, a folder, a socket, a block device) is
 //! refused. Nothing existing is replaced or written through without `--force`; `-` is
@@ -216,7 +216,7 @@ pub fn write_atomic(
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
     // Nothing was there: never replace what appeared since. A regular file was there: look
-    // again just before the rename, which replaces only a regular file (spec/cli.md §3).
+    // again just before the rename, which replaces only a regular file (spec/output.md §2).
     let res = match what {
         Existing::Regular => match existing(path)? {
             Existing::Regular | Existing::Nothing => tmp.persist(path).map(|_| ()),
@@ -239,7 +239,7 @@ pub fn write_atomic(
     })
 }
 
-/// Writes `bytes` through the character device or FIFO at `path` (spec/cli.md §3): opened
+/// Writes `bytes` through the character device or FIFO at `path` (spec/output.md §3): opened
 /// for writing without creating, truncating or following a symlink, and without blocking (a
 /// FIFO with no reader is refused at once rather than waited for); the opened file must
 /// still be a character device or a FIFO, or nothing is written; then written in blocking
