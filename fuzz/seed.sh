@@ -70,7 +70,7 @@ done
   --expires 2030-01-01 --key "$work/m.key" -o "$work/policy.json" >/dev/null
 for d in "$work/fx"/*/; do
   name="$(basename "$d")"
-  [ "$name" = hf_cache ] && continue
+  case "$name" in hf_cache | hf_cache_shared) continue ;; esac
   rec="$work/$name.sceau.json"
   if "$sceau" sign "$d" --key "$work/m.key" -o "$rec" --name "example-org/$name" --version 1.0 -q >/dev/null 2>&1; then
     add dsse_envelope "$rec"

@@ -12,6 +12,7 @@ const MODULES: &[&str] = &[
     "docs",
     "golden",
     "hashing",
+    "hf_hub",
     "interop",
     "keys",
     "lineage",

@@ -8,6 +8,7 @@ mod common;
 mod docs;
 mod golden;
 mod hashing;
+mod hf_hub;
 mod interop;
 mod keys;
 mod lineage;

@@ -117,7 +117,7 @@ fn parent_files(specs: &[String]) -> Result<Vec<(String, Vec<u8>, Relation)>, Cl
 /// The hint for each way sealing can fail; nothing was written.
 fn seal_error(e: SealError) -> CliError {
     let hint = match &e {
-        SealError::Scan(s) => s.hint(),
+        SealError::Scan(_) | SealError::RecordWouldBeTooLarge { .. } | SealError::RecordTooLarge { .. } => e.hint(),
         SealError::Parent { .. } => Some("a parent must be a record written by `sceau sign`"),
         SealError::CardLineage(_) => Some(
             "make the card's base_model / base_model_relation and --parent agree; nothing was written",

@@ -8,5 +8,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod record_size;
 pub mod seal;
 pub mod verify;

@@ -5,13 +5,15 @@
 use std::path::Path;
 
 use sceau_core::claims::Claims;
-use sceau_core::dsse::PAYLOAD_TYPE_INTOTO;
+use sceau_core::dsse::{MAX_ENVELOPE_BYTES, PAYLOAD_TYPE_INTOTO};
 use sceau_core::lineage::{check_card_lineage, CardLineageMismatch, MAX_PARENTS};
 use sceau_core::{Parent, RecordId, Relation, Release, Timestamp};
 use sceau_scan::{Progress, Scan, ScanError, ScanOptions};
 use sceau_sign::{SecretKey, SignError};
 use sceau_verify::record::{read_unverified, verify_record, RecordError};
 use sceau_verify::trust::{FixedTrust, Role, Trust};
+
+use crate::record_size::envelope_min_bytes;
 
 /// A parent record given to `sign --parent`, as read by the caller.
 pub struct ParentInput<'a> {
@@ -91,10 +93,59 @@ pub enum SealError {
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] SignError),
+    /// The walk alone shows that the record would pass the envelope limit: nothing was hashed
+    /// (spec/record.md §2.6).
+    #[error(
+        "the record of these {files} files would be at least {} ({at_least} bytes), over the \
+         {} limit of a record (spec/record.md §1.4); nothing was hashed",
+        mib(*.at_least),
+        mib(MAX_ENVELOPE_BYTES as u64)
+    )]
+    RecordWouldBeTooLarge {
+        /// Files walked.
+        files: usize,
+        /// The least size of the signed envelope, in bytes.
+        at_least: u64,
+    },
+    /// The signed record passes the envelope limit (the bound of [`record_size`] was under
+    /// it): nothing is handed back.
+    ///
+    /// [`record_size`]: crate::record_size
+    #[error(
+        "the record of these {files} files is {} ({bytes} bytes), over the {} limit of a \
+         record (spec/record.md §1.4)",
+        mib(*.bytes as u64),
+        mib(MAX_ENVELOPE_BYTES as u64)
+    )]
+    RecordTooLarge {
+        /// Files recorded.
+        files: usize,
+        /// Size of the signed envelope, in bytes.
+        bytes: usize,
+    },
     /// The bytes about to be handed back do not verify under the signing key, or do not read
     /// back into the release that was scanned: a bug, never a user error.
     #[error("internal error: the record does not verify before writing; nothing written")]
     SelfCheck,
+}
+
+impl SealError {
+    /// A line for people saying what to do about it, when there is one beyond the message.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            SealError::RecordWouldBeTooLarge { .. } | SealError::RecordTooLarge { .. } => Some(
+                "split the release, or sign its folders separately (one record each); \
+                 large datasets: see spec/record.md §2.6",
+            ),
+            SealError::Scan(s) => s.hint(),
+            _ => None,
+        }
+    }
+}
+
+/// Bytes as MiB with one decimal, for messages.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
 }
 
 /// Reads the `--parent` records: each must be a well-formed sceau record; it is named by
@@ -129,7 +180,17 @@ pub fn read_parents(inputs: &[ParentInput<'_>]) -> Result<Vec<Parent>, SealError
 /// Scans, signs and checks (spec/record.md §2): the record handed back verifies under the key
 /// and parses back into the release that was scanned, or nothing is handed back.
 pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
-    let mut scan = sceau_scan::scan(req.dir, req.scan, req.progress)?;
+    // The walk first: a release whose record could never be signed is refused before any file
+    // is hashed (spec/record.md §2.6).
+    let walk = sceau_scan::walk(req.dir, &req.scan.ignore)?;
+    let at_least = envelope_min_bytes(&walk.files, req.scan);
+    if at_least > MAX_ENVELOPE_BYTES as u64 {
+        return Err(SealError::RecordWouldBeTooLarge {
+            files: walk.files.len(),
+            at_least,
+        });
+    }
+    let mut scan = sceau_scan::scan_walked(walk, req.scan, req.progress)?;
     scan.release.parents = req.parents;
     scan.release.tokenizer_changed = req.tokenizer_changed;
     let (claims, claim_warnings) = merge_claims(req.claims, &scan.root, &scan.release)?;
@@ -139,6 +200,12 @@ pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
     let payload = scan.release.to_statement(&req.now.to_string()).to_payload();
     let env = sceau_sign::sign_envelope(PAYLOAD_TYPE_INTOTO, payload, req.key)?;
     let record = env.to_json();
+    if record.len() > MAX_ENVELOPE_BYTES {
+        return Err(SealError::RecordTooLarge {
+            files: scan.release.artifacts.len(),
+            bytes: record.len(),
+        });
+    }
 
     // Self-check, as minisign does: the bytes about to be handed back verify under the key
     // and parse back into the same release.

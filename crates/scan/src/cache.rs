@@ -275,6 +275,16 @@ impl DigestCache {
             .prefix(".digests-")
             .tempfile_in(dir)?;
         tmp.write_all(&bytes)?;
+        // The rename replaces a regular file only (as every output, spec/output.md §1).
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if !m.file_type().is_file() => {
+                return Err(std::io::Error::other(format!(
+                    "{} is not a regular file",
+                    self.path.display()
+                )));
+            }
+            _ => {}
+        }
         tmp.persist(&self.path).map_err(|e| e.error)?;
         self.dirty.store(false, Ordering::Relaxed);
         Ok(())
@@ -457,10 +467,17 @@ fn take<const N: usize>(r: &[u8], at: &mut usize) -> [u8; N] {
 /// oversized file). A missing file reads as an empty cache.
 fn read_file(path: &Path) -> Result<Vec<u8>, CacheFileError> {
     let max = (HEADER + MAX_ENTRIES * RECORD + TRAILER) as u64;
-    let f = match std::fs::File::open(path) {
+    // Without blocking, and a regular file only: the file may have been swapped for a FIFO
+    // since `check_safe` looked at it.
+    let f = match crate::hash::open_regular(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(encode(&[])),
-        Err(e) => return Err(CacheFileError::Io(e)),
+        Err(crate::ScanError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(encode(&[]))
+        }
+        Err(crate::ScanError::Io { source, .. }) => return Err(CacheFileError::Io(source)),
+        Err(_) => return Err(CacheFileError::NotAFile(path.to_owned())),
     };
     let mut bytes = Vec::new();
     f.take(max + 1).read_to_end(&mut bytes)?;

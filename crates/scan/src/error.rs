@@ -30,13 +30,17 @@ pub enum ScanError {
         #[source]
         source: std::io::Error,
     },
-    /// A symlink points outside the tree (spec/scan.md §1.2).
-    #[error("{path}: symlink leaves the tree (points to {target})")]
+    /// A hop of a symlink's chain lands where it may not (spec/scan.md §1.2, §1.4).
+    #[error("{path}: symlink leaves the tree: hop {hop} points to {target}, {rule}")]
     SymlinkEscapes {
-        /// The link.
+        /// The link in the tree.
         path: PathBuf,
-        /// Where it resolves to.
+        /// Which hop (1 for the link's own target).
+        hop: usize,
+        /// Where that hop lands (its folder canonicalised).
         target: PathBuf,
+        /// The rule it breaks.
+        rule: LinkRule,
     },
     /// A symlink chain loops.
     #[error("{0}: symlink loop")]
@@ -88,6 +92,37 @@ pub enum ScanError {
     TooManyFiles(usize),
 }
 
+/// Why a hop of a symlink's chain is refused (spec/scan.md §1.2, §1.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LinkRule {
+    /// A link of an ordinary tree lands outside it.
+    #[error("outside the tree")]
+    OutsideTree,
+    /// A link of a Hugging Face snapshot lands neither in the snapshot nor directly in its
+    /// repository's `blobs/` folder.
+    #[error("outside the snapshot and its repository's blobs/ folder")]
+    OutsideSnapshotAndBlobs,
+    /// The repository's `blobs/` is a symlink (or not a folder): nothing behind it is
+    /// followed.
+    #[error("through the repository's blobs/, which is a symlink or not a folder: never followed")]
+    BlobsNotAFolder,
+    /// A repository blob links elsewhere than to a `<2 hex>/<xet hash>` entry of the cache's
+    /// shared blob store.
+    #[error("outside the cache's shared blob store (<cache>/blobs/<2 hex>/<xet hash>)")]
+    OutsideSharedStore,
+    /// A repository blob links into `<cache>/blobs`, which is not a real folder holding the
+    /// marker `.huggingface-shared-blobs` as a regular file.
+    #[error(
+        "into <cache>/blobs, which is not a shared blob store (no regular file \
+         .huggingface-shared-blobs holding the layout version 1)"
+    )]
+    SharedStoreUnmarked,
+    /// A shared-store entry is itself a symlink: the chain ends there.
+    #[error("from the shared blob store, whose entries must be regular files")]
+    SharedBlobIsALink,
+}
+
 impl ScanError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         ScanError::Io {
@@ -99,8 +134,16 @@ impl ScanError {
     /// A line for people saying what to do about it.
     pub fn hint(&self) -> Option<&'static str> {
         Some(match self {
-            ScanError::SymlinkEscapes { .. } | ScanError::SymlinkToDirectory(_) => {
+            ScanError::SymlinkEscapes {
+                rule: LinkRule::OutsideTree,
+                ..
+            }
+            | ScanError::SymlinkToDirectory(_) => {
                 "copy the target into the release folder, or remove the link"
+            }
+            ScanError::SymlinkEscapes { .. } => {
+                "the Hugging Face cache is not as huggingface_hub writes it: delete the snapshot \
+                 and download it again, or copy the files into a plain folder"
             }
             ScanError::SymlinkLoop(_) | ScanError::DanglingSymlink(_) => "remove or fix the link",
             ScanError::SpecialFile { .. } => "remove it from the release folder",

@@ -192,7 +192,9 @@ fn check_after(
     let after_handle = Stamp::of(&f.metadata().map_err(|e| ScanError::io(path, e))?);
     let after_path = std::fs::metadata(path).map(|m| Stamp::of(&m)).ok();
     if read != wanted || after_handle != *before || after_path.as_ref() != Some(before) {
-        let what = if read != wanted {
+        let what = if read > wanted {
+            format!("grew while it was read: more than the {wanted} bytes listed")
+        } else if read != wanted {
             format!("{read} bytes read where {wanted} were expected")
         } else if after_path.is_some_and(|s| s.len != before.len) || after_handle.len != before.len
         {
@@ -209,12 +211,13 @@ fn check_after(
     Ok(())
 }
 
-/// Reads up to `limit` bytes (to end of file when `None`) into `buf`, passing each block to
-/// `sink`. Returns the bytes read.
+/// Reads up to `limit` bytes into `buf`, passing each block to `sink`. Returns the bytes
+/// read. There is no "to the end" mode: every read is bounded by what the walk listed
+/// (spec/scan.md §6.3).
 fn read_blocks(
     path: &Path,
     f: &mut std::fs::File,
-    limit: Option<u64>,
+    limit: u64,
     buf: &mut [u8],
     progress: &dyn Progress,
     mut sink: impl FnMut(&[u8]),
@@ -222,11 +225,10 @@ fn read_blocks(
     FIRST_READ.get_or_init(Instant::now);
     let mut total = 0u64;
     loop {
-        let want = match limit {
-            Some(l) if total >= l => break,
-            Some(l) => buf.len().min((l - total).min(usize::MAX as u64) as usize),
-            None => buf.len(),
-        };
+        if total >= limit {
+            break;
+        }
+        let want = usize::try_from(limit - total).map_or(buf.len(), |left| buf.len().min(left));
         let n = match f.read(&mut buf[..want]) {
             Ok(0) => break,
             Ok(n) => n,
@@ -251,7 +253,10 @@ fn hash_whole(
     let (mut f, before) = open_checked(&e.path, e.size, e.file_id)?;
     let mut sha = matches!(need, Need::Sha256 | Need::Sha256AndBlake3).then(Sha256::new);
     let mut b3 = matches!(need, Need::Sha256AndBlake3 | Need::Blake3).then(blake3::Hasher::new);
-    let total = read_blocks(&e.path, &mut f, None, buf, progress, |block| {
+    // At most one byte past the listed size: a file that grows while it is read is refused
+    // as changed, never followed to its moving end (spec/scan.md §6.3).
+    let limit = before.len.saturating_add(1);
+    let total = read_blocks(&e.path, &mut f, limit, buf, progress, |block| {
         if let Some(h) = sha.as_mut() {
             h.update(block);
         }
@@ -287,7 +292,11 @@ fn hash_piece(
         .map_err(|err| ScanError::io(&e.path, err))?;
     let mut h = blake3::Hasher::new();
     h.set_input_offset(offset);
-    let total = read_blocks(&e.path, &mut f, Some(len), buf, progress, |block| {
+    // The last piece reads one byte past the listed end, to see a file that grew; the others
+    // end where the next piece starts (spec/scan.md §6.3).
+    let last = offset + len == e.size;
+    let limit = if last { len + 1 } else { len };
+    let total = read_blocks(&e.path, &mut f, limit, buf, progress, |block| {
         h.update(block);
     })?;
     check_after(&e.path, &f, &before, total, len)?;
@@ -734,6 +743,64 @@ mod tests {
                 matches!(err, ScanError::ChangedWhileHashing { .. }),
                 "{need:?}: {err}"
             );
+        }
+    }
+
+    /// Extends the file by two blocks each time a block is read (up to 64 times its listed
+    /// size, so that a broken hasher ends), and counts the bytes read.
+    struct Grower<'a> {
+        file: &'a std::fs::File,
+        read: AtomicUsize,
+        cap: u64,
+    }
+    impl Progress for Grower<'_> {
+        fn advance(&self, bytes: u64) {
+            self.read.fetch_add(bytes as usize, Ordering::SeqCst);
+            let len = self.file.metadata().unwrap().len();
+            if len < self.cap {
+                self.file.set_len(len + 2 * BUF_SIZE as u64).unwrap();
+            }
+        }
+    }
+
+    /// A file that grows faster than it is read (spec/scan.md §6.3): every path (whole file,
+    /// both digests, BLAKE3 pieces) reads at most the listed size and one byte, then refuses
+    /// the file as changed.
+    #[test]
+    fn a_growing_file_is_read_to_its_listed_size_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let size = 2 * PIECE_SIZE + 10;
+        for need in [Need::Sha256, Need::Sha256AndBlake3, Need::Blake3] {
+            let e = entry(dir.path(), "growing", &[]);
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&e.path)
+                .unwrap();
+            // Sparse: listed at `size`, as the walk would have seen it.
+            f.set_len(size).unwrap();
+            let e = FileEntry {
+                size,
+                file_id: None,
+                stamp: None,
+                ..e
+            };
+            let grower = Grower {
+                file: &f,
+                read: AtomicUsize::new(0),
+                cap: 64 * size,
+            };
+            let opts = HashOptions {
+                threads: 1,
+                cache: None,
+            };
+            let err =
+                hash_files_with(std::slice::from_ref(&e), &[need], &opts, &grower).unwrap_err();
+            assert!(
+                matches!(err, ScanError::ChangedWhileHashing { .. }),
+                "{need:?}: {err}"
+            );
+            let read = grower.read.load(Ordering::SeqCst) as u64;
+            assert!(read <= size + 1, "{need:?}: {read} bytes read of {size}");
         }
     }
 

@@ -12,7 +12,9 @@ pub mod classify;
 pub mod error;
 pub mod hash;
 pub mod headers;
+pub mod hf;
 pub mod licence_detect;
+pub mod links;
 pub mod stamp;
 pub mod walk;
 
@@ -23,7 +25,7 @@ use std::sync::Arc;
 use sceau_core::{Artifact, ArtifactKind, IgnoreRules, Licence, Release};
 
 pub use cache::DigestCache;
-pub use error::ScanError;
+pub use error::{LinkRule, ScanError};
 pub use hash::{default_threads, hash_files, hash_files_with, Digests, HashOptions, Need};
 pub use hash::{NoProgress, Progress};
 pub use sceau_core::card::CardWarning;
@@ -109,9 +111,20 @@ pub struct Scan {
     pub hf: Option<HfSnapshot>,
 }
 
-/// Scans `root` (spec/scan.md).
+/// Scans `root` (spec/scan.md): [`walk()`] with `opts.ignore`, then [`scan_walked`].
 pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Scan, ScanError> {
     let w = walk(root, &opts.ignore)?;
+    scan_walked(w, opts, progress)
+}
+
+/// The second half of [`scan`]: hashes and reads the files of `w`, a walk made by
+/// [`walk()`] with `opts.ignore`, and builds the release. For a caller that judges the walk
+/// before any file is read (the seal refuses a record too large to sign, spec/record.md §2.6).
+pub fn scan_walked(
+    w: Walk,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Scan, ScanError> {
     let needs: Vec<Need> = w
         .files
         .iter()

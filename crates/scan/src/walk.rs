@@ -1,12 +1,12 @@
 //! Walking a release folder without trusting it (spec/scan.md §1–2).
 use std::collections::BTreeMap;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use sceau_core::{IgnoreRules, RelPath};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::ScanError;
+pub use crate::hf::{hf_snapshot, HfSnapshot};
 
 /// Most files one tree may hold (the record's subject cap).
 pub const MAX_FILES: usize = sceau_core::statement::MAX_SUBJECTS;
@@ -16,7 +16,8 @@ pub const MAX_FILES: usize = sceau_core::statement::MAX_SUBJECTS;
 pub struct FileEntry {
     /// The name it is recorded under (NFC).
     pub rel: RelPath,
-    /// What to open: the file itself, or the symlink (which resolves inside the allowed area).
+    /// What to open: the file itself, or the symlink, every hop of whose chain was checked
+    /// (`links.rs`); the hasher then checks that it opened the file walked (`file_id`).
     pub path: PathBuf,
     /// Size in bytes when walked.
     pub size: u64,
@@ -41,17 +42,6 @@ fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-/// A Hugging Face cache snapshot recognised at the root (spec/scan.md §1.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HfSnapshot {
-    /// `org/name` from the `models--org--name` folder.
-    pub repo_id: String,
-    /// The snapshot folder's name: the revision.
-    pub revision: String,
-    /// The canonical `blobs/` folder symlinks may point into.
-    pub blobs: PathBuf,
-}
-
 /// What the walk found.
 #[derive(Clone, Debug)]
 pub struct Walk {
@@ -65,29 +55,8 @@ pub struct Walk {
     pub case_twins: Vec<(String, String)>,
 }
 
-/// Recognises `…/models--ORG--NAME/snapshots/REV` (also `datasets--` and `spaces--`).
-pub fn hf_snapshot(root: &Path) -> Option<HfSnapshot> {
-    let revision = root.file_name()?.to_str()?.to_owned();
-    let snapshots = root.parent()?;
-    if snapshots.file_name()? != "snapshots" {
-        return None;
-    }
-    let repo = snapshots.parent()?;
-    let repo_name = repo.file_name()?.to_str()?;
-    let rest = ["models--", "datasets--", "spaces--"]
-        .iter()
-        .find_map(|p| repo_name.strip_prefix(p))?;
-    let repo_id = rest.replacen("--", "/", 1);
-    let blobs = repo.join("blobs").canonicalize().ok()?;
-    Some(HfSnapshot {
-        repo_id,
-        revision,
-        blobs,
-    })
-}
-
 #[cfg(unix)]
-fn special_kind(ft: &std::fs::FileType) -> &'static str {
+pub(crate) fn special_kind(ft: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if ft.is_fifo() {
         "FIFO"
@@ -103,11 +72,12 @@ fn special_kind(ft: &std::fs::FileType) -> &'static str {
 }
 
 #[cfg(not(unix))]
-fn special_kind(_: &std::fs::FileType) -> &'static str {
+pub(crate) fn special_kind(_: &std::fs::FileType) -> &'static str {
     "special file"
 }
 
-/// Walks `root`, applying `ignore`, refusing what spec/scan.md §1 refuses. Opens no file.
+/// Walks `root`, applying `ignore`, refusing what spec/scan.md §1 refuses. Opens no file but
+/// a Hugging Face cache's shared-store marker (2 bytes, spec/scan.md §1.4).
 pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
     let meta = fs_err::metadata(root).map_err(|e| ScanError::io(root, e))?;
     if !meta.is_dir() {
@@ -151,7 +121,7 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
             source,
         })?;
         let (m, via_symlink) = if ft.is_symlink() {
-            (check_symlink(path, &root, hf.as_ref())?, true)
+            (crate::links::resolve(path, &root, hf.as_ref())?.1, true)
         } else if ft.is_file() {
             (
                 entry
@@ -194,58 +164,4 @@ pub fn walk(root: &Path, ignore: &IgnoreRules) -> Result<Walk, ScanError> {
         hf,
         case_twins,
     })
-}
-
-/// Resolves a symlink without opening its target; returns the target's metadata.
-fn check_symlink(
-    path: &Path,
-    root: &Path,
-    hf: Option<&HfSnapshot>,
-) -> Result<std::fs::Metadata, ScanError> {
-    let target = match path.canonicalize() {
-        Ok(t) => t,
-        Err(e) if e.raw_os_error() == Some(40) => {
-            // ELOOP on Linux.
-            return Err(ScanError::SymlinkLoop(path.to_owned()));
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            return Err(ScanError::DanglingSymlink(path.to_owned()));
-        }
-        Err(e) => {
-            if std::fs::read_link(path).is_ok() && is_loop(path) {
-                return Err(ScanError::SymlinkLoop(path.to_owned()));
-            }
-            return Err(ScanError::io(path, e));
-        }
-    };
-    let inside = target.starts_with(root) || hf.is_some_and(|h| target.starts_with(&h.blobs));
-    if !inside {
-        return Err(ScanError::SymlinkEscapes {
-            path: path.to_owned(),
-            target,
-        });
-    }
-    let m = std::fs::metadata(&target).map_err(|e| ScanError::io(&target, e))?;
-    let ft = m.file_type();
-    if ft.is_dir() {
-        return Err(ScanError::SymlinkToDirectory(path.to_owned()));
-    }
-    if !ft.is_file() {
-        return Err(ScanError::SpecialFile {
-            path: path.to_owned(),
-            kind: special_kind(&ft),
-        });
-    }
-    Ok(m)
-}
-
-fn is_loop(path: &Path) -> bool {
-    let mut p = path.to_owned();
-    for _ in 0..64 {
-        match std::fs::read_link(&p) {
-            Ok(t) => p = p.parent().map(|d| d.join(&t)).unwrap_or(t),
-            Err(_) => return false,
-        }
-    }
-    true
 }

@@ -14,9 +14,13 @@
 //! is signed at that time, and verifications run `--at` [`AT`] (2026-06-01) unless a case says
 //! otherwise. The lab, the runner (which kills a run that blocks) and the folder snapshots are
 //! the shared ones of `common`.
+#[cfg(unix)]
+mod bounds;
 mod envelope;
 mod freshness;
 mod fs;
+#[cfg(unix)]
+mod hf_cache;
 mod json;
 mod keys;
 mod lineage;
@@ -24,6 +28,8 @@ mod names;
 mod output;
 mod tree;
 mod verdicts;
+#[cfg(unix)]
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
