@@ -38,8 +38,17 @@ impl Deref for Setup {
 }
 
 impl Setup {
+    /// A record a certifier may attest class III for ([`Lab::certifiable`]).
     fn new() -> Setup {
-        let lab = Lab::new();
+        Setup::on(Lab::certifiable())
+    }
+
+    /// The usual lab's record, which reaches no MOF class ([`Lab::new`]).
+    fn plain() -> Setup {
+        Setup::on(Lab::new())
+    }
+
+    fn on(lab: Lab) -> Setup {
         let auditor = lab.keys("auditor");
         let stranger = lab.keys("stranger");
         let policy = lab.certifier_policy("p.json", &auditor.1, "mof-openness", &[]);
@@ -612,7 +621,7 @@ fn verify_json_report_keeps_the_stage_name() {
 
 #[test]
 fn ai_act_report_reads_claims_and_documents_from_the_record() {
-    let su = Setup::new();
+    let su = Setup::plain();
     for (name, text) in [
         (
             "COPYRIGHT_POLICY.md",

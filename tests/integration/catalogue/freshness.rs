@@ -186,7 +186,7 @@ fn expired_policy_is_refused() {
 
 #[test]
 fn expired_attestation_is_refused() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (auditor_key, auditor_pub) = lab.keys("auditor");
     let policy = lab.certifier_policy("p.json", &auditor_pub, "mof-openness", &[]);
     let att = lab.certify(&lab.record, &auditor_key, "att.json");

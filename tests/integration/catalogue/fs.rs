@@ -271,7 +271,7 @@ fn non_utf8_name_in_the_folder() {
 #[cfg(unix)]
 #[test]
 fn fifo_or_device_given_as_an_input_file() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let fifo = lab.path("key.fifo");
     assert!(Command::new("mkfifo")
         .arg(&fifo)

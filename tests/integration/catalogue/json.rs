@@ -88,7 +88,7 @@ fn size_cap_attestation() {
 
 #[test]
 fn size_cap_claims_and_standard() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let claims = lab.path("claims.toml");
     oversized(&claims, 256 << 10);
     let std_file = lab.path("standard.json");
@@ -595,7 +595,7 @@ fn huge_versions_in_state() {
 
 #[test]
 fn duplicate_key_in_standard() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let text = std::fs::read_to_string(standard_file("mof-openness.json")).unwrap();
     let dup = text.replacen('{', "{\"id\":\"other-standard\",", 1);
     let std_file = lab.path("std.json");
@@ -624,7 +624,7 @@ fn duplicate_key_in_standard() {
 /// signed it: the requirement it would satisfy fails.
 #[test]
 fn duplicate_key_in_attestation() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (auditor_key, auditor_pub) = lab.keys("auditor");
     let policy = lab.certifier_policy("p.json", &auditor_pub, "mof-openness", &[]);
     let att = lab.certify(&lab.record, &auditor_key, "att.json");

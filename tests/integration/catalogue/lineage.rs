@@ -670,7 +670,7 @@ fn require_check() -> String {
 
 #[test]
 fn attestation_for_another_record_is_refused() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (key, policy, _) = attested(&lab);
     let other = lab.path("v2.sceau.json");
     sign_as(&lab.dir, &lab.key, &other, "2.0.0");
@@ -690,7 +690,7 @@ fn attestation_for_another_record_is_refused() {
 
 #[test]
 fn untrusted_certifier_is_refused() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (_, policy, _) = attested(&lab);
     let (stranger, _) = lab.keys("stranger");
     let att = lab.certify(&lab.record, &stranger, "stranger.json");
@@ -706,7 +706,7 @@ fn untrusted_certifier_is_refused() {
 /// `--key` trust names maintainers only: no attestation counts under it.
 #[test]
 fn key_trust_has_no_certifiers() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (_, _, att) = attested(&lab);
     let (o, r) = lab.verify(
         None,
@@ -721,7 +721,7 @@ fn key_trust_has_no_certifiers() {
 
 #[test]
 fn standard_outside_the_certifiers_scope_is_refused() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (_, _, att) = attested(&lab);
     let public = lab.path("auditor.pub");
     let scoped = lab.certifier_policy("p-eu.json", &public, "eu-ai-act-gpai", &[]);
@@ -742,7 +742,7 @@ fn standard_outside_the_certifiers_scope_is_refused() {
 /// certifier's window does not count, naming the certifier and the window.
 #[test]
 fn certifier_outside_its_validity_window_is_not_counted() {
-    let lab = Lab::new();
+    let lab = Lab::certifiable();
     let (key, public) = lab.keys("auditor");
     let att = lab.certify(&lab.record, &key, "att.json");
     let retired = lab.certifier_policy(

@@ -358,3 +358,261 @@ fn claims_cannot_set_inherited_weights_free() {
         "{v:#}"
     );
 }
+
+/// Names that print like other names are refused wherever they are read (spec/record.md §2.5):
+/// `--name` at signing (exit 2, nothing written), and a record crafted with one, whose
+/// statement fails to parse when verified (exit 1), so it never prints as the other name.
+#[test]
+fn look_alike_release_names_are_refused() {
+    let lab = Lab::new();
+    for (evil, code_point) in [
+        ("example-org/tiny-llm\u{200B}", "U+200B"),
+        ("example-org/\u{202E}mll-ynit", "U+202E"),
+        ("example-org/tiny-lle\u{301}", "NFC"),
+    ] {
+        let out = lab.path("evil.sceau.json");
+        let o = sceau(&[
+            "sign",
+            s(&lab.dir),
+            "--key",
+            s(&lab.key),
+            "-o",
+            s(&out),
+            "--name",
+            evil,
+            "-q",
+        ]);
+        assert_input_error(&o, &["--name", code_point]);
+        assert!(!out.exists());
+        let escaped = serde_json::to_string(evil).unwrap();
+        let payload = String::from_utf8(payload_of(&lab.record))
+            .unwrap()
+            .replace(&format!("\"{NAME}\""), &escaped);
+        let rec = lab.craft("evil.json", payload.as_bytes());
+        let (o, r) = lab.verify(Some(&lab.dir), &rec, &[]);
+        assert_only_failure(&o, &r, "parse", "statement", &[code_point]);
+        assert!(!stdout(&o).contains('\u{200B}') && !stdout(&o).contains('\u{202E}'));
+    }
+}
+
+/// A component with two SHA-256 values, or a single-valued property given twice, is
+/// ambiguous: another reader could take the other one. Refused when the payload is read.
+#[test]
+fn ambiguous_bom_values_are_refused() {
+    let lab = Lab::new();
+    let mut p = lab.payload();
+    let comp = &mut p["predicate"]["components"][0];
+    let mut other = comp["hashes"][0].clone();
+    other["content"] = "0".repeat(64).into();
+    comp["hashes"].as_array_mut().unwrap().push(other);
+    let rec = lab.craft_json("two-sha.json", &p);
+    let (o, r) = lab.verify(Some(&lab.dir), &rec, &[]);
+    assert_only_failure(&o, &r, "parse", "statement", &["SHA-256", "ambiguous"]);
+
+    let mut p = lab.payload();
+    let comp = &mut p["predicate"]["components"][0];
+    let kind = comp["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "sceau:kind")
+        .unwrap()
+        .clone();
+    comp["properties"].as_array_mut().unwrap().push(kind);
+    let rec = lab.craft_json("two-kinds.json", &p);
+    let (o, r) = lab.verify(Some(&lab.dir), &rec, &[]);
+    assert_only_failure(&o, &r, "parse", "statement", &["sceau:kind", "ambiguous"]);
+}
+
+/// An attestation whose `conformance.score` is outside 0..1, or that maps one requirement
+/// twice, is ambiguous: refused when read (`claims attestation` fails), never full
+/// conformance.
+#[test]
+fn ambiguous_attestation_scores_are_refused() {
+    let lab = Lab::certifiable();
+    let (key, public) = lab.keys("auditor");
+    let policy = lab.certifier_policy("p.json", &public, "mof-openness", &[]);
+    let att = lab.certify(&lab.record, &key, "att.json");
+    let auditor = secret_key(&key);
+    let mut p: Value = serde_json::from_slice(&payload_of(&att)).unwrap();
+    let map = &mut p["predicate"]["declarations"]["attestations"][0]["map"];
+    let mut twice = map[0].clone();
+    map[0]["conformance"]["score"] = 2.into();
+    let bad = lab.path("score-2.json");
+    std::fs::write(
+        &bad,
+        envelope(
+            PAYLOAD_TYPE_INTOTO,
+            &serde_json::to_vec(&p).unwrap(),
+            &[&auditor],
+        ),
+    )
+    .unwrap();
+    let (o, r) = lab.verify_required(&policy, &[&bad], &[]);
+    assert_eq!(code(&o), 1);
+    assert_check(&r, "claims", "attestation", FAIL, &["conformance.score"]);
+    assert_eq!(
+        check(&r, "claims", &format!("require:{REQUIRE}"))["outcome"],
+        FAIL
+    );
+
+    let mut p: Value = serde_json::from_slice(&payload_of(&att)).unwrap();
+    twice["conformance"]["score"] = 0.into();
+    p["predicate"]["declarations"]["attestations"][0]["map"]
+        .as_array_mut()
+        .unwrap()
+        .push(twice);
+    let bad = lab.path("mapped-twice.json");
+    std::fs::write(
+        &bad,
+        envelope(
+            PAYLOAD_TYPE_INTOTO,
+            &serde_json::to_vec(&p).unwrap(),
+            &[&auditor],
+        ),
+    )
+    .unwrap();
+    let (o, r) = lab.verify_required(&policy, &[&bad], &[]);
+    assert_eq!(code(&o), 1);
+    assert_check(&r, "claims", "attestation", FAIL, &["class-iii", "twice"]);
+}
+
+/// spec/attestations.md §2.5, §3.5: a certifier cannot attest a MOF class the record does not
+/// reach (exit 2, nothing written); with `--override-computed` the attestation is made and
+/// records the reason, and `verify --require` still fails, naming the attestation and the
+/// computation.
+#[test]
+fn a_computably_failed_requirement_cannot_be_certified() {
+    let lab = Lab::new();
+    let (key, public) = lab.keys("auditor");
+    let out = lab.path("att.json");
+    let certify = |extra: &[&str]| {
+        let mut a = vec!["certify", s(&lab.record), "--key", s(&key), "--standard"];
+        let std = standard_file("mof-openness.json");
+        let std = s(&std).to_owned();
+        a.push(&std);
+        a.extend([
+            "--requirement",
+            "class-iii",
+            "--expires",
+            "2027-01-01",
+            "-o",
+            s(&out),
+        ]);
+        a.extend_from_slice(extra);
+        sceau(&a)
+    };
+    let o = certify(&[]);
+    assert_input_error(&o, &["class-iii", "no MOF class", "--override-computed"]);
+    assert!(!out.exists());
+    let o = certify(&[
+        "--override-computed",
+        "the licence list of sceau is out of date",
+    ]);
+    assert_exit(&o, 0);
+    let policy = lab.certifier_policy("p.json", &public, "mof-openness", &[]);
+    let (o, r) = lab.verify_required(&policy, &[&out], &[]);
+    assert_only_failure(
+        &o,
+        &r,
+        "claims",
+        &format!("require:{REQUIRE}"),
+        &["auditor", "no MOF class", "out of date"],
+    );
+}
+
+/// spec/policy.md §4.1: forged signatures cost a bounded number of trials. 255 forged
+/// signatures without a key id beside a genuine one, against four trusted keys: the genuine one
+/// counts; the forged ones exhaust the budget, the rest are said to be not checked.
+#[test]
+fn forged_signatures_cost_a_bounded_number_of_trials() {
+    let lab = Lab::new();
+    let keys: Vec<PathBuf> = ["b", "c", "d"].iter().map(|n| lab.keys(n).1).collect();
+    let forged = lab.with_signatures("forged.json", |sigs| {
+        for i in 0..255 {
+            sigs.push(serde_json::json!({"keyid": "", "sig": b64_encode(&[i as u8; 64])}));
+        }
+    });
+    let mut extra = vec!["--key", s(&lab.public)];
+    for k in &keys {
+        extra.extend(["--key", s(k)]);
+    }
+    // alice signed: the threshold of 1 is met.
+    let (o, r) = lab.verify(Some(&lab.dir), &forged, &extra);
+    assert_exit(&o, 0);
+    assert!(detail(&r, "signature", "threshold").contains("not checked"));
+    // Two of them are needed: below the threshold, naming the trusted key ids.
+    extra.extend(["--threshold", "2"]);
+    let (o, r) = lab.verify(Some(&lab.dir), &forged, &extra);
+    let d = assert_only_failure(&o, &r, "signature", "threshold", &[&key_id(&keys[0])]);
+    assert!(d.contains("not checked"), "{d}");
+}
+
+/// spec/lineage.md §7.2: a lattice of merges whose ancestors nobody trusted draws each
+/// ancestor once; later appearances refer back. The tree is linear in nodes + edges.
+#[test]
+fn a_merge_lattice_draws_each_ancestor_once() {
+    let lab = Lab::new();
+    let base = lab.path("level-0.json");
+    sign_release(&lab.dir, &lab.key, &base, "lattice/l0", "1", &[]);
+    let mut level = vec![base];
+    let depth = 6;
+    let mut all = level.clone();
+    for d in 1..=depth {
+        let mut next = Vec::new();
+        for i in 0..2 {
+            let out = lab.path(&format!("level-{d}-{i}.json"));
+            let mut extra = Vec::new();
+            for p in &level {
+                extra.push("--parent".to_owned());
+                extra.push(format!("{}:merge", s(p)));
+            }
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            sign_release(
+                &lab.dir,
+                &lab.key,
+                &out,
+                &format!("lattice/l{d}-{i}"),
+                "1",
+                &extra,
+            );
+            next.push(out);
+        }
+        all.extend(next.iter().cloned());
+        level = next;
+    }
+    let root = &level[0];
+    let refs: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
+    let store = lab.store("store", &refs);
+    let o = sceau(&[
+        "lineage",
+        s(root),
+        "--key",
+        s(&lab.public),
+        "--store",
+        s(&store),
+        "--at",
+        AT,
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = stdout(&o);
+    let tree: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("findings"))
+        .collect();
+    // 2 × depth + 1 nodes reached (the root's sibling is not an ancestor): 1 + 2 × (depth − 1)
+    // + 1 = 12 nodes, 2 edges into each merged node.
+    let nodes = 2 * depth;
+    let edges = 2 * (nodes - 1);
+    assert!(
+        tree.len() <= nodes + edges + 1,
+        "{} lines:\n{text}",
+        tree.len()
+    );
+    let full = tree
+        .iter()
+        .filter(|l| l.contains("lattice/l0 1  ["))
+        .count();
+    assert_eq!(full, 1, "{text}");
+    assert!(text.contains("shown above"), "{text}");
+}

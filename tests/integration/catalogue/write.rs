@@ -65,7 +65,7 @@ struct Writers {
 
 impl Writers {
     fn new() -> Writers {
-        let lab = Lab::new();
+        let lab = Lab::certifiable();
         let (bob, bob_pub) = keygen(lab.t.path(), "bob");
         let (auditor, _) = keygen(lab.t.path(), "auditor");
         let policy = lab.alice_policy("p.json", &["--maintainer", s(&bob_pub)]);

@@ -373,6 +373,26 @@ impl Lab {
 
     // -- Attestations ------------------------------------------------------------------------
 
+    /// The `open_science` release signed with its claims file, as [`NAME`] 1.0.0: it reaches
+    /// MOF class I, so a certifier may attest [`REQUIRE`] for it (spec/attestations.md §2.5).
+    pub fn certifiable() -> Lab {
+        let lab = Lab::empty();
+        ReleaseBuilder::from(sceau_fixtures::open_science as Generator)
+            .write_new(&lab.dir)
+            .expect("generate fixture");
+        lab.keys("alice");
+        let claims = lab.dir.join("claims.toml");
+        sign_release(
+            &lab.dir,
+            &lab.key,
+            &lab.record,
+            NAME,
+            "1.0.0",
+            &["--claims", s(&claims)],
+        );
+        lab
+    }
+
     /// `t/FILE`: `sceau certify RECORD --key KEY` for [`REQUIRE`], expiring 2027-01-01, made
     /// at SOURCE_DATE_EPOCH.
     #[track_caller]
