@@ -41,11 +41,18 @@ impl PassphraseSource {
 
     /// Reads a new passphrase (for encrypting), asking twice on a terminal.
     pub fn new_passphrase(&self, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
-        if self.file.is_some()
-            || std::env::var_os(PASSPHRASE_ENV).is_some()
-            || !std::io::stdin().is_terminal()
-        {
+        if self.file.is_some() || std::env::var_os(PASSPHRASE_ENV).is_some() {
             return self.get(what);
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::input(anyhow!(
+                "no passphrase to encrypt {what} with: not a terminal, and neither \
+                 {PASSPHRASE_ENV} nor --passphrase-file is given"
+            ))
+            .hint(format!(
+                "set {PASSPHRASE_ENV}, pass --passphrase-file FILE, run in a terminal, or \
+                 --no-passphrase for an unencrypted key"
+            )));
         }
         let a = Zeroizing::new(
             rpassword::prompt_password(format!("new passphrase for {what}: "))

@@ -301,10 +301,10 @@ pub fn print_report(
     dir: Option<&std::path::Path>,
 ) {
     use sceau_verify::report::Outcome;
-    let verdict = if report.passed() {
-        "VERIFIED"
-    } else {
-        "FAILED"
+    let verdict = match (report.passed(), dir) {
+        (true, Some(_)) => "VERIFIED",
+        (true, None) => "VERIFIED (record only: no folder was checked)",
+        (false, _) => "FAILED",
     };
     match rec {
         Some(r) => outln!(
@@ -320,7 +320,7 @@ pub fn print_report(
             outln!("  signed by {}", crate::input::clean(&s.to_string()));
         }
     }
-    if dir.is_none() {
+    if dir.is_none() && !report.passed() {
         outln!("  no folder given: only the record was checked, no file");
     }
     for c in &report.checks {

@@ -12,6 +12,9 @@ use crate::output::{check_writable, write_atomic};
 pub fn run(args: &CountersignArgs) -> CliResult {
     if let Some(o) = &args.output {
         check_writable(o, args.force)?;
+    } else {
+        // Rewritten in place: refuse what is not a regular file now, before asking for the key.
+        check_writable(&args.record, true)?;
     }
     let bytes = crate::input::read_record(&args.record)?;
     let mut env = Envelope::from_json(&bytes).map_err(|e| {

@@ -33,9 +33,11 @@ fn maintainer(spec: &str) -> Result<Maintainer, CliError> {
         _ => (None, PathBuf::from(spec)),
     };
     let (key, comment) = load_public(&path)?;
+    // The default name is the key file's stem (`alice.pub` → `alice`): short and stable, what
+    // --validity, --remove-maintainer and release scopes then name; the comment stays beside.
     let name = name
-        .or_else(|| comment.clone())
         .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .or_else(|| comment.clone())
         .unwrap_or_else(|| key.key_id().to_string());
     Ok(Maintainer {
         name,
@@ -170,7 +172,8 @@ fn apply_content(parts: &mut PolicyParts, c: &PolicyContentArgs) -> Result<(), C
         if !found {
             return Err(CliError::input(anyhow!(
                 "--validity {spec:?}: no maintainer or certifier is named {name:?}"
-            )));
+            ))
+            .hint(format!("the policy names: {}", known_names(parts))));
         }
     }
     Ok(())
@@ -228,9 +231,39 @@ pub fn init(args: &PolicyInitArgs) -> CliResult {
     write_signed(&doc, &keys, &args.output, args.force)
 }
 
-fn key_id_of(spec: &str) -> Result<KeyId, CliError> {
+/// The maintainers and certifiers a policy names, for hints.
+fn known_names(parts: &PolicyParts) -> String {
+    let mut names: Vec<String> = parts
+        .maintainers
+        .iter()
+        .map(|m| format!("{} ({})", m.name, m.key.key_id()))
+        .chain(
+            parts
+                .certifiers
+                .iter()
+                .map(|c| format!("{} ({}, certifier)", c.name, c.key.key_id())),
+        )
+        .collect();
+    names.sort();
+    names.join(", ")
+}
+
+/// `--revoke`: a key id, a public key file, or the name of a maintainer or certifier.
+fn key_id_of(spec: &str, parts: &PolicyParts) -> Result<KeyId, CliError> {
     if let Ok(id) = spec.parse::<KeyId>() {
         return Ok(id);
+    }
+    if let Some(m) = parts.maintainers.iter().find(|m| m.name == spec) {
+        return Ok(m.key.key_id());
+    }
+    if let Some(c) = parts.certifiers.iter().find(|c| c.name == spec) {
+        return Ok(c.key.key_id());
+    }
+    if !Path::new(spec).exists() {
+        return Err(CliError::input(anyhow!(
+            "--revoke {spec:?}: not a key id, a key file, or a name in the policy"
+        ))
+        .hint(format!("the policy names: {}", known_names(parts))));
     }
     let (k, _): (PublicKey, _) = load_public(Path::new(spec))?;
     Ok(k.key_id())
@@ -264,9 +297,10 @@ pub fn update(args: &PolicyUpdateArgs) -> CliResult {
             .maintainers
             .retain(|m| m.name != *r && m.key.key_id().to_string() != *r);
         if parts.maintainers.len() == before {
-            return Err(CliError::input(anyhow!(
-                "--remove-maintainer {r:?}: no such maintainer"
-            )));
+            return Err(
+                CliError::input(anyhow!("--remove-maintainer {r:?}: no such maintainer"))
+                    .hint(format!("the policy names: {}", known_names(&parts))),
+            );
         }
         parts
             .releases
@@ -277,7 +311,7 @@ pub fn update(args: &PolicyUpdateArgs) -> CliResult {
         parts.maintainers.push(maintainer(a)?);
     }
     for r in &args.revoke {
-        let id = key_id_of(r)?;
+        let id = key_id_of(r, &parts)?;
         if !parts.revoked.contains(&id) {
             parts.revoked.push(id);
         }
@@ -298,8 +332,10 @@ pub fn update(args: &PolicyUpdateArgs) -> CliResult {
 
 /// Runs `sceau policy sign`.
 pub fn sign(args: &PolicySignArgs) -> CliResult {
-    if let Some(o) = &args.output {
-        check_writable(o, args.force)?;
+    match &args.output {
+        Some(o) => check_writable(o, args.force)?,
+        // Rewritten in place: refuse what is not a regular file now.
+        None => check_writable(&args.policy, true)?,
     }
     let bytes = read_policy_file(&args.policy)?;
     let mut env = read_policy_envelope(&bytes).map_err(|e| policy_err_in(&args.policy, e))?;

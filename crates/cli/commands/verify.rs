@@ -27,6 +27,11 @@ pub fn run(args: &VerifyArgs) -> CliResult {
             );
         }
     }
+    // The state file is rewritten after a passing verification: refuse a symlink, a folder,
+    // a device… now, before any work (spec/output.md §1).
+    if let Some(p) = &args.state {
+        crate::output::check_writable(p, true)?;
+    }
     let trust = LoadedTrust::load(&args.trust)?;
     let ancestry = Ancestry::load(&args.ancestry)?;
     let bytes = read_record(&args.record)?;

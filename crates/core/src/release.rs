@@ -145,7 +145,10 @@ pub struct Release {
 impl Release {
     /// Total bytes over all artifacts.
     pub fn total_bytes(&self) -> u64 {
-        self.artifacts.iter().map(|a| a.size).sum()
+        // Saturating: sizes come from records, which may be hostile.
+        self.artifacts
+            .iter()
+            .fold(0u64, |t, a| t.saturating_add(a.size))
     }
 
     /// Total parameters over all weight files whose header was read.

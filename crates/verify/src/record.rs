@@ -485,7 +485,17 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                 if diff.missing.is_empty() {
                     "no recorded file is missing".to_owned()
                 } else {
-                    format!("missing: {}", join(&diff.missing))
+                    let digests: std::collections::HashMap<&RelPath, &Sha256Digest> = record
+                        .subjects
+                        .iter()
+                        .map(|s| (&s.path, &s.sha256))
+                        .collect();
+                    let recorded = |p: &RelPath| match digests.get(p) {
+                        Some(d) => format!("{p} (recorded sha256:{d})"),
+                        None => p.to_string(),
+                    };
+                    let listed: Vec<String> = diff.missing.iter().map(recorded).collect();
+                    format!("missing: {}", listed.join(", "))
                 },
             );
             let extra_outcome = match (diff.extra.is_empty(), tc.allow_extra) {

@@ -616,3 +616,71 @@ fn a_merge_lattice_draws_each_ancestor_once() {
     assert_eq!(full, 1, "{text}");
     assert!(text.contains("shown above"), "{text}");
 }
+
+/// Messages for people (issue 12, item 15): a record-only verification says so on its verdict
+/// line; a missing file is listed with its recorded digest; keygen without a terminal says the
+/// passphrase is missing; an unknown name in `--validity` or `--revoke` lists the names the
+/// policy has; maintainers are named after their key files, so the README's
+/// `policy update --validity carol=…` works as written.
+#[test]
+fn messages_name_what_to_fix() {
+    let lab = Lab::new();
+    let o = sceau(&[
+        "verify",
+        "--record",
+        s(&lab.record),
+        "--key",
+        s(&lab.public),
+        "--at",
+        AT,
+    ]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).starts_with("VERIFIED (record only: no folder was checked)"),
+        "{}",
+        stdout(&o)
+    );
+
+    let gone = lab.dir.join("config.json");
+    let digest = sha256_file(&gone);
+    std::fs::remove_file(&gone).unwrap();
+    let (o, r) = lab.verify(Some(&lab.dir), &lab.record, &[]);
+    assert_only_failure(&o, &r, "tree", "missing", &["config.json", &digest]);
+
+    let o = Sceau::new()
+        .args(["keygen", "-o", s(&lab.path("nopass"))])
+        .run();
+    assert_input_error(&o, &["passphrase", "not a terminal"]);
+
+    // The README's example: carol's key, named `carol` by its file.
+    let (_, carol) = lab.keys("carol");
+    let policy = lab.alice_policy("p.json", &["--maintainer", s(&carol)]);
+    let v2 = lab.path("p2.json");
+    let o = sceau(&[
+        "policy",
+        "update",
+        s(&policy),
+        "--validity",
+        "carol=..2027-01-01",
+        "--key",
+        s(&lab.key),
+        "-o",
+        s(&v2),
+    ]);
+    assert_exit(&o, 0);
+    for (flag, value) in [("--validity", "dave=..2027-01-01"), ("--revoke", "dave")] {
+        let o = sceau(&[
+            "policy",
+            "update",
+            s(&policy),
+            flag,
+            value,
+            "--key",
+            s(&lab.key),
+            "-o",
+            s(&lab.path("p3.json")),
+        ]);
+        let e = assert_input_error(&o, &[flag, "dave"]);
+        assert!(e.contains("carol") && e.contains("alice"), "{e}");
+    }
+}
