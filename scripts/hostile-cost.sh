@@ -12,6 +12,13 @@
 #                        (the file is checked by BLAKE3, in 16 MiB pieces)
 #   many-files           `sceau sign` of MANY_FILES small files whose record would pass the
 #                        64 MiB envelope limit
+#   lineage-lattice      `sceau lineage` (tree) of a release on a merge lattice LATTICE_DEPTH
+#                        levels deep and 2 wide, whose ancestors nobody trusted (bytes printed)
+#   bad-signatures       `sceau verify` of a record whose 4 MiB payload carries 256 forged
+#                        signatures whose key ids name the trusted keys, against 2 and 64 keys
+#   unsigned-bom         `sceau verify --policy` of a 20 MiB record signed by nobody trusted,
+#                        whose BOM holds an 8M-element array in an unknown field
+#   unsigned-subjects    the same with 100 000 subjects
 # Environment:
 #   SCEAU        the binary to measure (default target/debug/sceau, built when missing)
 #   COST_LIMIT   seconds after which a run is killed and reported as such (default 120)
@@ -20,6 +27,7 @@
 #   GROW_DELAY   seconds the grower waits before its first step, so that the walk and the
 #                open see the listed size and the growth happens during the read (default 0.3)
 #   MANY_FILES   files of the many-files case (default 200000)
+#   LATTICE_DEPTH levels of the lineage-lattice case (default 20)
 # Needs: python3, GNU time (/usr/bin/time), Linux (/proc). Writes nothing outside its
 # temporary folder, which it removes.
 set -euo pipefail
@@ -38,8 +46,10 @@ GROW_STEP=${GROW_STEP:-1048576}
 GROW_MAX=${GROW_MAX:-34359738368}
 GROW_DELAY=${GROW_DELAY:-0.3}
 MANY_FILES=${MANY_FILES:-200000}
+LATTICE_DEPTH=${LATTICE_DEPTH:-20}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(growing-file growing-file-verify many-files)
+[ ${#CASES[@]} -gt 0 ] || CASES=(growing-file growing-file-verify many-files lineage-lattice \
+  bad-signatures unsigned-bom unsigned-subjects)
 
 work=$(mktemp -d /tmp/sceau-cost.XXXX)
 grower=
@@ -59,10 +69,19 @@ limit = float(os.environ["COST_LIMIT"])
 tfile = os.path.join(os.environ["WORK"], "time.txt")
 start = time.monotonic()
 p = subprocess.Popen(["/usr/bin/time", "-v", "-o", tfile] + cmd,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 err = []
+out = [0]
+def drain():
+    while True:
+        b = p.stdout.read(1 << 20)
+        if not b:
+            break
+        out[0] += len(b)
 t = threading.Thread(target=lambda: err.append(p.stderr.read()))
 t.start()
+t2 = threading.Thread(target=drain)
+t2.start()
 killed = False
 while True:
     # Wait without reaping: /proc/PID/io of GNU time, once it has reaped sceau, holds
@@ -82,6 +101,7 @@ with open(f"/proc/{p.pid}/io") as f:
     rchar = int(next(l for l in f if l.startswith("rchar:")).split()[1])
 p.wait()
 t.join()
+t2.join()
 rss_kib, code = 0, "?"
 for line in open(tfile):
     line = line.strip()
@@ -96,7 +116,9 @@ last = next((l for l in reversed(text.splitlines()) if l.startswith("error:")), 
 if killed:
     code += f" (killed after {limit:.0f} s)"
 read = f"{rchar / 1e9:.2f} GB" if rchar >= 1e9 else f"{rchar / 1e6:.1f} MB"
-print(f"| {label} | {code} | {secs:.1f} s | {read} | {rss_kib / 1024:.0f} MiB | {last[:160]} |")
+printed = out[0]
+shown = f"{printed / 1e6:.1f} MB" if printed >= 1e6 else f"{printed / 1e3:.1f} kB"
+print(f"| {label} | {code} | {secs:.1f} s | {read} | {rss_kib / 1024:.0f} MiB | {shown} | {last[:120]} |")
 PY
 }
 export WORK=$work
@@ -125,8 +147,8 @@ stop_growing() {
 
 echo "binary: $SCEAU"
 echo
-echo "| case | exit | wall | read | peak RSS | error |"
-echo "|---|---|---|---|---|---|"
+echo "| case | exit | wall | read | peak RSS | printed | error |"
+echo "|---|---|---|---|---|---|---|"
 for c in "${CASES[@]}"; do
   case "$c" in
     growing-file)
@@ -168,8 +190,97 @@ PY
         -o "$work/many.json" --version 1 -q
       rm -rf "$d" "$work/many.json"
       ;;
+    lineage-lattice)
+      d=$work/lattice
+      mkdir -p "$d/release"
+      printf 'x\n' >"$d/release/notes.txt"
+      "$SCEAU" keygen -o "$work/root" --no-passphrase --force >/dev/null
+      "$SCEAU" keygen -o "$work/other" --no-passphrase --force >/dev/null
+      "$SCEAU" sign "$d/release" --key "$work/other.key" -o "$d/l0.json" --name lattice/l0 \
+        --version 1 -q >/dev/null
+      prev=("$d/l0.json")
+      for ((i = 1; i <= LATTICE_DEPTH; i++)); do
+        next=()
+        for w in 0 1; do
+          key=$work/other.key
+          [ "$i" -eq "$LATTICE_DEPTH" ] && key=$work/root.key
+          args=()
+          for p in "${prev[@]}"; do args+=(--parent "$p:merge"); done
+          "$SCEAU" sign "$d/release" --key "$key" -o "$d/l$i-$w.json" --name "lattice/l$i-$w" \
+            --version 1 -q "${args[@]}" >/dev/null
+          next+=("$d/l$i-$w.json")
+        done
+        prev=("${next[@]}")
+      done
+      "$SCEAU" store add "$d"/l*.json --store "$d/store" >/dev/null
+      measure "lineage tree, $LATTICE_DEPTH-level 2-wide lattice of untrusted ancestors" \
+        "$SCEAU" lineage "${prev[0]}" --key "$work/root.pub" --store "$d/store"
+      rm -rf "$d"
+      ;;
+    bad-signatures)
+      d=$work/sigs
+      mkdir -p "$d"
+      for i in $(seq 1 64); do
+        "$SCEAU" keygen -o "$d/k$i" --no-passphrase --force >/dev/null
+      done
+      ids=()
+      for i in 1 2; do
+        ids+=("$("$SCEAU" key show "$d/k$i.pub" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["dsse_keyid"])')")
+      done
+      python3 - "$d/forged.json" "${ids[@]}" <<'PY'
+import base64, json, os, sys
+out, ids = sys.argv[1], sys.argv[2:]
+payload = json.dumps({"_type": "https://in-toto.io/Statement/v1", "pad": "x" * (4 << 20)}).encode()
+sigs = [{"keyid": ids[i % len(ids)], "sig": base64.b64encode(os.urandom(64)).decode()} for i in range(256)]
+env = {"payloadType": "application/vnd.in-toto+json",
+       "payload": base64.b64encode(payload).decode(), "signatures": sigs}
+open(out, "w").write(json.dumps(env))
+PY
+      measure "256 forged signatures, 4 MiB payload, 2 keys" "$SCEAU" verify --record "$d/forged.json" \
+        --key "$d/k1.pub" --key "$d/k2.pub"
+      keys=()
+      for i in $(seq 1 64); do keys+=(--key "$d/k$i.pub"); done
+      measure "256 forged signatures, 4 MiB payload, 64 keys" "$SCEAU" verify \
+        --record "$d/forged.json" "${keys[@]}"
+      rm -rf "$d"
+      ;;
+    unsigned-bom | unsigned-subjects)
+      d=$work/unsigned
+      mkdir -p "$d"
+      "$SCEAU" keygen -o "$d/m" --no-passphrase --force >/dev/null
+      "$SCEAU" policy init --maintainer "$d/m.pub" --expires 2099-01-01 --key "$d/m.key" \
+        -o "$d/policy.json" >/dev/null
+      python3 - "$d/record.json" "$c" <<'PY'
+import base64, json, os, sys
+out, case = sys.argv[1], sys.argv[2]
+bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+       "metadata": {"component": {"type": "machine-learning-model", "name": "org/model",
+                                  "version": "1"}}, "components": []}
+subjects = []
+if case == "unsigned-bom":
+    bom["x"] = [0] * 8_000_000
+else:
+    for i in range(100_000):
+        name = f"data/shard-{i // 1000:04d}/sample-{i:07d}.json"
+        digest = f"{i:064x}"
+        subjects.append({"name": name, "digest": {"sha256": digest}})
+        bom["components"].append({"type": "file", "name": name,
+                                  "hashes": [{"alg": "SHA-256", "content": digest}]})
+st = {"_type": "https://in-toto.io/Statement/v1", "subject": subjects,
+      "predicateType": "https://cyclonedx.org/bom", "predicate": bom}
+payload = json.dumps(st, separators=(",", ":")).encode()
+env = {"payloadType": "application/vnd.in-toto+json",
+       "payload": base64.b64encode(payload).decode(),
+       "signatures": [{"keyid": "0123456789abcdef", "sig": base64.b64encode(os.urandom(64)).decode()}]}
+open(out, "w").write(json.dumps(env))
+PY
+      size=$(du -m "$d/record.json" | cut -f1)
+      measure "record of ${size} MiB signed by nobody trusted ($c), --policy" "$SCEAU" verify \
+        --record "$d/record.json" --policy "$d/policy.json"
+      rm -rf "$d"
+      ;;
     *)
-      echo "unknown case $c (growing-file, growing-file-verify, many-files)" >&2
+      echo "unknown case $c" >&2
       exit 2
       ;;
   esac

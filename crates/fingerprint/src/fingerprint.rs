@@ -128,14 +128,16 @@ impl Fingerprint {
             Format::Onnx => {
                 let mut t = onnx::read(&main).map_err(read_err)?;
                 let dir = path.parent().unwrap_or(Path::new("."));
-                let mut ext: Vec<Result<FileSource, String>> = Vec::new();
+                let mut ext: Vec<Result<FileSource, ExternalFileError>> = Vec::new();
                 for loc in &t.external {
-                    ext.push(match external_path(dir, loc) {
-                        Ok(p) => File::open(&p)
+                    ext.push(external_path(dir, loc).and_then(|p| {
+                        File::open(&p)
                             .and_then(FileSource::new)
-                            .map_err(|e| format!("{loc:?}: {e}")),
-                        Err(why) => Err(why),
-                    });
+                            .map_err(|e| ExternalFileError {
+                                location: loc.chars().take(120).collect(),
+                                why: ExternalWhy::Io(e.kind()),
+                            })
+                    }));
                 }
                 let mut sources: Vec<&dyn ReadAt> = vec![&main];
                 for e in &ext {
@@ -154,7 +156,7 @@ impl Fingerprint {
                         continue;
                     }
                     let why = match &ext[st.source - 1] {
-                        Err(why) => Some(why.clone()),
+                        Err(why) => Some(why.to_string()),
                         Ok(f) => {
                             let need = st
                                 .encoding
@@ -241,21 +243,50 @@ static EMPTY: &[u8] = &[];
 /// The path of an external data file: `location` must be a relative path of normal
 /// components (no `..`, no root, no drive), resolved in `dir`, and a regular file
 /// (spec/fingerprint.md §4.4.4).
-pub fn external_path(dir: &Path, location: &str) -> Result<PathBuf, String> {
+pub fn external_path(dir: &Path, location: &str) -> Result<PathBuf, ExternalFileError> {
     let rel = Path::new(location);
+    let bad = |why| ExternalFileError {
+        location: location.chars().take(120).collect(),
+        why,
+    };
     if location.is_empty()
         || !rel
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
     {
-        return Err(format!("{location:?} is not a plain relative path"));
+        return Err(bad(ExternalWhy::NotRelative));
     }
     let p = dir.join(rel);
     match std::fs::symlink_metadata(&p) {
         Ok(m) if m.file_type().is_file() => Ok(p),
-        Ok(_) => Err(format!("{location:?} is not a regular file")),
-        Err(e) => Err(format!("{location:?}: {e}")),
+        Ok(_) => Err(bad(ExternalWhy::NotRegular)),
+        Err(e) => Err(bad(ExternalWhy::Io(e.kind()))),
     }
+}
+
+/// Why an ONNX external data file is not used (its tensors are then skipped).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("external data {location:?}: {why}")]
+pub struct ExternalFileError {
+    /// The location as the model names it (at most 120 characters).
+    pub location: String,
+    /// Why.
+    pub why: ExternalWhy,
+}
+
+/// What is wrong with an external data file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExternalWhy {
+    /// Not a plain relative path (`..`, a root, a drive).
+    #[error("not a plain relative path")]
+    NotRelative,
+    /// Not a regular file.
+    #[error("not a regular file")]
+    NotRegular,
+    /// It cannot be examined or opened.
+    #[error("{0}")]
+    Io(std::io::ErrorKind),
 }
 
 /// Sketches every entry (spec/fingerprint.md §3).

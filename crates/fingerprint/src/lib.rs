@@ -51,7 +51,9 @@ pub use compare::{compare, Evidence, Level, LooksLike, MatchedBy, Pair, Summary,
 pub use encoding::{BOM_PROPERTY, MAGIC, VERSION};
 pub use entry::{Entry, MAX_DIMS, MAX_NAME_BYTES, MAX_TENSORS};
 pub use error::{DecodeError, FingerprintError, ReadError, SkipReason};
-pub use fingerprint::{external_path, Fingerprint, Format, Skipped, MIN_ELEMENTS};
+pub use fingerprint::{
+    external_path, ExternalFileError, ExternalWhy, Fingerprint, Format, Skipped, MIN_ELEMENTS,
+};
 pub use relation::{check_declared, Reason, RelationVerdict};
 pub use sketch::{Role, TensorSketch, DEFAULT_K};
 pub use storage::Dtype;
