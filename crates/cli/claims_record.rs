@@ -97,13 +97,13 @@ pub fn load(
     if !rec.release().parents.is_empty() {
         match &v.lineage {
             None => notes.push(
-                "the release has parents but no --store or --with was given: datasets of \
-                 ancestors are not counted"
+                "the release has parents but no --store or --with was given: the datasets \
+                 and the weights licences of its ancestors are not counted"
                     .into(),
             ),
             Some(l) if !l.passed() => notes.push(format!(
-                "lineage: {} check(s) failed (see `sceau verify --store`); only datasets of \
-                 verified ancestors are counted",
+                "lineage: {} check(s) failed (see `sceau verify --store`); only the datasets \
+                 and weights licences of verified ancestors are counted",
                 l.fatal().count()
             )),
             Some(_) => {}

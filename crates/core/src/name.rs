@@ -1,7 +1,7 @@
 //! Names people read: release names and versions, maintainer and certifier names, standard and
 //! requirement ids. A name that prints like another is a way to bend a verdict (`org/model` and
 //! `org/model` + U+200B look the same, fall under different policy scopes, and name different
-//! state entries), so such names are refused wherever they are read (spec/record.md §2.5):
+//! state entries), so such names are refused wherever they are read (spec/record.md §2.7):
 //! no control characters, no invisible format characters (zero-width spaces and joiners, bidi
 //! embeddings, overrides and isolates, the byte order mark, …), no line or paragraph separators,
 //! no leading or trailing whitespace, and Unicode NFC, so that one name has one encoding.

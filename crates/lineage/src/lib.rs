@@ -237,7 +237,7 @@ impl Lineage {
     }
 
     /// The datasets the root inherits: those declared by *verified* ancestors, the root's own
-    /// left out (spec/lineage.md §6, spec/claims.md §3.5). Each names the ancestors declaring it.
+    /// left out (spec/lineage.md §6, spec/claims.md §3.6). Each names the ancestors declaring it.
     pub fn inherited_datasets(&self) -> Vec<InheritedDataset> {
         self.declared_datasets()
             .into_iter()
