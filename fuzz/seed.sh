@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
   key_files policy state store_entry card attestation ignore_rules digest_cache grant
-  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement)
+  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement tree_manifest)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -87,6 +87,21 @@ json.dump(json.load(open(sys.argv[1]))["predicate"], open(sys.argv[2], "w"))' "$
     [ -f "$state" ] && add state "$state"
   fi
 done
+# Tree manifests and part manifests (spec/manifest.md): a record in the manifest form, and the
+# parts of a sharded scan; --shard values and scheduler variables as text.
+"$sceau" sign "$work/fx/hf_model" --key "$work/m.key" -o "$work/manifest-form.json" --always-manifest \
+  --name example-org/manifest-form --version 1.0 -q >/dev/null
+add tree_manifest "$work/manifest-form.manifest"
+for k in 1 2 3; do
+  "$sceau" scan "$work/fx/hf_model" --shard "$k/3" -o "$work/part-$k" -q >/dev/null
+  add tree_manifest "$work/part-$k"
+done
+for v in '1/1' '2/3' '0/2' '3/2' 'auto' $'SLURM_ARRAY_TASK_ID=7\nSLURM_ARRAY_TASK_MIN=5\nSLURM_ARRAY_TASK_COUNT=4' \
+  $'SLURM_ARRAY_TASK_ID=9\nSLURM_ARRAY_TASK_MIN=1\nSLURM_ARRAY_TASK_STEP=4\nSLURM_ARRAY_TASK_COUNT=3' \
+  'JOB_COMPLETION_INDEX=3'; do
+  add_text tree_manifest "$v"
+done
+
 rec="$work/hf_model.sceau.json"
 "$sceau" sign "$work/fx/hf_model" --key "$work/m.key" -o "$work/parent-child.json" --name example-org/mirror \
   --version 2.0 --parent "$rec:repackage" -q >/dev/null

@@ -589,6 +589,26 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
 
+    /// The manifest of a record in the manifest form (spec/manifest.md §7).
+    ///
+    /// Default: beside the record, its name ending in `.manifest` instead of `.json`. It is
+    /// checked against the digest the record signs before anything in it is used.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// Take the files' digests from the part manifests of a sharded scan of DIR
+    /// (`sceau scan DIR --shard K/N -o PART`, every part of one run) instead of hashing.
+    ///
+    /// The parts must be cut from this very walk of DIR and list each file once; files are
+    /// then compared by the digests the parts give, without being read here.
+    #[arg(long = "parts", value_name = "PART", num_args = 1..)]
+    pub parts: Vec<PathBuf>,
+
+    /// Compare only the files below this folder of DIR (a relative path, e.g.
+    /// `data/images/train`); the report says the rest was not checked.
+    #[arg(long, value_name = "PATH")]
+    pub only: Option<String>,
+
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -648,6 +668,35 @@ pub struct TreeArgs {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// Record the tree in the manifest form whatever its size (spec/manifest.md).
+    ///
+    /// A tree of more than 10 000 files is always recorded so: every file's path, size and
+    /// SHA-256 go into a manifest written beside the output (see --manifest), which the record
+    /// signs by its digest; the record lists the weight files and the files outside folders
+    /// one by one, and every folder free of weight files as one artifact whose digest is the
+    /// folder's root. The record then stays small whatever the file count, and memory stays
+    /// bounded while scanning.
+    #[arg(long)]
+    pub always_manifest: bool,
+
+    /// Where to write the manifest of a record (or BOM) in the manifest form.
+    ///
+    /// Default: beside the output, its name ending in `.manifest` instead of `.json`
+    /// (`model.sceau.json` → `model.sceau.manifest`). Publish it with the record: verifiers
+    /// need it to check the files. Written atomically, never replacing a file without
+    /// --force. Ignored (and not written) for a tree recorded file by file.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// Take every file's digest from the part manifests of a sharded scan of DIR instead of
+    /// hashing (`sceau scan DIR --shard K/N -o PART` run N times, e.g. as a job array).
+    ///
+    /// Give every part of one run (K from 1 to N, any order). The parts must be cut from the
+    /// very walk of DIR this command makes — same files, same sizes, same ignore rules — and
+    /// list each file exactly once: otherwise nothing is written (spec/manifest.md §5).
+    #[arg(long = "parts", value_name = "PART", num_args = 1..)]
+    pub parts: Vec<PathBuf>,
 }
 
 /// The digest cache (spec/hashing.md §4).
@@ -709,6 +758,20 @@ pub struct ScanArgs {
     /// SPDX document's datasets and supplier. Read strictly; nothing is signed.
     #[arg(long, value_name = "CLAIMS.toml")]
     pub claims: Option<PathBuf>,
+
+    /// Hash only part K of N of the tree and write a part manifest to -o instead of a BOM:
+    /// `K/N` (1-based), `auto` (a Slurm job array: SLURM_ARRAY_TASK_ID,
+    /// SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_STEP, SLURM_ARRAY_TASK_COUNT) or `auto/N`
+    /// (N tasks: a Kubernetes Indexed Job's JOB_COMPLETION_INDEX, or a Slurm array).
+    ///
+    /// Part K is a run of consecutive files of the walk, cut by size so that every part
+    /// hashes about as many bytes and opens about as many files; every job computes the same
+    /// cut from the tree alone. The part names the walk it was cut from (the digest of the
+    /// listing of every path and size), so that `sceau sign DIR --parts …` and
+    /// `sceau verify DIR --parts …` can check that the parts are complete and disjoint
+    /// (spec/manifest.md §5).
+    #[arg(long, value_name = "K/N|auto|auto/N")]
+    pub shard: Option<String>,
 
     /// Replace FILE if it exists.
     #[arg(long)]

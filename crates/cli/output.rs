@@ -102,6 +102,16 @@ fn refused(path: &Path, what: &str) -> CliError {
     .hint("name a new or regular file with -o, or use -o - for standard output")
 }
 
+/// The refusal of a special file where only a regular file will do (a manifest, a part).
+fn refused_file(path: &Path, what: &str) -> CliError {
+    CliError::input(anyhow!(
+        "{} is {what}: a manifest or a part manifest is written only as a regular file (new, \
+         or replaced whole with --force), never through a special file; nothing written",
+        path.display()
+    ))
+    .hint("name a new or regular file for it (see --manifest, or -o for a part)")
+}
+
 /// The refusal of an existing path without `--force`.
 fn exists(path: &Path, what: Existing) -> CliError {
     let err = CliError::input(anyhow!("{} already exists", path.display()));
@@ -296,4 +306,37 @@ pub fn emit(target: &OutTarget, bytes: &[u8], force: bool) -> Result<(), CliErro
         }
         OutTarget::File(p) => write_atomic(p, bytes, force, None),
     }
+}
+
+/// Refuses early what [`persist_temp`] would refuse: like [`check_writable`], and a character
+/// device or a FIFO too — a manifest or a part is a file of its own, read again by digest.
+pub fn check_file_writable(path: &Path, force: bool) -> Result<(), CliError> {
+    match existing(path)? {
+        Existing::WriteThrough(kind) | Existing::Refused(kind) => Err(refused_file(path, kind)),
+        _ => check_writable(path, force),
+    }
+}
+
+/// Renames `tmp`, a temporary file written in `path`'s folder, into place: only over nothing,
+/// or over a regular file with `force` (spec/output.md §1). On error `tmp` is removed and
+/// nothing existing is changed.
+pub fn persist_temp(
+    tmp: tempfile::NamedTempFile,
+    path: &Path,
+    force: bool,
+) -> Result<(), CliError> {
+    let what = existing(path)?;
+    let res = match what {
+        Existing::Refused(kind) | Existing::WriteThrough(kind) => {
+            return Err(refused_file(path, kind));
+        }
+        Existing::Regular if !force => return Err(exists(path, what)),
+        Existing::Regular => tmp.persist(path).map(|_| ()),
+        Existing::Nothing => tmp.persist_noclobber(path).map(|_| ()),
+    };
+    res.map_err(|e| {
+        CliError::input(
+            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())),
+        )
+    })
 }

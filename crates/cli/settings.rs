@@ -29,9 +29,15 @@ pub fn scan_options(
         }
         ignore.add(pat.clone());
     }
-    if let Some(out) = exclude_file {
+    let manifest = exclude_file.map(|out| manifest_path(tree.manifest.as_deref(), out));
+    for out in exclude_file.into_iter().chain(manifest.as_deref()) {
         if let Some(rel) = relative_inside(dir, out) {
             // `=` makes the rule an exact path whatever characters the name holds.
+            ignore.add(format!("={rel}"));
+        }
+    }
+    for part in &tree.parts {
+        if let Some(rel) = relative_inside(dir, part) {
             ignore.add(format!("={rel}"));
         }
     }
@@ -57,7 +63,32 @@ pub fn scan_options(
         threads: tree.threads.unwrap_or_else(sceau_scan::default_threads),
         parallel_digest: tree.parallel_digest,
         cache: open_cache(&tree.cache)?,
+        form: if tree.always_manifest {
+            sceau_scan::Form::Manifest
+        } else {
+            sceau_scan::Form::Auto
+        },
+        // The manifest is written in its final folder, then renamed into place.
+        manifest_dir: manifest.as_deref().map(|m| match m.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => std::path::PathBuf::from("."),
+        }),
+        parts: tree.parts.clone(),
     })
+}
+
+/// The manifest of `output` (a record or a BOM): `given`, else beside it with `.manifest` for
+/// `.json` (spec/manifest.md §6.2).
+pub fn manifest_path(given: Option<&Path>, output: &Path) -> std::path::PathBuf {
+    if let Some(g) = given {
+        return g.to_owned();
+    }
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".json").unwrap_or(&name);
+    output.with_file_name(format!("{stem}.manifest"))
 }
 
 /// Opens the digest cache when `--cache` or `--cache-dir` asks for it (spec/hashing.md §4).
@@ -151,4 +182,26 @@ pub fn parse_at(at: Option<&str>) -> Result<Timestamp, CliError> {
         Some(s) => parse_time("--at", s)
             .map_err(|e| e.hint("use RFC 3339, e.g. 2026-01-31T12:00:00Z, or a date 2026-01-31")),
     }
+}
+
+/// `--shard K/N`, `auto` or `auto/N` (spec/manifest.md §5.2): `auto` reads the job array's
+/// variables from the environment.
+pub fn parse_shard(spec: &str) -> Result<sceau_manifest::Shard, CliError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let hint = "use K/N (1 <= K <= N), auto (a Slurm job array) or auto/N (N tasks)";
+    let shard = match spec {
+        "auto" => sceau_manifest::Shard::from_scheduler(&env, None),
+        _ => match spec.strip_prefix("auto/") {
+            Some(n) => match n.parse::<u32>() {
+                Ok(n) if n >= 1 => sceau_manifest::Shard::from_scheduler(&env, Some(n)),
+                _ => {
+                    return Err(
+                        CliError::input(anyhow!("--shard {spec:?}: N is not a count")).hint(hint),
+                    )
+                }
+            },
+            None => spec.parse(),
+        },
+    };
+    shard.map_err(|e| CliError::input(anyhow!("--shard {spec:?}: {e}")).hint(hint))
 }

@@ -12,6 +12,7 @@ mod hf_hub;
 mod interop;
 mod keys;
 mod lineage;
+mod manifest;
 mod policy;
 mod scan;
 mod schema;

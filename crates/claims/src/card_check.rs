@@ -593,6 +593,7 @@ mod tests {
             }],
             tokenizer_changed: false,
             claims: Some(Claims::from_toml(b"intended_use = \"Research\"\n").unwrap()),
+            manifest: None,
         }
     }
 

@@ -3,7 +3,7 @@ use std::time::Instant;
 
 use crate::args::{BomFormat, ScanArgs};
 use crate::error::{CliError, CliResult};
-use crate::output::{check_writable, emit, OutTarget};
+use crate::output::{check_file_writable, check_writable, emit, persist_temp, OutTarget};
 use crate::progress::Bar;
 use crate::render::{self, ScanSummary};
 use crate::settings;
@@ -34,9 +34,16 @@ pub fn run(args: &ScanArgs) -> CliResult {
             .hint("drop --spec-version, or use --format cyclonedx"))
         }
     };
+    if let Some(spec) = &args.shard {
+        return shard(args, spec, target.as_ref());
+    }
     let opts = settings::scan_options(&args.dir, &args.tree, out_file)?;
     if let Some(p) = out_file {
         check_writable(p, args.force)?;
+    }
+    let manifest_path = out_file.map(|p| settings::manifest_path(args.tree.manifest.as_deref(), p));
+    if let Some(m) = &manifest_path {
+        check_file_writable(m, args.force)?;
     }
     let file_claims = args
         .claims
@@ -71,7 +78,24 @@ pub fn run(args: &ScanArgs) -> CliResult {
             BomFormat::Spdx3 => sceau_spdx::to_spdx3_json(&scan.release, &time)
                 .map_err(|e| CliError::input(anyhow::Error::new(e)))?,
         };
-        emit(t, &bytes, args.force)?;
+        if let Some(m) = scan.manifest.take() {
+            // The manifest first: a BOM is never published without the manifest it names.
+            let Some(path) = &manifest_path else {
+                return Err(CliError::input(anyhow::anyhow!(
+                    "the tree is recorded in the manifest form ({} files), and its manifest \
+                     needs a file: -o - cannot name it",
+                    m.reference.files
+                ))
+                .hint("write the BOM to a file with -o FILE (the manifest goes beside it)"));
+            };
+            persist_temp(m.file, path, args.force)?;
+            if let Err(e) = emit(t, &bytes, args.force) {
+                let _ = std::fs::remove_file(path);
+                return Err(e);
+            }
+        } else {
+            emit(t, &bytes, args.force)?;
+        }
     }
     let mut summary = ScanSummary::new(&scan, elapsed, out_file.map(|p| p.display().to_string()));
     summary.bom_format = match args.format {
@@ -109,4 +133,77 @@ fn print_timings(run_start: Instant, scan_start: Instant, bytes: u64) {
         ms(he, now),
         ms(run_start, now)
     );
+}
+
+/// `sceau scan DIR --shard K/N -o PART`: hashes one part of the tree and writes its part
+/// manifest (spec/manifest.md §5).
+fn shard(args: &ScanArgs, spec: &str, target: Option<&OutTarget>) -> CliResult {
+    let Some(OutTarget::File(out)) = target else {
+        return Err(CliError::input(anyhow::anyhow!(
+            "--shard writes a part manifest: give it a file with -o PART"
+        ))
+        .hint("e.g. -o parts/part-$SLURM_ARRAY_TASK_ID.part"));
+    };
+    if args.claims.is_some() || args.spec_version.is_some() || args.format != BomFormat::Cyclonedx {
+        return Err(CliError::input(anyhow::anyhow!(
+            "--shard writes a part manifest, not a BOM: --claims, --format and --spec-version \
+             do not apply"
+        )));
+    }
+    if !args.tree.parts.is_empty() || args.tree.always_manifest || args.tree.manifest.is_some() {
+        return Err(CliError::input(anyhow::anyhow!(
+            "--shard hashes a part of the tree: --parts, --always-manifest and --manifest do \
+             not apply (they are for the command that merges the parts)"
+        )));
+    }
+    let shard = settings::parse_shard(spec)?;
+    let opts = settings::scan_options(&args.dir, &args.tree, Some(out))?;
+    check_file_writable(out, args.force)?;
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".sceau-part-")
+        .tempfile_in(&dir)
+        .map_err(|e| CliError::input(anyhow::Error::new(e).context(dir.display().to_string())))?;
+    let started = Instant::now();
+    let bar = Bar::new(args.quiet || args.json);
+    let part = sceau_scan::shard::scan_shard(&args.dir, &opts, shard, tmp.as_file_mut(), &bar);
+    bar.finish();
+    settings::save_cache(opts.cache.as_deref());
+    let part = part?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| CliError::input(anyhow::Error::new(e).context(out.display().to_string())))?;
+    persist_temp(tmp, out, args.force)?;
+    let elapsed = started.elapsed();
+    if args.json {
+        render::print_json(&serde_json::json!({
+            "part": out.display().to_string(),
+            "shard": part.shard.to_string(),
+            "files": part.files,
+            "bytes": part.bytes,
+            "tree_files": part.listing.files,
+            "listing": format!("sha256:{}", part.listing.digest.to_hex()),
+            "seconds": elapsed.as_secs_f64(),
+        }))?;
+    } else {
+        outln!(
+            "part {} of {}: {} of the tree's {} files ({} bytes) hashed in {:.2} s",
+            part.shard.k,
+            part.shard.n,
+            part.files,
+            part.listing.files,
+            part.bytes,
+            elapsed.as_secs_f64()
+        );
+        outln!(
+            "wrote {} (walk sha256:{}); merge every part with `sceau sign DIR --parts …` or \
+             `sceau verify DIR --parts …`",
+            out.display(),
+            part.listing.digest.to_hex()
+        );
+    }
+    Ok(0)
 }

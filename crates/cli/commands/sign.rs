@@ -10,7 +10,7 @@ use crate::args::SignArgs;
 use crate::error::{CliError, CliResult};
 use crate::input::{clean, read_record};
 use crate::keys::{load_secret, PassphraseSource};
-use crate::output::{check_writable, write_atomic};
+use crate::output::{check_file_writable, check_writable, persist_temp, write_atomic};
 use crate::progress::Bar;
 use crate::render::{self, ScanSummary};
 use crate::settings;
@@ -19,6 +19,10 @@ use crate::settings;
 pub fn run(args: &SignArgs) -> CliResult {
     let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
+    // Where the manifest goes if the tree is recorded in the manifest form: refused now
+    // rather than after hashing (spec/manifest.md §6.2).
+    let manifest_path = settings::manifest_path(args.tree.manifest.as_deref(), &args.output);
+    check_file_writable(&manifest_path, args.force)?;
     let parents = parent_files(&args.parents)?;
     let parent_inputs: Vec<ParentInput<'_>> = parents
         .iter()
@@ -56,9 +60,24 @@ pub fn run(args: &SignArgs) -> CliResult {
     });
     bar.finish();
     settings::save_cache(opts.cache.as_deref());
-    let sealed = sealed.map_err(seal_error)?;
+    let mut sealed = sealed.map_err(seal_error)?;
     let elapsed = started.elapsed();
-    write_atomic(&args.output, &sealed.record, args.force, None)?;
+    // The manifest first: a record is never published without the manifest it signs. If the
+    // record cannot be written, the manifest just written goes too.
+    let manifest = sealed.scan.manifest.take();
+    let wrote_manifest = match manifest {
+        Some(m) => {
+            persist_temp(m.file, &manifest_path, args.force)?;
+            true
+        }
+        None => false,
+    };
+    if let Err(e) = write_atomic(&args.output, &sealed.record, args.force, None) {
+        if wrote_manifest {
+            let _ = std::fs::remove_file(&manifest_path);
+        }
+        return Err(e);
+    }
 
     let summary = ScanSummary::new(
         &sealed.scan,
@@ -70,6 +89,11 @@ pub fn run(args: &SignArgs) -> CliResult {
         v["record"] = args.output.display().to_string().into();
         v["signed_by"] = key.key_id().to_string().into();
         v["record_id"] = sealed.id.to_string().into();
+        v["manifest"] = if wrote_manifest {
+            manifest_path.display().to_string().into()
+        } else {
+            serde_json::Value::Null
+        };
         render::print_json(&v)?;
     } else {
         render::print_scan_short(&summary);
@@ -78,6 +102,12 @@ pub fn run(args: &SignArgs) -> CliResult {
             &key.key_id().to_string(),
             &sealed.id.digest().to_hex(),
         );
+        if wrote_manifest {
+            outln!(
+                "manifest: {} (publish it with the record: verifiers need it)",
+                manifest_path.display()
+            );
+        }
     }
     render::print_warnings(&sealed.scan.warnings);
     for w in &sealed.claim_warnings {
@@ -117,7 +147,7 @@ fn parent_files(specs: &[String]) -> Result<Vec<(String, Vec<u8>, Relation)>, Cl
 /// The hint for each way sealing can fail; nothing was written.
 fn seal_error(e: SealError) -> CliError {
     let hint = match &e {
-        SealError::Scan(_) | SealError::RecordWouldBeTooLarge { .. } | SealError::RecordTooLarge { .. } => e.hint(),
+        SealError::Scan(_) | SealError::RecordTooLarge { .. } => e.hint(),
         SealError::Parent { .. } => Some("a parent must be a record written by `sceau sign`"),
         SealError::CardLineage(_) => Some(
             "make the card's base_model / base_model_relation and --parent agree; nothing was written",

@@ -46,13 +46,43 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         Some(_) => Some(State::new()),
     };
 
-    let extra_ignores: Vec<String> = args
-        .dir
+    // The manifest of a record in the manifest form: the one given (it must exist), else the
+    // one beside the record if there is one (spec/manifest.md §7).
+    let manifest = match &args.manifest {
+        Some(m) if !m.exists() => {
+            return Err(CliError::input(anyhow!(
+                "--manifest {}: no such file",
+                m.display()
+            )))
+        }
+        Some(m) => Some(m.clone()),
+        None => Some(settings::manifest_path(None, &args.record)).filter(|m| m.is_file()),
+    };
+    let only = args
+        .only
         .as_deref()
-        .and_then(|d| settings::relative_inside(d, &args.record))
-        .map(|rel| format!("={rel}"))
-        .into_iter()
-        .collect();
+        .map(|o| {
+            sceau_core::RelPath::new(o.trim_end_matches('/')).map_err(|e| {
+                CliError::input(anyhow!("--only {o:?}: {e}"))
+                    .hint("a folder of DIR as a relative path, e.g. data/images")
+            })
+        })
+        .transpose()?;
+    if (only.is_some() || !args.parts.is_empty()) && args.dir.is_none() {
+        return Err(CliError::input(anyhow!(
+            "--only and --parts are about the files of DIR: give the folder"
+        )));
+    }
+    // Files of ours that may lie in the tree: the record, its manifest, the parts.
+    let extra_ignores: Vec<String> = match args.dir.as_deref() {
+        None => Vec::new(),
+        Some(d) => std::iter::once(args.record.as_path())
+            .chain(manifest.as_deref())
+            .chain(args.parts.iter().map(|p| p.as_path()))
+            .filter_map(|f| settings::relative_inside(d, f))
+            .map(|rel| format!("={rel}"))
+            .collect(),
+    };
     let bar = Bar::new(args.quiet || args.json);
     let cache = match &args.dir {
         Some(_) => settings::open_cache(&args.cache)?,
@@ -66,6 +96,9 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         progress: &bar,
         full_sha256: args.full_sha256,
         cache: cache.as_deref(),
+        manifest: manifest.as_deref(),
+        parts: &args.parts,
+        only: only.as_ref(),
     });
     let sources = ancestry.sources();
     let attestations = requirements.inputs();

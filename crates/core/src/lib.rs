@@ -34,7 +34,7 @@ pub use kind::ArtifactKind;
 pub use licence::{Licence, LicenceError};
 pub use lineage::{Parent, Relation};
 pub use record_id::RecordId;
-pub use release::{Artifact, IgnoreRules, LicenceDetection, Release};
+pub use release::{Artifact, Folder, IgnoreRules, LicenceDetection, ManifestRef, Release};
 pub use relpath::{RelPath, RelPathError};
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknown::UnknownValue;

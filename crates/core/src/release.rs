@@ -41,6 +41,31 @@ pub struct Artifact {
     /// For weight files whose header sceau reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightInfo>,
+    /// Set when the artifact is a folder of a record in the manifest form (spec/manifest.md
+    /// §6): `path` is the folder, `sha256` its root, `size` the bytes of its files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<Folder>,
+}
+
+/// A folder recorded as one artifact of a record in the manifest form (spec/manifest.md §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    /// Files below the folder, at any depth.
+    pub files: u64,
+}
+
+/// The manifest a record in the manifest form refers to (spec/manifest.md §6): the file
+/// listing every file of the tree, signed by its digest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestRef {
+    /// SHA-256 of the manifest file's bytes: its content address.
+    pub sha256: Sha256Digest,
+    /// The root of the whole tree.
+    pub root: Sha256Digest,
+    /// Files the manifest lists.
+    pub files: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
 }
 
 /// Ignore rules applied by a scan and recorded with it (spec/scan.md §2).
@@ -140,6 +165,9 @@ pub struct Release {
     /// (spec/claims.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<crate::claims::Claims>,
+    /// Set for a record in the manifest form: the manifest of every file (spec/manifest.md §6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<ManifestRef>,
 }
 
 impl Release {
@@ -158,6 +186,14 @@ impl Release {
             .filter_map(|a| a.weights.as_ref())
             .map(|w| w.parameter_count)
             .fold(0u64, u64::saturating_add)
+    }
+
+    /// Files in the release: the manifest's count in the manifest form, else the artifacts.
+    pub fn file_count(&self) -> u64 {
+        match &self.manifest {
+            Some(m) => m.files,
+            None => self.artifacts.len() as u64,
+        }
     }
 
     /// The artifact at `path`.

@@ -48,6 +48,9 @@ pub struct FileSubject {
     pub sha256: Sha256Digest,
     /// Its whole-file BLAKE3, when the record carries one (spec/hashing.md §2.4).
     pub blake3: Option<Blake3Digest>,
+    /// Set for a folder of a record in the manifest form, written `path/`: `sha256` is the
+    /// folder's root (spec/manifest.md §6).
+    pub folder: bool,
 }
 
 /// Why a payload is not an acceptable Statement.
@@ -131,7 +134,12 @@ impl Statement {
         let mut seen = BTreeSet::new();
         let mut out = Vec::with_capacity(self.subject.len());
         for (index, s) in self.subject.iter().enumerate() {
-            let path = RelPath::new(&s.name)
+            // A folder of the manifest form is named with a trailing `/` (spec/manifest.md §6).
+            let (name, folder) = match s.name.strip_suffix('/') {
+                Some(dir) => (dir, true),
+                None => (s.name.as_str(), false),
+            };
+            let path = RelPath::new(name)
                 .map_err(|source| StatementError::SubjectName { index, source })?;
             let sha256 = s
                 .digest
@@ -152,10 +160,16 @@ impl Statement {
             if !seen.insert(path.clone()) {
                 return Err(StatementError::DuplicateSubject(s.name.clone()));
             }
+            if folder && blake3.is_some() {
+                return Err(StatementError::SubjectBlake3 {
+                    name: s.name.clone(),
+                });
+            }
             out.push(FileSubject {
                 path,
                 sha256,
                 blake3,
+                folder,
             });
         }
         Ok(out)
@@ -169,7 +183,8 @@ impl Statement {
 
 impl crate::release::Release {
     /// The release record's Statement (spec/record.md §2): one subject per artifact, named
-    /// by its path with its whole-file SHA-256, and the CycloneDX 1.6 BOM as predicate.
+    /// by its path with its whole-file SHA-256 (a folder of the manifest form by its path and
+    /// `/`, with its root, spec/manifest.md §6), and the CycloneDX 1.6 BOM as predicate.
     /// `timestamp` (RFC 3339) is the signing time, written into the BOM's metadata.
     pub fn to_statement(&self, timestamp: &str) -> Statement {
         let subject = self
@@ -182,7 +197,10 @@ impl crate::release::Release {
                     digest.insert("blake3".to_owned(), b.to_hex());
                 }
                 Subject {
-                    name: a.path.as_str().to_owned(),
+                    name: match a.folder {
+                        Some(_) => format!("{}/", a.path),
+                        None => a.path.as_str().to_owned(),
+                    },
                     digest,
                 }
             })

@@ -37,6 +37,7 @@ fn artifact(path: &str, tag: &str, kind: ArtifactKind) -> Artifact {
         licence: None,
         detected_licence: None,
         weights: None,
+        folder: None,
     }
 }
 
@@ -96,6 +97,7 @@ fn release(name: &str, version: &str, mut artifacts: Vec<Artifact>) -> Release {
         parents: Vec::new(),
         tokenizer_changed: false,
         claims: None,
+        manifest: None,
     }
 }
 

@@ -93,6 +93,7 @@ mod tests {
                         licence: None,
                         detected_licence: None,
                         weights: None,
+                        folder: None,
                     });
                 }
             }
@@ -107,6 +108,7 @@ mod tests {
                 parents: Vec::new(),
                 tokenizer_changed: false,
                 claims: None,
+                manifest: None,
             };
             let payload = release
                 .to_statement("2026-01-01T00:00:00Z")

@@ -93,20 +93,6 @@ pub enum SealError {
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] SignError),
-    /// The walk alone shows that the record would pass the envelope limit: nothing was hashed
-    /// (spec/record.md §2.6).
-    #[error(
-        "the record of these {files} files would be at least {} ({at_least} bytes), over the \
-         {} limit of a record (spec/record.md §1.4); nothing was hashed",
-        mib(*.at_least),
-        mib(MAX_ENVELOPE_BYTES as u64)
-    )]
-    RecordWouldBeTooLarge {
-        /// Files walked.
-        files: usize,
-        /// The least size of the signed envelope, in bytes.
-        at_least: u64,
-    },
     /// The signed record passes the envelope limit (the bound of [`record_size`] was under
     /// it): nothing is handed back.
     ///
@@ -133,9 +119,9 @@ impl SealError {
     /// A line for people saying what to do about it, when there is one beyond the message.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            SealError::RecordWouldBeTooLarge { .. } | SealError::RecordTooLarge { .. } => Some(
-                "split the release, or sign its folders separately (one record each); \
-                 large datasets: see spec/record.md §2.6",
+            SealError::RecordTooLarge { .. } => Some(
+                "sign it in the manifest form (--always-manifest): the record then lists folders \
+                 by their roots, and a manifest beside it lists every file (spec/manifest.md)",
             ),
             SealError::Scan(s) => s.hint(),
             _ => None,
@@ -180,17 +166,24 @@ pub fn read_parents(inputs: &[ParentInput<'_>]) -> Result<Vec<Parent>, SealError
 /// Scans, signs and checks (spec/record.md §2): the record handed back verifies under the key
 /// and parses back into the release that was scanned, or nothing is handed back.
 pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
-    // The walk first: a release whose record could never be signed is refused before any file
-    // is hashed (spec/record.md §2.6).
-    let walk = sceau_scan::walk(req.dir, &req.scan.ignore)?;
-    let at_least = envelope_min_bytes(&walk.files, req.scan);
-    if at_least > MAX_ENVELOPE_BYTES as u64 {
-        return Err(SealError::RecordWouldBeTooLarge {
-            files: walk.files.len(),
-            at_least,
-        });
+    // The walk first: a release whose per-file record could never be signed is recorded in
+    // the manifest form, decided before any file is hashed (spec/record.md §2.6); a record in
+    // the manifest form is bounded whatever the tree's size (spec/manifest.md §6).
+    let mut tree = sceau_scan::walk_tree(req.dir, req.scan)?;
+    let mut manifest_opts = None;
+    if let sceau_scan::Tree::Listed(walk) = &tree {
+        let at_least = envelope_min_bytes(&walk.files, req.scan);
+        if at_least > MAX_ENVELOPE_BYTES as u64 {
+            // One subject per file would pass the envelope limit: the automatic form turns
+            // to the manifest form, whose record is bounded (spec/manifest.md §6.1).
+            let mut opts = req.scan.clone();
+            opts.form = sceau_scan::Form::Manifest;
+            tree = sceau_scan::walk_tree(req.dir, &opts)?;
+            manifest_opts = Some(opts);
+        }
     }
-    let mut scan = sceau_scan::scan_walked(walk, req.scan, req.progress)?;
+    let scan_opts = manifest_opts.as_ref().unwrap_or(req.scan);
+    let mut scan = sceau_scan::scan_tree(tree, scan_opts, req.progress)?;
     scan.release.parents = req.parents;
     scan.release.tokenizer_changed = req.tokenizer_changed;
     let (claims, claim_warnings) = merge_claims(req.claims, &scan.root, &scan.release)?;

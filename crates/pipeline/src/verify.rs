@@ -476,6 +476,7 @@ mod tests {
                 licence: None,
                 detected_licence: None,
                 weights: None,
+                folder: None,
             }],
             licence: None,
             card: None,
@@ -483,6 +484,7 @@ mod tests {
             parents: Vec::new(),
             tokenizer_changed: false,
             claims: None,
+            manifest: None,
         };
         let payload = release.to_statement(signed_at).to_payload();
         sign_envelope(PAYLOAD_TYPE_INTOTO, payload, by)

@@ -91,6 +91,14 @@ const TOKENIZER_NAMES: &[&str] = &[
     "bpe.codes",
 ];
 
+/// True when `lower` ends with `.` and `ext`: no allocation (classification runs once per file
+/// of trees of millions, spec/manifest.md §4).
+fn has_ext(lower: &str, ext: &str) -> bool {
+    lower.len() > ext.len()
+        && lower.ends_with(ext)
+        && lower.as_bytes()[lower.len() - ext.len() - 1] == b'.'
+}
+
 /// True for names the spec treats as licence files (spec/scan.md §3.1).
 pub fn is_licence_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -104,7 +112,7 @@ pub fn is_licence_name(name: &str) -> bool {
                     .iter()
                     .chain(DATASET_EXT)
                     .chain(CODE_EXT)
-                    .any(|e| n.ends_with(&format!(".{e}")))
+                    .any(|e| has_ext(&n, e))
         }
         None => false,
     })
@@ -120,7 +128,7 @@ pub fn is_card_candidate(path: &str) -> bool {
 pub fn classify(path: &str) -> ArtifactKind {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    let ext_of = |l: &str| -> bool { lower.ends_with(&format!(".{l}")) };
+    let ext_of = |e: &str| -> bool { has_ext(&lower, e) };
     let in_data_dir = path
         .split('/')
         .rev()

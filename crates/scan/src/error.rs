@@ -8,7 +8,7 @@ use sceau_core::RelPathError;
 #[non_exhaustive]
 pub enum ScanError {
     /// The release name or version (given, or taken from the folder or the Hugging Face
-    /// cache) holds characters that could make it print like another (spec/record.md §2.5).
+    /// cache) holds characters that could make it print like another (spec/record.md §2.7).
     #[error("release {what} {name:?} is refused: {reason}")]
     InvalidName {
         /// "name" or "version".
@@ -90,6 +90,38 @@ pub enum ScanError {
     /// More files than a record may list.
     #[error("tree has more than {0} files")]
     TooManyFiles(usize),
+    /// Writing or reading a manifest failed, or a manifest is malformed (spec/manifest.md).
+    #[error("manifest {path}: {source}")]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong.
+        #[source]
+        source: sceau_manifest::ManifestError,
+    },
+    /// A part manifest does not belong with the others, or with this tree (spec/manifest.md
+    /// §5.4).
+    #[error("{path}: {reason}")]
+    Parts {
+        /// The part concerned (or the first one given).
+        path: PathBuf,
+        /// Why it does not fit.
+        reason: String,
+    },
+    /// More files outside folders than a record in the manifest form lists one by one
+    /// (spec/manifest.md §6.1).
+    #[error(
+        "{files} files lie outside any folder that can be recorded whole (over the {limit} a \
+         record lists one by one), e.g. {example}"
+    )]
+    TooManyLooseFiles {
+        /// How many at least.
+        files: usize,
+        /// The limit.
+        limit: usize,
+        /// One of them.
+        example: String,
+    },
 }
 
 /// Why a hop of a symlink's chain is refused (spec/scan.md §1.2, §1.4).
@@ -155,6 +187,14 @@ impl ScanError {
             }
             ScanError::ChangedWhileHashing { .. } => {
                 "wait until nothing writes to the folder, then scan again"
+            }
+            ScanError::Parts { .. } => {
+                "give every part of one `sceau scan --shard K/N` run over this same tree, \
+                 unchanged since the parts were made"
+            }
+            ScanError::TooManyLooseFiles { .. } => {
+                "move the data files into folders: a folder without weight files is recorded \
+                 whole, by its root (spec/manifest.md §6.1)"
             }
             _ => return None,
         })

@@ -534,6 +534,31 @@ pub fn hash_files_with(
         .collect()
 }
 
+/// Hashes one file for `need` sequentially, or takes its digests from `cache` when a fresh
+/// entry satisfies `need` (and stores what it computed there): the unit of work of the
+/// streaming hasher ([`crate::stream::hash_stream`]). `started` is when hashing began
+/// (spec/hashing.md §4.2).
+pub fn hash_entry(
+    e: &FileEntry,
+    need: Need,
+    cache: Option<&DigestCache>,
+    started: SystemTime,
+    buf: &mut [u8],
+    progress: &dyn Progress,
+) -> Result<Digests, ScanError> {
+    if let Some(c) = cache {
+        if let Some(d) = cache_lookup(c, e, need) {
+            progress.advance(e.size);
+            return Ok(d);
+        }
+    }
+    let (d, stamp) = hash_whole(e, need, buf, progress)?;
+    if let Some(c) = cache {
+        c.insert(&stamp, &d, started);
+    }
+    Ok(d)
+}
+
 /// A cache hit for `f` that satisfies `need`: the file's stamp, as the walk took it (or
 /// afresh), must match the walk's size and identity and a cached entry (spec/hashing.md §4.3).
 fn cache_lookup(cache: &DigestCache, f: &FileEntry, need: Need) -> Option<Digests> {

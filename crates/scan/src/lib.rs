@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bulk;
 pub mod cache;
 pub mod card_read;
 pub mod classify;
@@ -15,7 +16,10 @@ pub mod headers;
 pub mod hf;
 pub mod licence_detect;
 pub mod links;
+pub mod parts;
+pub mod shard;
 pub mod stamp;
+pub mod stream;
 pub mod walk;
 
 use std::io::Read;
@@ -29,7 +33,23 @@ pub use error::{LinkRule, ScanError};
 pub use hash::{default_threads, hash_files, hash_files_with, Digests, HashOptions, Need};
 pub use hash::{NoProgress, Progress};
 pub use sceau_core::card::CardWarning;
+pub use sceau_manifest::ListingSummary;
+pub use stream::Walker;
 pub use walk::{walk, FileEntry, HfSnapshot, Walk};
+
+/// Trees of more files than this are recorded in the manifest form unless asked otherwise
+/// (spec/manifest.md §6.1).
+pub const MANIFEST_THRESHOLD: usize = 10_000;
+
+/// How a tree is recorded (spec/manifest.md §6.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Form {
+    /// One artifact per file up to [`MANIFEST_THRESHOLD`] files, the manifest form above.
+    #[default]
+    Auto,
+    /// The manifest form whatever the size (`--always-manifest`).
+    Manifest,
+}
 
 /// Version recorded when none is given and none can be derived.
 pub const DEFAULT_VERSION: &str = "0.0.0";
@@ -50,6 +70,14 @@ pub struct ScanOptions {
     pub parallel_digest: bool,
     /// Digest cache to consult and fill (`--cache`, spec/hashing.md §4).
     pub cache: Option<Arc<DigestCache>>,
+    /// How to record the tree.
+    pub form: Form,
+    /// Where the manifest of the manifest form is written while the scan runs (a temporary
+    /// file the caller keeps or drops); default: the system's temporary folder.
+    pub manifest_dir: Option<PathBuf>,
+    /// Part manifests of a sharded scan of this tree (`--parts`): their digests are taken
+    /// instead of hashing (spec/manifest.md §5.4).
+    pub parts: Vec<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -61,6 +89,9 @@ impl Default for ScanOptions {
             threads: default_threads(),
             parallel_digest: false,
             cache: None,
+            form: Form::Auto,
+            manifest_dir: None,
+            parts: Vec::new(),
         }
     }
 }
@@ -96,10 +127,25 @@ pub enum Warning {
     /// No version was given or derived.
     #[error("no release version given; recorded as {DEFAULT_VERSION} (use --version)")]
     NoVersion,
+    /// An option had no effect.
+    #[error("ignored: {0}")]
+    Ignored(String),
+}
+
+/// The manifest a scan in the manifest form wrote: a temporary file, removed when dropped
+/// unless the caller keeps it (spec/manifest.md §6).
+#[derive(Debug)]
+pub struct ScannedManifest {
+    /// The file.
+    pub file: tempfile::NamedTempFile,
+    /// Its length in bytes.
+    pub len: u64,
+    /// What the record signs of it.
+    pub reference: sceau_core::ManifestRef,
 }
 
 /// The result of a scan.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Scan {
     /// The release.
     pub release: Release,
@@ -109,12 +155,106 @@ pub struct Scan {
     pub root: PathBuf,
     /// Set when the root is a Hugging Face cache snapshot.
     pub hf: Option<HfSnapshot>,
+    /// The listing of the tree (spec/manifest.md §5.1).
+    pub listing: ListingSummary,
+    /// The manifest, for a scan in the manifest form.
+    pub manifest: Option<ScannedManifest>,
 }
 
-/// Scans `root` (spec/scan.md): [`walk()`] with `opts.ignore`, then [`scan_walked`].
+/// A tree walked far enough to know its form.
+pub enum Tree {
+    /// A tree recorded file by file: every file listed.
+    Listed(Box<Walk>),
+    /// A tree recorded in the manifest form: the walk, started.
+    Streamed(Box<StreamedTree>),
+}
+
+/// A walk in progress of a tree in the manifest form, and the files it already met.
+pub struct StreamedTree {
+    walker: Walker,
+    met: Vec<FileEntry>,
+}
+
+/// Walks `root` until its form is known (spec/manifest.md §6.1): with [`Form::Auto`], a tree
+/// of at most [`MANIFEST_THRESHOLD`] files is listed whole; a bigger one is walked on as it
+/// is hashed.
+pub fn walk_tree(root: &Path, opts: &ScanOptions) -> Result<Tree, ScanError> {
+    let mut walker = Walker::new(root, &opts.ignore, sceau_manifest::MAX_FILES)?;
+    let mut met = Vec::new();
+    if opts.form == Form::Auto {
+        for f in &mut walker {
+            met.push(f?);
+            if met.len() > MANIFEST_THRESHOLD {
+                return Ok(Tree::Streamed(Box::new(StreamedTree { walker, met })));
+            }
+        }
+        let mut listing = sceau_manifest::Listing::new();
+        for f in &met {
+            listing.add(f.rel.as_str(), f.size);
+        }
+        return Ok(Tree::Listed(Box::new(Walk {
+            root: walker.root().to_owned(),
+            hf: walker.hf().cloned(),
+            case_twins: walker.case_twins().0.to_vec(),
+            listing: listing.summary(),
+            files: met,
+        })));
+    }
+    Ok(Tree::Streamed(Box::new(StreamedTree { walker, met })))
+}
+
+/// Scans a walked tree (spec/scan.md, spec/manifest.md §6).
+pub fn scan_tree(
+    tree: Tree,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Scan, ScanError> {
+    match tree {
+        Tree::Listed(w) => scan_walked(*w, opts, progress),
+        Tree::Streamed(t) => scan_manifest_form(*t, opts, progress),
+    }
+}
+
+/// Scans `root` (spec/scan.md): [`walk_tree`], then [`scan_tree`].
 pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Scan, ScanError> {
-    let w = walk(root, &opts.ignore)?;
-    scan_walked(w, opts, progress)
+    scan_tree(walk_tree(root, opts)?, opts, progress)
+}
+
+fn scan_manifest_form(
+    t: StreamedTree,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Scan, ScanError> {
+    let StreamedTree { mut walker, met } = t;
+    let root = walker.root().to_owned();
+    let hf = walker.hf().cloned();
+    let streamed = {
+        let files = met.into_iter().map(Ok).chain(&mut walker);
+        bulk::scan_streamed(files, opts, progress)?
+    };
+    let mut warnings = streamed.warnings;
+    let (twins, total) = walker.case_twins();
+    warnings.extend(twins.iter().map(|(a, b)| Warning::CaseTwins {
+        first: a.clone(),
+        second: b.clone(),
+    }));
+    if total > twins.len() as u64 {
+        warnings.push(Warning::Ignored(format!(
+            "{} more pairs of names that differ only by case",
+            total - twins.len() as u64
+        )));
+    }
+    let w = Walk {
+        root,
+        hf,
+        case_twins: Vec::new(),
+        listing: streamed.listing,
+        files: Vec::new(),
+    };
+    let mut scan = describe(w, streamed.artifacts, warnings, opts)?;
+    scan.release.manifest = Some(streamed.manifest.reference);
+    scan.manifest = Some(streamed.manifest);
+    Ok(scan)
 }
 
 /// The second half of [`scan`]: hashes and reads the files of `w`, a walk made by
@@ -125,32 +265,44 @@ pub fn scan_walked(
     opts: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<Scan, ScanError> {
+    let mut warnings = Vec::new();
+    let with_parts = !opts.parts.is_empty();
+    if with_parts && opts.parallel_digest {
+        warnings.push(Warning::Ignored(
+            "--parallel-digest: part manifests carry SHA-256 digests only".into(),
+        ));
+    }
     let needs: Vec<Need> = w
         .files
         .iter()
         .map(|f| {
-            if opts.parallel_digest && f.size >= hash::BLAKE3_MIN_SIZE {
+            if opts.parallel_digest && !with_parts && f.size >= hash::BLAKE3_MIN_SIZE {
                 Need::Sha256AndBlake3
             } else {
                 Need::Sha256
             }
         })
         .collect();
-    let hash_opts = HashOptions {
-        threads: opts.threads,
-        cache: opts.cache.as_deref(),
+    let digests = if with_parts {
+        // The parts' digests, in walk order (spec/manifest.md §5.4).
+        let mut parts = parts::Parts::open(&opts.parts)?;
+        let mut out = Vec::with_capacity(w.files.len());
+        for f in &w.files {
+            out.push(Digests {
+                sha256: Some(parts.next_digest(f)?),
+                blake3: None,
+                cached: false,
+            });
+        }
+        parts.finish(&w.listing)?;
+        out
+    } else {
+        let hash_opts = HashOptions {
+            threads: opts.threads,
+            cache: opts.cache.as_deref(),
+        };
+        hash_files_with(&w.files, &needs, &hash_opts, progress)?
     };
-    let digests = hash_files_with(&w.files, &needs, &hash_opts, progress)?;
-    let mut warnings: Vec<Warning> = w
-        .case_twins
-        .iter()
-        .map(|(a, b)| Warning::CaseTwins {
-            first: a.clone(),
-            second: b.clone(),
-        })
-        .collect();
-
-    let mut card = None;
     let mut artifacts = Vec::with_capacity(w.files.len());
     for ((entry, digests), need) in w.files.iter().zip(digests).zip(&needs) {
         let sha256 = digests
@@ -163,38 +315,66 @@ pub fn scan_walked(
             Need::Sha256AndBlake3 => digests.blake3,
             _ => None,
         };
-        let rel = entry.rel.as_str();
-        let mut kind = classify::classify(rel);
-        let mut detected_licence = None;
-        let mut weights = None;
+        artifacts.push(Artifact {
+            path: entry.rel.clone(),
+            size: entry.size,
+            sha256,
+            blake3,
+            kind: classify::classify(entry.rel.as_str()),
+            licence: None,
+            detected_licence: None,
+            weights: None,
+            folder: None,
+        });
+    }
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    warnings.extend(w.case_twins.iter().map(|(a, b)| Warning::CaseTwins {
+        first: a.clone(),
+        second: b.clone(),
+    }));
+    describe(w, artifacts, warnings, opts)
+}
+
+/// Reads what the files listed one by one say about themselves — the card, licence texts,
+/// weight headers — and names the release (spec/scan.md §3–§7).
+fn describe(
+    w: Walk,
+    mut artifacts: Vec<Artifact>,
+    mut warnings: Vec<Warning>,
+    opts: &ScanOptions,
+) -> Result<Scan, ScanError> {
+    let mut card = None;
+    for a in artifacts.iter_mut().filter(|a| a.folder.is_none()) {
+        let rel = a.path.as_str();
+        let path = w.root.join(rel);
         if classify::is_card_candidate(rel) {
-            let text = read_text(&entry.path, sceau_core::card::MAX_FRONT_MATTER + 64 * 1024)?;
+            let text = read_text(&path, sceau_core::card::MAX_FRONT_MATTER + 64 * 1024)?;
             let (meta, ws) = sceau_core::card::parse_card(&text);
             warnings.extend(ws.into_iter().map(|warning| Warning::Card {
                 path: rel.to_owned(),
                 warning,
             }));
             if let Some(m) = meta {
-                kind = ArtifactKind::ModelCard;
+                a.kind = ArtifactKind::ModelCard;
                 card = Some(m);
             }
         }
-        if kind == ArtifactKind::Licence {
-            let text = read_text(&entry.path, licence_detect::MAX_LICENCE_TEXT)?;
-            detected_licence = licence_detect::detect(&text);
+        if a.kind == ArtifactKind::Licence {
+            let text = read_text(&path, licence_detect::MAX_LICENCE_TEXT)?;
+            a.detected_licence = licence_detect::detect(&text);
         }
-        if kind == ArtifactKind::Weights {
+        if a.kind == ArtifactKind::Weights {
             if let Some(fmt) = headers::format_for_name(rel) {
-                let f = hash::open_regular(&entry.path)?;
+                let f = hash::open_regular(&path)?;
                 let mut r = std::io::BufReader::new(f);
                 let res = match fmt {
                     sceau_core::WeightFormat::Safetensors => {
-                        headers::read_safetensors(&mut r, entry.size)
+                        headers::read_safetensors(&mut r, a.size)
                     }
-                    sceau_core::WeightFormat::Gguf => headers::read_gguf(&mut r, entry.size),
+                    sceau_core::WeightFormat::Gguf => headers::read_gguf(&mut r, a.size),
                 };
                 match res {
-                    Ok(info) => weights = Some(info),
+                    Ok(info) => a.weights = Some(info),
                     Err(e) => warnings.push(Warning::WeightHeader {
                         path: rel.to_owned(),
                         message: e.to_string(),
@@ -202,16 +382,6 @@ pub fn scan_walked(
                 }
             }
         }
-        artifacts.push(Artifact {
-            path: entry.rel.clone(),
-            size: entry.size,
-            sha256,
-            blake3,
-            kind,
-            licence: None,
-            detected_licence,
-            weights,
-        });
     }
 
     let licence = card.as_ref().and_then(|c| {
@@ -254,7 +424,7 @@ pub fn scan_walked(
             DEFAULT_VERSION.to_owned()
         }
     };
-    // Names people read must not print like other names (spec/record.md §2.5).
+    // Names people read must not print like other names (spec/record.md §2.7).
     for (what, text) in [("name", &name), ("version", &version)] {
         sceau_core::name::check_name(text).map_err(|reason| ScanError::InvalidName {
             what,
@@ -273,10 +443,13 @@ pub fn scan_walked(
             parents: Vec::new(),
             tokenizer_changed: false,
             claims: None,
+            manifest: None,
         },
         warnings,
         root: w.root,
         hf: w.hf,
+        listing: w.listing,
+        manifest: None,
     })
 }
 

@@ -191,6 +191,9 @@ pub enum CheckId {
     SigningTime,
     /// The folder can be walked and hashed (`tree files`).
     Files,
+    /// The manifest of a record in the manifest form is the one it signed and agrees with
+    /// its artifacts (`tree manifest`, spec/manifest.md §7).
+    Manifest,
     /// No file differs from the record (`tree modified`).
     Modified,
     /// No recorded file is missing (`tree missing`).
@@ -224,7 +227,7 @@ pub enum CheckId {
 }
 
 /// Every check id that is not a lineage finding, in the order of spec/verify.md §1.
-const PLAIN: [CheckId; 22] = [
+const PLAIN: [CheckId; 23] = [
     CheckId::Policy,
     CheckId::Revoked,
     CheckId::KeyWindow,
@@ -234,6 +237,7 @@ const PLAIN: [CheckId; 22] = [
     CheckId::Statement,
     CheckId::SigningTime,
     CheckId::Files,
+    CheckId::Manifest,
     CheckId::Modified,
     CheckId::Missing,
     CheckId::Extra,
@@ -285,6 +289,7 @@ impl CheckId {
             CheckId::Statement => "statement",
             CheckId::SigningTime => "signing-time",
             CheckId::Files => "files",
+            CheckId::Manifest => "manifest",
             CheckId::Modified => "modified",
             CheckId::Missing => "missing",
             CheckId::Extra => "extra",
@@ -309,7 +314,11 @@ impl CheckId {
             CheckId::Envelope | CheckId::PayloadType | CheckId::Statement => Stage::Parse,
             CheckId::Threshold => Stage::Signature,
             CheckId::SigningTime | CheckId::PinnedKeys | CheckId::Rollback => Stage::Freshness,
-            CheckId::Files | CheckId::Modified | CheckId::Missing | CheckId::Extra => Stage::Tree,
+            CheckId::Files
+            | CheckId::Manifest
+            | CheckId::Modified
+            | CheckId::Missing
+            | CheckId::Extra => Stage::Tree,
             CheckId::Ancestors
             | CheckId::Edge
             | CheckId::Chain
@@ -381,7 +390,7 @@ mod tests {
             );
             assert_eq!(s.parse::<CheckId>(), Ok(id));
         }
-        assert_eq!(seen.len(), 22 + FindingKind::ALL.len());
+        assert_eq!(seen.len(), 23 + FindingKind::ALL.len());
         assert!("no-such-check".parse::<CheckId>().is_err());
     }
 

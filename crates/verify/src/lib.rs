@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod freshness;
+mod manifest_tree;
 pub mod pin;
 pub mod policy;
 pub mod record;

@@ -13,7 +13,7 @@ use sceau_scan::Progress;
 use crate::report::{CheckId, Outcome, Report, Stage};
 use crate::signer::Signer;
 use crate::threshold::{count_signers, SignerCount, MAX_LISTED_HINTS};
-use crate::tree::{compare_tree, TreeDiff, TreeHashing};
+use crate::tree::{compare_manifest_tree, compare_tree, ManifestCheckError, TreeDiff, TreeHashing};
 use crate::trust::{Claimed, Exclusion, Role, Trust, TrustResolver};
 
 /// How far in the future a signing time may lie before it is refused (clock skew).
@@ -35,6 +35,12 @@ pub struct TreeCheck<'a> {
     pub full_sha256: bool,
     /// Digest cache (spec/hashing.md §4).
     pub cache: Option<&'a sceau_scan::DigestCache>,
+    /// The manifest of a record in the manifest form (spec/manifest.md §7).
+    pub manifest: Option<&'a Path>,
+    /// Part manifests whose digests are taken instead of hashing (`--parts`).
+    pub parts: &'a [std::path::PathBuf],
+    /// Compare only the files below this folder (`--only`).
+    pub only: Option<&'a RelPath>,
 }
 
 /// A record whose signatures met the threshold, with its payload parsed from the verified
@@ -178,6 +184,9 @@ pub enum Inconsistency {
     /// A subject with no BOM component.
     #[error("{0}: subject missing from the BOM")]
     NotInBom(RelPath),
+    /// A folder subject whose component is a file, or the reverse (spec/manifest.md §6).
+    #[error("{0}: a folder on one side, a file on the other")]
+    FolderMismatch(RelPath),
 }
 
 /// Parses the verified payload bytes into a Statement, subjects and release, checking that
@@ -199,6 +208,12 @@ pub fn parse_payload(
         });
     }
     for s in &subjects {
+        if release
+            .artifact(s.path.as_str())
+            .is_some_and(|a| a.folder.is_some() != s.folder)
+        {
+            return bad(Inconsistency::FolderMismatch(s.path.clone()));
+        }
         match release.artifact(s.path.as_str()) {
             // The BOM's BLAKE3, if any, is the subject's too (spec/hashing.md §2.4).
             Some(a) if a.sha256 == s.sha256 && a.blake3 != s.blake3 => {
@@ -446,8 +461,53 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
         threads: tc.threads,
         full_sha256: tc.full_sha256,
         cache: tc.cache,
+        parts: tc.parts,
+        only: tc.only,
     };
-    match compare_tree(tc.root, &record.subjects, &ignore, &how, tc.progress) {
+    let compared = if record.release.manifest.is_some() {
+        match compare_manifest_tree(
+            tc.root,
+            &record.release,
+            tc.manifest,
+            &ignore,
+            &how,
+            tc.progress,
+        ) {
+            Ok((diff, m)) => {
+                report.pass(
+                    CheckId::Manifest,
+                    format!(
+                        "{} is the manifest the record signed (sha256:{}): {} files, {} bytes, \
+                         root {}; the record's {} artifacts agree with it",
+                        m.path.display(),
+                        m.reference.sha256.to_hex(),
+                        m.reference.files,
+                        m.reference.bytes,
+                        m.reference.root.to_hex(),
+                        m.artifacts
+                    ),
+                );
+                Ok(diff)
+            }
+            Err(ManifestCheckError::Scan(e)) => Err(e.to_string()),
+            Err(e) => {
+                let detail = match e.hint() {
+                    Some(h) => format!("{e} ({h})"),
+                    None => e.to_string(),
+                };
+                report.fail(CheckId::Manifest, detail);
+                // Said, never passed silently: no file was compared.
+                for id in [CheckId::Modified, CheckId::Missing, CheckId::Extra] {
+                    report.skip(id, "no file was compared: the tree manifest check failed");
+                }
+                return None;
+            }
+        }
+    } else {
+        compare_tree(tc.root, &record.subjects, &ignore, &how, tc.progress)
+            .map_err(|e| e.to_string())
+    };
+    match compared {
         Err(e) => {
             report.fail(CheckId::Files, format!("cannot check the folder: {e}"));
             None
@@ -473,6 +533,7 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                         })
                         .collect::<Vec<_>>()
                         .join("; ")
+                        + &more(diff.omitted.modified)
                 },
             );
             report.push(
@@ -495,7 +556,11 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                         None => p.to_string(),
                     };
                     let listed: Vec<String> = diff.missing.iter().map(recorded).collect();
-                    format!("missing: {}", listed.join(", "))
+                    format!(
+                        "missing: {}{}",
+                        listed.join(", "),
+                        more(diff.omitted.missing)
+                    )
                 },
             );
             let extra_outcome = match (diff.extra.is_empty(), tc.allow_extra) {
@@ -510,11 +575,12 @@ fn check_tree(report: &mut Report, record: &VerifiedRecord, tc: TreeCheck<'_>) -
                     format!("no unrecorded file (ignore rules: {})", ignore.0.join(" "))
                 } else if tc.allow_extra {
                     format!(
-                        "extra files allowed by --allow-extra, not checked: {}",
-                        join(&diff.extra)
+                        "extra files allowed by --allow-extra, not checked: {}{}",
+                        join(&diff.extra),
+                        more(diff.omitted.extra)
                     )
                 } else {
-                    format!("extra: {}", join(&diff.extra))
+                    format!("extra: {}{}", join(&diff.extra), more(diff.omitted.extra))
                 },
             );
             Some(diff)
@@ -542,7 +608,27 @@ fn matched_detail(diff: &TreeDiff) -> String {
             diff.from_cache
         ));
     }
+    if diff.from_parts > 0 {
+        s.push_str(&format!(
+            "; {} digests taken from the part manifests (--parts) without reading the file",
+            diff.from_parts
+        ));
+    }
+    if let Some(o) = &diff.only {
+        s.push_str(&format!(
+            "; only the files below {o}/ were compared (--only): the rest of the tree was not checked"
+        ));
+    }
     s
+}
+
+/// ", and N more" for lists cut at [`crate::tree::MAX_NAMED`].
+fn more(n: u64) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", and {n} more")
+    }
 }
 
 fn join(paths: &[sceau_core::RelPath]) -> String {

@@ -1,12 +1,36 @@
 //! Comparing the files on disk with a record's subjects (spec/verify.md §4, spec/hashing.md
-//! §2.5).
+//! §2.5), or, for a record in the manifest form, with its manifest as a stream
+//! (spec/manifest.md §7).
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sceau_core::statement::FileSubject;
 use sceau_core::{IgnoreRules, RelPath};
 use sceau_scan::{DigestCache, FileEntry, HashOptions, Need, Progress, ScanError};
 use serde::Serialize;
+
+/// Most files named in each of the modified, missing and extra lists; more are counted
+/// (spec/manifest.md §7): a report stays readable, and its size bounded, whatever the tree.
+pub const MAX_NAMED: usize = 1000;
+
+/// Files found but not named, beyond [`MAX_NAMED`] per list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// Modified files not named.
+    pub modified: u64,
+    /// Missing files not named.
+    pub missing: u64,
+    /// Extra files not named.
+    pub extra: u64,
+}
+
+fn push_capped<T>(list: &mut Vec<T>, omitted: &mut u64, item: T) {
+    if list.len() < MAX_NAMED {
+        list.push(item);
+    } else {
+        *omitted += 1;
+    }
+}
 
 /// A file whose content differs from the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -36,6 +60,12 @@ pub struct TreeDiff {
     pub by_blake3: Vec<RelPath>,
     /// Files whose digests came from the digest cache, unread (spec/hashing.md §4).
     pub from_cache: usize,
+    /// Files found beyond the lists' [`MAX_NAMED`].
+    pub omitted: Omitted,
+    /// Files whose digests came from part manifests (`--parts`), unread.
+    pub from_parts: usize,
+    /// Set when only the files below this folder were compared (`--only`).
+    pub only: Option<RelPath>,
 }
 
 impl TreeDiff {
@@ -54,6 +84,23 @@ pub struct TreeHashing<'a> {
     pub full_sha256: bool,
     /// Digest cache (`--cache`).
     pub cache: Option<&'a DigestCache>,
+    /// Part manifests of a sharded scan of the tree (`--parts`): their digests are taken
+    /// instead of hashing (spec/manifest.md §5.4).
+    pub parts: &'a [PathBuf],
+    /// Compare only the files below this folder (`--only`, spec/manifest.md §7).
+    pub only: Option<&'a RelPath>,
+}
+
+fn within(only: Option<&RelPath>, path: &str) -> bool {
+    match only {
+        None => true,
+        Some(o) => {
+            path == o.as_str()
+                || path
+                    .strip_prefix(o.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        }
+    }
 }
 
 /// Walks `root` with `ignore` (the rules recorded in the record, plus the record file when it
@@ -68,32 +115,63 @@ pub fn compare_tree(
     progress: &dyn Progress,
 ) -> Result<TreeDiff, ScanError> {
     let walk = sceau_scan::walk(root, ignore)?;
-    let expected: BTreeMap<&RelPath, &FileSubject> =
-        subjects.iter().map(|s| (&s.path, s)).collect();
+    let expected: BTreeMap<&RelPath, &FileSubject> = subjects
+        .iter()
+        .filter(|s| within(how.only, s.path.as_str()))
+        .map(|s| (&s.path, s))
+        .collect();
+    let mut diff = TreeDiff {
+        only: how.only.cloned(),
+        ..TreeDiff::default()
+    };
     let mut to_hash: Vec<FileEntry> = Vec::new();
     let mut needs: Vec<Need> = Vec::new();
-    let mut extra = Vec::new();
+    let mut given: Vec<Option<sceau_scan::Digests>> = Vec::new();
+    let mut parts = if how.parts.is_empty() {
+        None
+    } else {
+        Some(sceau_scan::parts::Parts::open(how.parts)?)
+    };
     for f in walk.files {
+        // Parts list every file of the walk, in its order: each is taken, used or not.
+        let from_parts = match parts.as_mut() {
+            Some(p) => Some(p.next_digest(&f)?),
+            None => None,
+        };
+        if !within(how.only, f.rel.as_str()) {
+            continue;
+        }
         match expected.get(&f.rel) {
             Some(s) => {
-                needs.push(if s.blake3.is_some() && !how.full_sha256 {
-                    Need::Blake3
-                } else {
-                    Need::Sha256
-                });
+                needs.push(
+                    if s.blake3.is_some() && !how.full_sha256 && from_parts.is_none() {
+                        Need::Blake3
+                    } else {
+                        Need::Sha256
+                    },
+                );
+                given.push(from_parts.map(|d| sceau_scan::Digests {
+                    sha256: Some(d),
+                    blake3: None,
+                    cached: false,
+                }));
                 to_hash.push(f);
             }
-            None => extra.push(f.rel),
+            None => push_capped(&mut diff.extra, &mut diff.omitted.extra, f.rel),
         }
     }
-    let opts = HashOptions {
-        threads: how.threads,
-        cache: how.cache,
-    };
-    let digests = sceau_scan::hash_files_with(&to_hash, &needs, &opts, progress)?;
-    let mut diff = TreeDiff {
-        extra,
-        ..TreeDiff::default()
+    if let Some(p) = parts {
+        p.finish(&walk.listing)?;
+    }
+    let digests = if given.iter().all(Option::is_some) && !given.is_empty() {
+        diff.from_parts = given.len();
+        given.into_iter().flatten().collect()
+    } else {
+        let opts = HashOptions {
+            threads: how.threads,
+            cache: how.cache,
+        };
+        sceau_scan::hash_files_with(&to_hash, &needs, &opts, progress)?
     };
     let mut seen = std::collections::BTreeSet::new();
     for ((f, d), need) in to_hash.iter().zip(digests).zip(&needs) {
@@ -133,18 +211,22 @@ pub fn compare_tree(
                     diff.by_blake3.push(f.rel.clone());
                 }
             }
-            Some((alg, expected, actual)) => diff.modified.push(Modified {
-                path: f.rel.clone(),
-                algorithm: alg.into(),
-                expected,
-                actual,
-            }),
+            Some((alg, expected, actual)) => push_capped(
+                &mut diff.modified,
+                &mut diff.omitted.modified,
+                Modified {
+                    path: f.rel.clone(),
+                    algorithm: alg.into(),
+                    expected,
+                    actual,
+                },
+            ),
         }
     }
-    diff.missing = subjects
-        .iter()
-        .filter(|s| !seen.contains(&s.path))
-        .map(|s| s.path.clone())
-        .collect();
+    for s in expected.values().filter(|s| !seen.contains(&s.path)) {
+        push_capped(&mut diff.missing, &mut diff.omitted.missing, s.path.clone());
+    }
     Ok(diff)
 }
+
+pub use crate::manifest_tree::{compare_manifest_tree, ManifestCheckError, ManifestMatch};

@@ -1162,6 +1162,7 @@ mod tests {
                 architecture: None,
                 file_type: None,
             }),
+            folder: None,
         }
     }
 
@@ -1180,6 +1181,7 @@ mod tests {
             parents: vec![],
             tokenizer_changed: false,
             claims: None,
+            manifest: None,
         }
     }
 

@@ -13,6 +13,7 @@ fn art(path: &str, kind: ArtifactKind, licence: Option<&str>) -> Artifact {
         licence: licence.map(|l| Licence::from_hf(l, None, None).unwrap()),
         detected_licence: None,
         weights: None,
+        folder: None,
     }
 }
 
@@ -29,6 +30,7 @@ fn release(arts: Vec<Artifact>, licence: &str, claims: Option<&str>) -> Release 
         parents: Vec::new(),
         tokenizer_changed: false,
         claims: claims.map(|c| Claims::from_toml(c.as_bytes()).unwrap()),
+        manifest: None,
     }
 }
 

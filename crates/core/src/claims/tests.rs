@@ -267,6 +267,7 @@ fn release(card: Option<CardMeta>, claims: Option<Claims>) -> Release {
         parents: Vec::new(),
         tokenizer_changed: false,
         claims,
+        manifest: None,
     }
 }
 

@@ -473,7 +473,12 @@ pub fn artifact_ref(path: &RelPath) -> String {
 }
 
 fn artifact_component(a: &Artifact) -> Component {
-    let mut c = Component::new(component_type(a.kind), a.path.as_str());
+    // A folder of the manifest form is named with a trailing `/` and is data whatever its
+    // files are (spec/manifest.md §6).
+    let mut c = match a.folder {
+        Some(_) => Component::new("data", &format!("{}/", a.path)),
+        None => Component::new(component_type(a.kind), a.path.as_str()),
+    };
     c.bom_ref = Some(artifact_ref(&a.path));
     c.hashes.push(Hash {
         alg: "SHA-256".into(),
@@ -494,6 +499,9 @@ fn artifact_component(a: &Artifact) -> Component {
     }
     c.properties.push(p("kind", a.kind));
     c.properties.push(p("size", a.size));
+    if let Some(f) = &a.folder {
+        c.properties.push(p("folder.files", f.files));
+    }
     if let Some(d) = &a.detected_licence {
         c.properties.push(p("licence.detected", &d.spdx_id));
         c.properties
@@ -670,6 +678,13 @@ impl Release {
         if self.tokenizer_changed {
             props.push(p("tokenizer.changed", "true"));
         }
+        if let Some(m) = &self.manifest {
+            // The manifest of every file, by its digest (spec/manifest.md §6).
+            props.push(p("manifest.sha256", m.sha256.to_hex()));
+            props.push(p("manifest.root", m.root.to_hex()));
+            props.push(p("manifest.files", m.files));
+            props.push(p("manifest.bytes", m.bytes));
+        }
         props.push(p("artifacts", self.artifacts.len()));
         props.push(p("bytes", self.total_bytes()));
         props.push(p("parameters", self.parameter_count()));
@@ -722,7 +737,7 @@ impl Release {
                 .collect(),
         );
         let version = rel.version.clone().unwrap_or_default();
-        // Names people read must not print like other names (spec/record.md §2.5).
+        // Names people read must not print like other names (spec/record.md §2.7).
         let refused = |what: &str, e: crate::name::NameError| BomError::Component {
             name: rel.name.chars().take(80).collect(),
             reason: format!("release {what} refused: {e}"),
@@ -731,12 +746,22 @@ impl Release {
         if !version.is_empty() {
             crate::name::check_name(&version).map_err(|e| refused("version", e))?;
         }
+        let manifest = manifest_from_props(&meta.properties)?;
         let mut artifacts = Vec::with_capacity(bom.components.len());
         for c in &bom.components {
             artifacts.push(artifact_from_component(c)?);
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        if manifest.is_none() {
+            if let Some(a) = artifacts.iter().find(|a| a.folder.is_some()) {
+                return Err(BomError::Component {
+                    name: format!("{}/", a.path),
+                    reason: "a folder component in a BOM without a manifest".into(),
+                });
+            }
+        }
         Ok(Release {
+            manifest,
             name: rel.name.clone(),
             version,
             artifacts,
@@ -771,12 +796,77 @@ impl Release {
     }
 }
 
+/// The manifest reference of a BOM's metadata: all four properties or none
+/// (spec/manifest.md §6).
+fn manifest_from_props(props: &[Property]) -> Result<Option<crate::ManifestRef>, BomError> {
+    let names = [
+        "sceau:manifest.sha256",
+        "sceau:manifest.root",
+        "sceau:manifest.files",
+        "sceau:manifest.bytes",
+    ];
+    let err = |reason: String| BomError::Component {
+        name: "metadata".into(),
+        reason,
+    };
+    for n in names {
+        if props_all(props, n).count() > 1 {
+            return Err(err(format!("property {n} given twice: ambiguous")));
+        }
+    }
+    let vals: Vec<Option<&str>> = names.iter().map(|n| prop(props, n)).collect();
+    if vals.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let [Some(sha), Some(root), Some(files), Some(bytes)] = vals[..] else {
+        return Err(err(
+            "the manifest is named by sceau:manifest.sha256, .root, .files and .bytes together"
+                .into(),
+        ));
+    };
+    let digest = |what: &str, v: &str| -> Result<Sha256Digest, BomError> {
+        v.parse()
+            .map_err(|e: crate::digest::DigestError| err(format!("{what}: {e}")))
+    };
+    let number = |what: &str, v: &str| -> Result<u64, BomError> {
+        v.parse()
+            .map_err(|_| err(format!("{what}: {v:?} is not a number")))
+    };
+    Ok(Some(crate::ManifestRef {
+        sha256: digest("sceau:manifest.sha256", sha)?,
+        root: digest("sceau:manifest.root", root)?,
+        files: number("sceau:manifest.files", files)?,
+        bytes: number("sceau:manifest.bytes", bytes)?,
+    }))
+}
+
 fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
     let err = |reason: String| BomError::Component {
         name: c.name.clone(),
         reason,
     };
-    let path = RelPath::new(&c.name).map_err(|e| err(e.to_string()))?;
+    let (name, is_folder) = match c.name.strip_suffix('/') {
+        Some(dir) => (dir, true),
+        None => (c.name.as_str(), false),
+    };
+    let path = RelPath::new(name).map_err(|e| err(e.to_string()))?;
+    let folder = match (is_folder, c.property("sceau:folder.files")) {
+        (true, Some(n)) => Some(crate::Folder {
+            files: n
+                .parse()
+                .map_err(|_| err(format!("sceau:folder.files {n:?} is not a number")))?,
+        }),
+        (false, None) => None,
+        (true, None) => return Err(err("a folder without sceau:folder.files".into())),
+        (false, Some(_)) => {
+            return Err(err(
+                "sceau:folder.files on a file (a folder's name ends with /)".into(),
+            ))
+        }
+    };
+    if folder.is_some() && c.hashes.iter().any(|h| h.alg != "SHA-256") {
+        return Err(err("a folder has only its root, a SHA-256".into()));
+    }
     // One value per hash algorithm and per single-valued property: a second one would let two
     // readers see two different files (spec/bom.md §5).
     for (i, h) in c.hashes.iter().enumerate() {
@@ -872,6 +962,7 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         licence,
         detected_licence,
         weights,
+        folder,
     })
 }
 
@@ -901,6 +992,7 @@ mod tests {
                         confidence: 0.99,
                     }),
                     weights: None,
+                    folder: None,
                 },
                 Artifact {
                     path: RelPath::new("model.safetensors").unwrap(),
@@ -922,6 +1014,7 @@ mod tests {
                         architecture: None,
                         file_type: None,
                     }),
+                    folder: None,
                 },
             ],
             licence: Some(Licence::Spdx {
@@ -949,6 +1042,7 @@ mod tests {
             }],
             tokenizer_changed: true,
             claims: None,
+            manifest: None,
         }
     }
 
