@@ -145,9 +145,9 @@ fi
 # signalled is the daemon's and no other process's.
 # ---------------------------------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/sceau-slurm.XXXXXX)
-# munged refuses a socket folder that others cannot traverse (and /tmp is world-executable).
-chmod 0711 "$WORK"
 mkdir -p "$WORK"/{munge,slurm/state,slurm/spool,logs/tasks,out}
+# munged refuses a socket folder that others cannot traverse, up to the root: /tmp is 1777,
+# and these two are made traversable but not listable.
 chmod 0711 "$WORK" "$WORK/munge"
 export SLURM_CONF=$WORK/slurm/slurm.conf
 
@@ -254,16 +254,15 @@ free_port() {
 say "starting munged, slurmctld and slurmd under $WORK"
 T_START=$(now)
 MUNGE_SOCKET=$WORK/munge/munge.socket.2
-mungekey -c -k "$WORK/munge/munge.key" >/dev/null 2>&1 ||
-  mungekey --create --keyfile="$WORK/munge/munge.key"
+mungekey --create --keyfile="$WORK/munge/munge.key"
 chmod 0600 "$WORK/munge/munge.key"
-start_daemon munged "$WORK/logs/munged.log" munged --foreground \
+start_daemon munged "$WORK/logs/munged.out" munged --foreground \
   --socket="$MUNGE_SOCKET" --key-file="$WORK/munge/munge.key" \
   --pid-file="$WORK/munge/munged.pid" --seed-file="$WORK/munge/munged.seed" \
   --log-file="$WORK/logs/munged.log"
 for _ in $(seq 100); do
   [ -S "$MUNGE_SOCKET" ] && break
-  kill -0 "${PIDS[0]}" 2>/dev/null || die "munged stopped (log: see above)"
+  kill -0 "${PIDS[0]}" 2>/dev/null || die "munged stopped (its log follows)"
   sleep 0.05
 done
 [ -S "$MUNGE_SOCKET" ] || die "munged did not open $MUNGE_SOCKET within 5 s"
@@ -306,14 +305,15 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MailProg=/bin/true
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
+MinJobAge=$((TIMEOUT + 600))
 NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 
-start_daemon slurmctld "$WORK/logs/slurmctld.out" slurmctld -D -i -f "$SLURM_CONF"
+start_daemon slurmctld "$WORK/logs/slurmctld.out" slurmctld -D -f "$SLURM_CONF"
 for _ in $(seq 200); do
   scontrol ping 2>/dev/null | grep -q 'is UP' && break
-  kill -0 "${PIDS[1]}" 2>/dev/null || die "slurmctld stopped"
+  kill -0 "${PIDS[1]}" 2>/dev/null || die "slurmctld stopped (its log follows)"
   sleep 0.05
 done
 scontrol ping 2>/dev/null | grep -q 'is UP' || die "slurmctld did not answer within 10 s"
@@ -322,7 +322,7 @@ state=
 for _ in $(seq 300); do
   state=$(sinfo -h -N -n "$HOST" -o %T 2>/dev/null || true)
   [ "$state" = idle ] && break
-  kill -0 "${PIDS[2]}" 2>/dev/null || die "slurmd stopped"
+  kill -0 "${PIDS[2]}" 2>/dev/null || die "slurmd stopped (its log follows)"
   sleep 0.05
 done
 [ "$state" = idle ] || die "node $HOST is '${state:-unknown}', not idle, after 15 s"
@@ -336,7 +336,7 @@ say "Slurm up in $T_UP s: node $HOST, $CPUS CPUs, ports $CTLD_PORT/$SLURMD_PORT"
 cat >"$WORK/array-job.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
-args=("${@//%a/$SLURM_ARRAY_TASK_ID}")
+args=("${@//"%a"/$SLURM_ARRAY_TASK_ID}")
 exec "${args[@]}"
 EOF
 chmod 755 "$WORK/array-job.sh"
@@ -353,9 +353,9 @@ run_array() {
     --output="$WORK/logs/tasks/$label-%a.out" --chdir="$WORK" "$WORK/array-job.sh" "$@")
   id=${id%%;*}
   JOBS+=("$id")
-  # No accounting here (sacct is unavailable): the controller keeps finished jobs for
-  # MinJobAge (300 s), so squeue shows the array until its last task ends, and scontrol
-  # then gives every task's state and exit code.
+  # No accounting here (sacct is unavailable): squeue shows the array until its last task
+  # ends, and the controller keeps finished tasks for MinJobAge (set above the timeout), so
+  # scontrol then gives every task's state and exit code.
   while [ -n "$(squeue -h -j "$id" -o %i 2>/dev/null)" ]; do
     if [ "$(since "$t" | cut -d. -f1)" -ge "$TIMEOUT" ]; then
       echo "slurm-demo: array $label (job $id) still running after $TIMEOUT s" >&2
@@ -364,7 +364,7 @@ run_array() {
     sleep 0.1
   done
   ARRAY_SECONDS=$(since "$t")
-  out=$(scontrol -o show job "$id")
+  out=$(scontrol -o show job "$id") || { echo "slurm-demo: scontrol lost job $id" >&2; return 1; }
   states=$(grep -c 'JobState=COMPLETED .*ExitCode=0:0' <<<"$out" || true)
   if [ "$states" != "$TASKS" ]; then
     bad=$(grep -v 'JobState=COMPLETED .*ExitCode=0:0' <<<"$out" |
@@ -459,6 +459,7 @@ if [ "$MODE" = bench ]; then
     die "--bench-size $BENCH_SIZE needs that much free space plus 2 GiB under /tmp ($avail free)"
   say "generating $BENCH_FILES large files, $BENCH_SIZE bytes in all"
   each=$((BENCH_SIZE / BENCH_FILES))
+  mkdir -p "$DATA/shards"
   big() { # big FILE BYTES SEED: incompressible bytes at GB/s, an AES-CTR keystream
     # (openssl dies of SIGPIPE when head has had enough: not an error).
     { openssl enc -aes-128-ctr -nosalt -pass "pass:sceau-slurm-$3" -pbkdf2 </dev/zero 2>/dev/null || true; } |
@@ -466,7 +467,7 @@ if [ "$MODE" = bench ]; then
     [ "$(stat -c %s "$1")" = "$2" ] || die "could not write $2 bytes to $1"
   }
   for ((i = 1; i <= BENCH_FILES; i++)); do
-    child big "$DATA/model-$(printf %05d "$i")-of-$(printf %05d "$BENCH_FILES").safetensors" "$each" "$i"
+    child big "$DATA/shards/shard-$(printf %05d "$i")-of-$(printf %05d "$BENCH_FILES").bin" "$each" "$i"
   done
 else
   say "generating $FILES files of $FILE_SIZE bytes and a tiny model"
@@ -490,7 +491,7 @@ if mode != "bench":
                                     "data_offsets": [0, len(data)]}}).encode()
     header += b" " * (-len(header) % 8)
     write("model.safetensors", struct.pack("<Q", len(header)) + header + data)
-    # 100 files per folder, 10 folders per group: data/g000/d00/000000.bin ...
+    # 100 files per folder, 10 folders per group: dataset/g000/d00/000000.bin ...
     for i in range(files):
         write(f"dataset/g{i // 1000:03d}/d{i // 100 % 10:02d}/{i:06d}.bin",
               random.Random(i).randbytes(size))
@@ -563,7 +564,7 @@ expect_fail_naming() {
 # ---------------------------------------------------------------------------------------------
 if [ "$MODE" = bench ]; then
   say "warming the page cache"
-  child cat "$DATA"/* >/dev/null
+  child cat "$DATA"/shards/* >/dev/null
   : >"$WORK/bench.tsv"
   printf 'round\tarray scan\tsign --parts\tone scan\tone sign\n' >&2
   for ((r = 1; r <= ROUNDS; r++)); do
