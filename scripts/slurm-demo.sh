@@ -367,9 +367,10 @@ run_array() {
   out=$(scontrol -o show job "$id") || { echo "slurm-demo: scontrol lost job $id" >&2; return 1; }
   states=$(grep -c 'JobState=COMPLETED .*ExitCode=0:0' <<<"$out" || true)
   if [ "$states" != "$TASKS" ]; then
-    bad=$(grep -v 'JobState=COMPLETED .*ExitCode=0:0' <<<"$out" |
-      grep -o 'ArrayTaskId=[0-9]* JobState=[A-Z_]*' | tr '\n' ' ' || true)
-    echo "slurm-demo: array $label (job $id): $states of $TASKS tasks completed with exit 0; $bad" >&2
+    bad=$(grep -v 'JobState=COMPLETED .*ExitCode=0:0' <<<"$out" | tr ' ' '\n' |
+      sed -n 's/^ArrayTaskId=/task /p; s/^JobState=/ /p; s/^ExitCode=/ exit /p' | tr -d '\n' |
+      sed 's/task /; task /g; s/^; //' || true)
+    echo "slurm-demo: array $label (job $id): $states of $TASKS tasks completed with exit 0 ($bad)" >&2
     for f in "$WORK"/logs/tasks/"$label"-*.out; do
       echo "---- $f" >&2
       tail -n 10 "$f" >&2
@@ -591,8 +592,8 @@ path, tasks, cpt, files, size, up = sys.argv[1:7]
 rows = [list(map(float, l.split("\t")[1:])) for l in open(path) if l.strip()]
 med = [statistics.median(c) for c in zip(*rows)]
 gib = int(size) / 2**30
-print(f"\n{files} files, {gib:.2f} GiB, page cache warm; {len(rows)} rounds alternating, medians; "
-      f"Slurm up in {up} s (not counted)\n")
+print(f"\n{files} large files, {gib:.2f} GiB in all (plus config.json and README.md), page cache "
+      f"warm; {len(rows)} rounds alternating, medians; Slurm up in {up} s (not counted)\n")
 print("| run | seconds | GiB/s |")
 print("|---|---|---|")
 for name, s in ((f"{tasks}-task array of `scan --shard auto` ({cpt} CPU each), submit to last task done", med[0]),
