@@ -426,16 +426,19 @@ fn nothing_is_exported_from_a_record_that_does_not_verify_or_a_bad_command_line(
 
 #[test]
 fn the_cyclonedx_export_is_the_signed_bom_or_its_1_7_mapping() {
-    let lab = Lab::new();
-    let (r, p) = (s(&lab.record), s(&lab.public));
+    let (lab, rec) = open_science();
+    let (r, p) = (s(&rec), s(&lab.public));
     let o = sceau(&["export", r, "--key", p, "--at", AT, "--format", "cyclonedx"]);
     assert_exit(&o, 0);
-    let payload: Value = serde_json::from_slice(&payload_of(&lab.record)).unwrap();
+    let payload: Value = serde_json::from_slice(&payload_of(&rec)).unwrap();
     assert_eq!(
         json_out(&o),
         payload["predicate"],
         "the signed BOM, unchanged"
     );
+    let v16 = lab.path("open.cdx.json");
+    std::fs::write(&v16, o.stdout).unwrap();
+    let v17 = lab.path("open-1.7.cdx.json");
     let o = sceau(&[
         "export",
         r,
@@ -447,13 +450,43 @@ fn the_cyclonedx_export_is_the_signed_bom_or_its_1_7_mapping() {
         "cyclonedx",
         "--spec-version",
         "1.7",
+        "-o",
+        s(&v17),
     ]);
     assert_exit(&o, 0);
-    let bom = json_out(&o);
+    let bom = read_json(&v17);
     assert_eq!(bom["specVersion"], "1.7");
     assert_eq!(
         bom["metadata"]["timestamp"], payload["predicate"]["metadata"]["timestamp"],
         "the signed time"
     );
+    // Another document, so another serial number, derived from its content (spec/bom.md §1.3).
+    let serial = bom["serialNumber"].as_str().unwrap_or_default();
+    assert!(serial.starts_with("urn:uuid:"), "{serial}");
+    assert_ne!(bom["serialNumber"], payload["predicate"]["serialNumber"]);
     crate::schema::assert_valid_as(&bom, "1.7");
+
+    // cdxgen's validator: schema, deep checks, and no high-severity rule failing that a release
+    // with a claimed provider could satisfy (tests/integration/cdxgen.rs).
+    use crate::cdxgen::{cdx_validate, report, rules, PROVIDER, SERIAL, UNSATISFIABLE};
+    let Some(bin) = cdx_validate() else { return };
+    for bom in [&v16, &v17] {
+        let r = report(&bin, bom);
+        assert_eq!(r["schemaValid"], true, "{}: {r}", bom.display());
+        assert_eq!(r["deepValid"], true, "{}: {r}", bom.display());
+        let passed = rules(&r, "pass", &[]);
+        for rule in SERIAL.into_iter().chain(PROVIDER) {
+            assert!(passed.contains(rule), "{}: {rule} fails", bom.display());
+        }
+        let high = rules(&r, "fail", &["high", "critical"]);
+        let unexpected: Vec<&&str> = high
+            .iter()
+            .filter(|x| !UNSATISFIABLE.contains(*x))
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{}: cdx-validate fails {unexpected:?} at high severity",
+            bom.display()
+        );
+    }
 }
