@@ -1,8 +1,9 @@
 //! `sceau completions SHELL` and `sceau man`, generated from the clap definitions: a real bash
 //! completes with the script, and a real `man` (or `groff`) renders the page.
 //!
-//! bash, man and groff are found on `PATH`; without them a test says "skipped: …" and passes,
-//! unless `SCEAU_REQUIRE_INTEROP=1` (CI, where `.ci/run` installs `man-db` and `groff-base`).
+//! bash, zsh, fish, man and groff are found on `PATH`; without them a test says "skipped: …" and
+//! passes, unless `SCEAU_REQUIRE_INTEROP=1` (CI, where `.ci/run` installs `zsh`, `fish`,
+//! `man-db` and `groff-base`).
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -145,11 +146,10 @@ fn every_shell_gets_a_script_naming_every_subcommand() {
             "{shell}: a long flag"
         );
     }
-    // A shell that is installed also parses its script.
+    // zsh and fish parse their scripts.
     let t = tempfile::tempdir().unwrap();
     for (shell, check) in [("zsh", ["-n"]), ("fish", ["--no-execute"])] {
-        if Command::new(shell).arg("--version").output().is_err() {
-            eprintln!("skipped: {shell} not installed, its script is not parsed");
+        if !have(shell, "its completion script") {
             continue;
         }
         let f = t.path().join(shell);
@@ -165,6 +165,58 @@ fn every_shell_gets_a_script_naming_every_subcommand() {
     let o = sceau(&["completions", "tcsh"]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("powershell"), "{}", stderr(&o));
+}
+
+/// fish completes with the script as a user loads it (`complete -C` prints what a Tab offers,
+/// each candidate followed by a tab and its description).
+#[test]
+fn fish_completes_subcommands_flags_and_values_with_the_generated_script() {
+    if !have("fish", "fish completion") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let script = t.path().join("sceau.fish");
+    std::fs::write(&script, completions("fish")).unwrap();
+    let complete = |line: &str| -> Vec<String> {
+        let o = Command::new("fish")
+            .args(["--no-config", "-c"])
+            .arg(format!("source '{}'; complete -C '{line}'", s(&script)))
+            .output()
+            .expect("run fish");
+        assert!(
+            o.status.success(),
+            "fish: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut got: Vec<String> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter_map(|l| l.split('\t').next())
+            .map(str::to_owned)
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(complete("sceau exp"), ["export"], "subcommand");
+    assert_eq!(
+        complete("sceau verify --rec"),
+        ["--record"],
+        "flag of verify"
+    );
+    assert_eq!(
+        complete("sceau export r.json --for"),
+        ["--force", "--format"]
+    );
+    assert_eq!(
+        complete("sceau export r.json --format "),
+        ["cyclonedx", "spdx3"],
+        "values of --format"
+    );
+    for sub in ["init", "update", "sign", "show"] {
+        assert!(
+            complete("sceau policy ").iter().any(|r| r == sub),
+            "policy {sub}"
+        );
+    }
 }
 
 /// The roff `page` as `man -l -` shows it (or `groff -man -Tutf8`, when man-db is absent),
