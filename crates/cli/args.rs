@@ -57,6 +57,107 @@ pub enum Command {
     /// An ancestor's maintainers sign a licence grant: one derived release may use a licence
     /// the ancestor's terms would otherwise forbid (verifiers take it with --grant).
     Grant(GrantArgs),
+    /// Verify a record, then write its release as an SPDX 3.0.1 document (AI and Dataset
+    /// profiles) or as CycloneDX, with its verified ancestors (spec/spdx.md §7).
+    Export(ExportArgs),
+    /// Print the shell completion script for SHELL on standard output.
+    Completions(CompletionsArgs),
+    /// Print sceau's manual page (roff) on standard output.
+    Man(ManArgs),
+}
+
+impl Command {
+    /// Whether the command prints JSON on standard output (`--json`, or `--format json`):
+    /// a refusal is then a JSON object too (spec/json-output.md §3). A new command that prints
+    /// JSON says so here.
+    pub fn json_output(&self) -> bool {
+        match self {
+            Command::Scan(a) => a.json,
+            Command::Sign(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Inspect(a) => a.json,
+            Command::Key(KeyCommand::Show(a)) => a.json,
+            Command::Policy(PolicyCommand::Show(a)) => a.json,
+            Command::Lineage(a) => a.format == LineageFormat::Json,
+            Command::Openness(a) => a.json,
+            Command::Check(a) => a.json,
+            Command::Certify(a) => a.json,
+            Command::Report(a) => a.format == ReportFormat::Json,
+            Command::Grant(a) => a.json,
+            Command::Export(a) => a.json,
+            Command::Keygen(_)
+            | Command::Countersign(_)
+            | Command::Policy(_)
+            | Command::Store(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
+        }
+    }
+}
+
+/// `sceau export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The release record (a DSSE envelope written by `sceau sign`).
+    ///
+    /// It is verified first, as `sceau verify --record RECORD` verifies it without a folder
+    /// (signatures under --key or --policy, signing time, its lineage through --store and
+    /// --with); nothing is written unless it verifies.
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
+
+    /// What to write: `spdx3` (default), an SPDX 3.0.1 JSON-LD document with the AI and Dataset
+    /// profiles whose model is `descendantOf` each verified ancestor (spec/spdx.md §7), or
+    /// `cyclonedx`, the record's signed CycloneDX BOM (spec/bom.md).
+    #[arg(long, value_enum, default_value_t = BomFormat::Spdx3)]
+    pub format: BomFormat,
+
+    /// CycloneDX version: 1.6 (default: the signed BOM, byte for byte its content) or 1.7 (the
+    /// same release mapped to 1.7, spec/bom.md §1.4). Only with --format cyclonedx.
+    #[arg(long, value_name = "VERSION", value_parser = ["1.6", "1.7"])]
+    pub spec_version: Option<String>,
+
+    /// Write to FILE instead of standard output (atomically; --force to replace).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print a summary as JSON on standard output (needs -o FILE: the document and the
+    /// summary cannot share standard output).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sceau completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for: bash, zsh, fish, powershell or elvish.
+    ///
+    /// bash: `source <(sceau completions bash)` in ~/.bashrc, or save it as
+    /// ~/.local/share/bash-completion/completions/sceau. zsh: save it as `_sceau` in a folder
+    /// of $fpath. fish: save it as ~/.config/fish/completions/sceau.fish.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `sceau man`.
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (`verify`, `policy init`, …); without it, the page of
+    /// sceau itself, which lists the subcommands.
+    ///
+    /// Read it with `sceau man | man -l -`, or install it: `sceau man > ~/.local/share/man/man1/sceau.1`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// Whom to trust, and when: shared by every command that verifies a record (verify, lineage,
@@ -356,7 +457,8 @@ pub struct PolicyShowArgs {
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
 
-    /// Print JSON.
+    /// Print the policy's content as JSON on standard output, marked `"verified": false`
+    /// (spec/json-output.md).
     #[arg(long)]
     pub json: bool,
 }
@@ -425,7 +527,7 @@ pub struct KeyShowArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Print JSON.
+    /// Print the key id, algorithm and encodings as JSON on standard output (spec/json-output.md).
     #[arg(long)]
     pub json: bool,
 
@@ -621,7 +723,8 @@ pub struct InspectArgs {
     #[arg(value_name = "RECORD")]
     pub record: PathBuf,
 
-    /// Print JSON.
+    /// Print what the record claims as JSON on standard output, marked `"verified": false`
+    /// (spec/json-output.md).
     #[arg(long)]
     pub json: bool,
 }
@@ -920,7 +1023,8 @@ pub struct ReportArgs {
     #[arg(long, required = true)]
     pub ai_act: bool,
 
-    /// Output format.
+    /// Output format: md (Markdown, the default), json (spec/ai-act.md §4) or html (one
+    /// self-contained page).
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
 
@@ -1009,5 +1113,44 @@ mod tests {
     fn clap_definitions_are_consistent() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    /// Every subcommand says what it does and every option and argument has help of its own,
+    /// which `sceau help CMD`, the man page and the shell completions show (README: "Every
+    /// flag has long help").
+    #[test]
+    fn every_command_and_every_flag_has_help() {
+        use clap::CommandFactory;
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>, seen: &mut usize) {
+            if cmd.get_about().is_none() && path != "sceau" {
+                missing.push(format!("{path}: no about"));
+            }
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                *seen += 1;
+                let help = a
+                    .get_long_help()
+                    .or(a.get_help())
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                // A sentence at least: some words (clap drops a one-line help's full stop).
+                if help.split_whitespace().count() < 3 {
+                    missing.push(format!("{path} {id}: help {help:?}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing, seen);
+            }
+        }
+        let mut cmd = super::Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        walk(&cmd, "sceau", &mut missing, &mut seen);
+        assert!(missing.is_empty(), "without help:\n{}", missing.join("\n"));
+        assert!(seen > 150, "only {seen} arguments walked");
     }
 }

@@ -255,11 +255,10 @@ fn describe_licence(l: &Licence) -> String {
     }
 }
 
-/// Prints a value as pretty JSON on standard output.
+/// Prints a value as pretty JSON on standard output, with its `schema_version`
+/// (spec/json-output.md; [`crate::json::print`]).
 pub fn print_json<T: Serialize>(v: &T) -> Result<(), CliError> {
-    let s = serde_json::to_string_pretty(v).map_err(anyhow::Error::from)?;
-    outln!("{s}");
-    Ok(())
+    crate::json::print(v)
 }
 
 /// Prints warnings on standard error.

@@ -20,15 +20,15 @@ use crate::common::*;
 /// `operating-system` components, and a release's files are files, models and data; and
 /// SCVS-2.4 wants an enveloped JSF signature inside the BOM, where sceau signs the BOM with a
 /// DSSE envelope around it.
-const UNSATISFIABLE: [&str; 4] = ["SCVS-1.1", "SCVS-2.9", "CRA-MIN-004", "SCVS-2.4"];
+pub(crate) const UNSATISFIABLE: [&str; 4] = ["SCVS-1.1", "SCVS-2.9", "CRA-MIN-004", "SCVS-2.4"];
 
 /// Rules only a claimed provider (`[provider]` in the claims) satisfies.
-const PROVIDER: [&str; 2] = ["CRA-MIN-001", "CRA-MIN-002"];
+pub(crate) const PROVIDER: [&str; 2] = ["CRA-MIN-001", "CRA-MIN-002"];
 
 /// Rules every sceau BOM satisfies: the serial number.
-const SERIAL: [&str; 2] = ["SCVS-2.3", "CRA-MIN-003"];
+pub(crate) const SERIAL: [&str; 2] = ["SCVS-2.3", "CRA-MIN-003"];
 
-fn cdx_validate() -> Option<PathBuf> {
+pub(crate) fn cdx_validate() -> Option<PathBuf> {
     let bin = std::env::var_os("SCEAU_CDX_VALIDATE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -50,7 +50,7 @@ fn cdx_validate() -> Option<PathBuf> {
 }
 
 /// cdx-validate's JSON report on `bom`, passing findings included.
-fn report(bin: &Path, bom: &Path) -> Value {
+pub(crate) fn report(bin: &Path, bom: &Path) -> Value {
     let out = bom.with_extension("report.json");
     let o = Command::new(bin)
         .args(["-i", s(bom), "-r", "json", "-o", s(&out)])
@@ -67,7 +67,7 @@ fn report(bin: &Path, bom: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(&out).expect("report written")).expect("report json")
 }
 
-fn rules<'a>(r: &'a Value, status: &str, severities: &[&str]) -> BTreeSet<&'a str> {
+pub(crate) fn rules<'a>(r: &'a Value, status: &str, severities: &[&str]) -> BTreeSet<&'a str> {
     r["findings"]
         .as_array()
         .expect("findings")

@@ -11,6 +11,7 @@ const MODULES: &[&str] = &[
     "claims",
     "docs",
     "golden",
+    "habits",
     "hashing",
     "hf_hub",
     "interop",

@@ -7,6 +7,7 @@ mod claims;
 mod common;
 mod docs;
 mod golden;
+mod habits;
 mod hashing;
 mod hf_hub;
 mod interop;

@@ -45,14 +45,12 @@ pub fn run(args: &LineageArgs) -> CliResult {
     let text = match args.format {
         LineageFormat::Tree => lineage_render::tree(l),
         LineageFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+            String::from_utf8_lossy(&crate::json::to_bytes(&serde_json::json!({
                 "verified": l.passed(),
                 "lineage": l,
                 "inherited_datasets": l.declared_datasets(),
-            }))
-            .map_err(anyhow::Error::from)?;
-            s.push('\n');
-            s
+            }))?)
+            .into_owned()
         }
         LineageFormat::Dot => lineage_render::dot(l),
         LineageFormat::Mermaid => lineage_render::mermaid(l),

@@ -1,12 +1,15 @@
 //! One file per subcommand: each calls the library and renders.
 pub mod certify;
 pub mod check;
+pub mod completions;
 pub mod countersign;
+pub mod export;
 pub mod grant;
 pub mod inspect;
 pub mod key;
 pub mod keygen;
 pub mod lineage;
+pub mod man;
 pub mod openness;
 pub mod policy;
 pub mod report;

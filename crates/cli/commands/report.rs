@@ -42,18 +42,23 @@ pub fn run(args: &ReportArgs) -> CliResult {
     } else {
         let trust = LoadedTrust::load(&args.trust)?;
         if let Some(e) = trust.policy_failure() {
-            errln!("error: {}", clean(&e.error.to_string()));
-            errln!("no report written: the record cannot be verified");
-            return Ok(EXIT_FAILED);
+            return Err(e.hint("no report written: the record cannot be verified"));
         }
         let v = pipeline::verify(Request::new(&bytes, trust.root(), trust.now));
         let Some(rec) = v.verified_record() else {
-            errln!("error: {} does not verify:", args.record.display());
-            for c in v.record_failures() {
-                errln!("  {}: {}", c.name(), clean(&c.detail));
-            }
-            errln!("no report written: run `sceau verify` for the full report");
-            return Ok(EXIT_FAILED);
+            let why: Vec<String> = v
+                .record_failures()
+                .map(|c| format!("{}: {}", c.name(), clean(&c.detail)))
+                .collect();
+            return Err(CliError {
+                code: EXIT_FAILED,
+                error: anyhow!(
+                    "{} does not verify: {}",
+                    args.record.display(),
+                    why.join("; ")
+                ),
+                hint: Some("no report written: run `sceau verify` for the full report".to_owned()),
+            });
         };
         (
             rec.release().clone(),
@@ -82,9 +87,7 @@ pub fn run(args: &ReportArgs) -> CliResult {
         },
     });
     let mut out = match args.format {
-        ReportFormat::Json => {
-            serde_json::to_vec_pretty(&report).map_err(|e| CliError::input(anyhow!(e)))?
-        }
+        ReportFormat::Json => crate::json::to_bytes(&report)?,
         ReportFormat::Md => report.to_markdown().into_bytes(),
         ReportFormat::Html => report.to_html().into_bytes(),
     };

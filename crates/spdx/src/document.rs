@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use sceau_core::claims::{Claims, DatasetPurpose, MofComponent, PathIndex, PersonalData};
-use sceau_core::{Licence, Release};
+use sceau_core::{Licence, Release, Sha256Digest};
 use serde_json::{json, Map, Value};
 
 use crate::elements;
 use crate::ids::Ids;
 use crate::licence::expression;
+use crate::verified::VerifiedRecord;
 
 /// Collects elements and relationships, naming each with [`Ids`].
 struct Graph {
@@ -153,8 +154,32 @@ fn ai_package(
     Value::Object(m)
 }
 
-/// The document of `release` created at `created` (already checked).
-pub fn build(release: &Release, created: &str) -> Value {
+/// The model's record id and its verification (spec/spdx.md §7.1): an `other` external
+/// identifier `sha256:<record id>`, and the signers in the `comment`.
+fn record_facts(m: &mut Map<String, Value>, v: &VerifiedRecord) {
+    m.insert(
+        "externalIdentifier".into(),
+        json!([{
+            "type": "ExternalIdentifier",
+            "externalIdentifierType": "other",
+            "identifier": format!("sha256:{}", v.record),
+            "comment": "SHA-256 of the payload of this release's signed sceau record, its record id (spec/lineage.md §1.1)",
+        }]),
+    );
+    let signers = if v.signers.is_empty() {
+        String::new()
+    } else {
+        format!(", signed by {}", v.signers.join(", "))
+    };
+    m.insert(
+        "comment".into(),
+        format!("record verified by sceau{signers}").into(),
+    );
+}
+
+/// The document of `release` created at `created` (already checked); for an export of a
+/// verified record, with what its verification found (spec/spdx.md §7).
+pub fn build(release: &Release, created: &str, verified: Option<&VerifiedRecord>) -> Value {
     let claims = Claims::effective(release);
     let mut g = Graph {
         ids: Ids::new(release),
@@ -174,13 +199,15 @@ pub fn build(release: &Release, created: &str) -> Value {
     });
 
     let model = g.ids.of("model", "");
-    g.elements.push(ai_package(
-        release,
-        &claims,
-        created,
-        &model,
-        provider.as_deref(),
-    ));
+    let release_time = verified
+        .and_then(|v| v.signed_at.as_deref())
+        .filter(|t| crate::is_spdx_datetime(t))
+        .unwrap_or(created);
+    let mut model_element = ai_package(release, &claims, release_time, &model, provider.as_deref());
+    if let (Some(v), Some(m)) = (verified, model_element.as_object_mut()) {
+        record_facts(m, v);
+    }
+    g.elements.push(model_element);
 
     // Files, with their licences.
     let mut file_ids = Vec::with_capacity(release.artifacts.len());
@@ -262,16 +289,58 @@ pub fn build(release: &Release, created: &str) -> Value {
     g.relate("trainedOn", &model, trained, None);
     g.relate("testedOn", &model, tested, None);
 
-    // Lineage.
+    // Lineage: the parents the release declares, then, for an export of a verified record,
+    // the parents each verified ancestor declares (spec/spdx.md §7.2).
+    let status =
+        |d: &Sha256Digest| verified.and_then(|v| v.ancestors.iter().find(|a| a.record == *d));
+    let mut packages: BTreeMap<Sha256Digest, String> = BTreeMap::new();
+    let mut package = |g: &mut Graph, d: Sha256Digest, name: &str, version: &str| {
+        if let Some(id) = packages.get(&d) {
+            return id.clone();
+        }
+        let id = g.ids.of("parent", &d.to_hex());
+        let comment = verified.map(|_| match status(&d) {
+            Some(a) => a.status.comment(),
+            None => "record NOT verified by sceau: not reached".to_owned(),
+        });
+        g.elements.push(elements::parent_package(
+            &id,
+            &d,
+            name,
+            version,
+            comment.as_deref(),
+        ));
+        packages.insert(d, id.clone());
+        id
+    };
     for p in &release.parents {
-        let id = g.ids.of("parent", &p.record.to_hex());
-        g.elements.push(elements::parent_package(&id, p));
+        let id = package(&mut g, p.record, &p.name, &p.version);
         g.relate(
             "descendantOf",
             &model,
             vec![id],
             Some(format!("sceau relation: {}", p.relation)),
         );
+    }
+    if let Some(v) = verified {
+        for l in &v.links {
+            let child_verified =
+                l.child != v.record && status(&l.child).is_some_and(|a| a.status.is_verified());
+            if !child_verified {
+                continue;
+            }
+            let (Some(c), Some(p)) = (status(&l.child), status(&l.parent)) else {
+                continue;
+            };
+            let from = package(&mut g, c.record, &c.name, &c.version);
+            let to = package(&mut g, p.record, &p.name, &p.version);
+            g.relate(
+                "descendantOf",
+                &from,
+                vec![to],
+                Some(format!("sceau relation: {}", l.relation)),
+            );
+        }
     }
 
     let Graph {

@@ -1,7 +1,7 @@
 //! The JSON-LD objects of one SPDX 3.0.1 document, one constructor per class (spec/spdx.md §3).
 //! Every element shares the document's one `CreationInfo` ([`CREATION_INFO`]).
 use sceau_core::claims::{DatasetClaim, Provider};
-use sceau_core::{Artifact, ArtifactKind, Parent};
+use sceau_core::{Artifact, ArtifactKind, Sha256Digest};
 use serde_json::{json, Map, Value};
 
 use crate::ids::CREATION_INFO;
@@ -135,17 +135,27 @@ pub fn licence_expression(id: &str, e: &Expression) -> Value {
 }
 
 /// A parent release (lineage) as a `software_Package` of purpose `model`, named by its name
-/// and version, identified by the digest of its signed record.
-pub fn parent_package(id: &str, p: &Parent) -> Value {
-    let mut m = element("software_Package", id, Some(&p.name));
-    m.insert("software_packageVersion".into(), p.version.clone().into());
+/// and version, identified by the digest of its signed record; `comment` says whether that
+/// record verified (exports of a verified record, spec/spdx.md §7.2).
+pub fn parent_package(
+    id: &str,
+    record: &Sha256Digest,
+    name: &str,
+    version: &str,
+    comment: Option<&str>,
+) -> Value {
+    let mut m = element("software_Package", id, Some(name));
+    if let Some(c) = comment {
+        m.insert("comment".into(), c.into());
+    }
+    m.insert("software_packageVersion".into(), version.into());
     m.insert("software_primaryPurpose".into(), "model".into());
     m.insert(
         "externalIdentifier".into(),
         json!([{
             "type": "ExternalIdentifier",
             "externalIdentifierType": "other",
-            "identifier": format!("sha256:{}", p.record),
+            "identifier": format!("sha256:{record}"),
             "comment": "SHA-256 of the payload of the parent's signed sceau record (spec/lineage.md §1)",
         }]),
     );

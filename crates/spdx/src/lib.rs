@@ -16,6 +16,7 @@ mod document;
 mod elements;
 pub mod ids;
 pub mod licence;
+pub mod verified;
 
 use sceau_core::Release;
 use serde_json::Value;
@@ -54,7 +55,7 @@ pub fn to_spdx3(release: &Release, created: &str) -> Result<Value, SpdxError> {
             given: created.into(),
         });
     }
-    Ok(document::build(release, created))
+    Ok(document::build(release, created, None))
 }
 
 /// The document of [`to_spdx3`] as pretty-printed JSON ending in a newline, as `sceau scan
@@ -62,6 +63,38 @@ pub fn to_spdx3(release: &Release, created: &str) -> Result<Value, SpdxError> {
 pub fn to_spdx3_json(release: &Release, created: &str) -> Result<Vec<u8>, SpdxError> {
     let v = to_spdx3(release, created)?;
     // A Value with string keys always serialises.
+    let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// The SPDX 3.0.1 document of a verified record's `release` (spec/spdx.md §7), created at
+/// `created` (as [`to_spdx3`]): the same mapping, with the model's `releaseTime` the record's
+/// signing time, the record id and signers on the model, each ancestor package marked verified
+/// or not, and the `descendantOf` links every verified ancestor declares.
+///
+/// What `verified` says is written as given: the caller verified the record.
+pub fn record_to_spdx3(
+    release: &Release,
+    verified: &verified::VerifiedRecord,
+    created: &str,
+) -> Result<Value, SpdxError> {
+    if !is_spdx_datetime(created) {
+        return Err(SpdxError::Timestamp {
+            given: created.into(),
+        });
+    }
+    Ok(document::build(release, created, Some(verified)))
+}
+
+/// The document of [`record_to_spdx3`] as pretty-printed JSON ending in a newline, as `sceau
+/// export` writes it.
+pub fn record_to_spdx3_json(
+    release: &Release,
+    verified: &verified::VerifiedRecord,
+    created: &str,
+) -> Result<Vec<u8>, SpdxError> {
+    let v = record_to_spdx3(release, verified, created)?;
     let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
     out.push(b'\n');
     Ok(out)

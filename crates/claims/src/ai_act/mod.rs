@@ -763,13 +763,34 @@ fn tcs_document(v: &View<'_>) -> Item {
 
 fn tcs_provider(v: &View<'_>) -> Item {
     let org = v.r.name.split_once('/').map(|(o, _)| o);
+    let provider = v.claims.and_then(|c| c.provider.as_ref());
+    let contacts: Vec<&str> = provider
+        .map(|p| {
+            [p.email.as_deref(), p.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing = match provider {
+        Some(_) => "the provider's contact details (an e-mail or a URL in [provider])",
+        None => "the provider's name and contact details ([provider] in the claims)",
+    };
     item(
         "tcs-1-1",
         "Template 1.1",
         "Provider identification: name and contact details (and authorised representative)",
-        grade(false, org.is_some()),
-        vec![org.map(|o| format!("release name names the organisation {o:?}"))],
-        "the provider's name and contact details are not recorded",
+        grade(
+            provider.is_some() && !contacts.is_empty(),
+            provider.is_some() || org.is_some(),
+        ),
+        vec![
+            provider.map(|p| format!("claimed provider {:?}", p.name)),
+            (!contacts.is_empty()).then(|| format!("provider contact {}", contacts.join(", "))),
+            org.filter(|_| provider.is_none())
+                .map(|o| format!("release name names the organisation {o:?}")),
+        ],
+        missing,
     )
 }
 
@@ -1276,6 +1297,44 @@ mod tests {
         assert_eq!(st("annex-xi-1-1-d"), Status::Covered);
         assert_eq!(st("annex-xi-1-2-d"), Status::Missing);
         assert_eq!(rep.obligations[2].status, Status::Covered);
+    }
+
+    #[test]
+    fn the_claimed_provider_identifies_the_provider_for_the_training_summary() {
+        let st = |r: &Release| {
+            let rep = report(r, SystemicRisk::NotDeclared);
+            let i = rep
+                .obligations
+                .iter()
+                .flat_map(|o| &o.items)
+                .find(|i| i.id == "tcs-1-1")
+                .cloned()
+                .unwrap();
+            (i.status, i.evidence.join("; "))
+        };
+        let mut r = release("MIT", OPEN);
+        assert_eq!(st(&r).0, Status::Partial, "org/ in the name only");
+        r.name = "m".into();
+        assert_eq!(st(&r).0, Status::Missing);
+        let mut claims = sceau_core::Claims {
+            provider: Some(sceau_core::claims::Provider {
+                name: "Example Org".into(),
+                url: None,
+                email: None,
+            }),
+            ..Default::default()
+        };
+        r.claims = Some(claims.clone());
+        let (status, evidence) = st(&r);
+        assert_eq!(status, Status::Partial, "a name without contact");
+        assert!(evidence.contains("Example Org"), "{evidence}");
+        if let Some(p) = claims.provider.as_mut() {
+            p.email = Some("security@example.invalid".into());
+        }
+        r.claims = Some(claims);
+        let (status, evidence) = st(&r);
+        assert_eq!(status, Status::Covered);
+        assert!(evidence.contains("security@example.invalid"), "{evidence}");
     }
 
     #[test]
