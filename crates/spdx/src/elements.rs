@@ -77,8 +77,34 @@ pub fn file_purpose(kind: ArtifactKind) -> &'static str {
 }
 
 /// An artifact as a `software_File`: its path as `name`, its SHA-256 (and BLAKE3 when
-/// recorded) as `verifiedUsing` hashes, its purpose from its kind.
+/// recorded) as `verifiedUsing` hashes, its purpose from its kind. A folder recorded whole
+/// (spec/manifest.md §6.1) is a `software_File` of kind `directory` whose one hash is its
+/// manifest root, algorithm `other`, said in the hash's comment (spec/spdx.md §3.3): it is
+/// not the SHA-256 of any file, and calling it one would be false.
 pub fn file(id: &str, a: &Artifact) -> Value {
+    if let Some(folder) = &a.folder {
+        // Named as the Statement names it: the path and a "/" (spec/manifest.md §6.1).
+        let mut m = element("software_File", id, Some(&format!("{}/", a.path.as_str())));
+        m.insert(
+            "verifiedUsing".into(),
+            json!([{
+                "type": "Hash",
+                "algorithm": "other",
+                "hashValue": a.sha256.to_hex(),
+                "comment": format!(
+                    "sceau manifest root (sceau-dir/1, SHA-256 Merkle tree) of the folder's {} \
+                     files; every file is listed in the manifest the record signs",
+                    folder.files
+                ),
+            }]),
+        );
+        m.insert(
+            "software_primaryPurpose".into(),
+            file_purpose(a.kind).into(),
+        );
+        m.insert("software_fileKind".into(), "directory".into());
+        return Value::Object(m);
+    }
     let mut m = element("software_File", id, Some(a.path.as_str()));
     let mut hashes =
         vec![json!({"type": "Hash", "algorithm": "sha256", "hashValue": a.sha256.to_hex()})];

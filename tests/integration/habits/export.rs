@@ -490,3 +490,61 @@ fn the_cyclonedx_export_is_the_signed_bom_or_its_1_7_mapping() {
         );
     }
 }
+
+/// A record in the manifest form exports its folder recorded whole as one `software_File` of
+/// kind `directory`, whose hash is the manifest root labelled `other` (never `sha256`: it is
+/// no file's digest); the document stays valid SPDX 3.0.1.
+#[test]
+fn the_spdx_export_of_a_manifest_form_record_lists_folders_by_their_roots() {
+    let lab = Lab::new();
+    let data = lab.dir.join("data/train");
+    std::fs::create_dir_all(&data).unwrap();
+    for i in 0..12 {
+        std::fs::write(data.join(format!("{i:03}.txt")), format!("row {i}\n")).unwrap();
+    }
+    let rec = lab.sign(
+        &lab.dir,
+        &lab.key,
+        "m.sceau.json",
+        (NAME, "1.0.0"),
+        &["--always-manifest"],
+    );
+    let out = lab.path("m.spdx.json");
+    let o = sceau(&[
+        "export",
+        s(&rec),
+        "--key",
+        s(&lab.public),
+        "--at",
+        AT,
+        "-o",
+        s(&out),
+    ]);
+    assert_exit(&o, 0);
+    let doc = read_json(&out);
+    let errors = spdx_errors(&doc);
+    assert!(
+        errors.is_empty(),
+        "not valid SPDX 3.0.1:\n{}",
+        errors.join("\n")
+    );
+    let files = of_type(&doc, "software_File");
+    let folder = files
+        .iter()
+        .find(|f| f["name"] == "data/")
+        .unwrap_or_else(|| panic!("no data/ in {files:#?}"));
+    assert_eq!(folder["software_fileKind"], "directory");
+    let hashes = folder["verifiedUsing"].as_array().unwrap();
+    assert_eq!(hashes.len(), 1, "{hashes:?}");
+    assert_eq!(hashes[0]["algorithm"], "other");
+    assert!(
+        hashes[0]["comment"].as_str().unwrap().contains("12 files"),
+        "{hashes:?}"
+    );
+    assert!(!files
+        .iter()
+        .any(|f| f["name"].as_str().unwrap().starts_with("data/train")));
+    if let Some(py) = python() {
+        read_back(&py, &out);
+    }
+}
