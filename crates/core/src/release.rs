@@ -6,7 +6,7 @@ use crate::digest::{Blake3Digest, Sha256Digest};
 use crate::kind::ArtifactKind;
 use crate::licence::Licence;
 use crate::relpath::RelPath;
-use crate::weights::WeightInfo;
+use crate::weights::{WeightInfo, WeightPrint};
 
 /// A licence identified from a licence file's text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +41,11 @@ pub struct Artifact {
     /// For weight files whose header sceau reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightInfo>,
+    /// For weight files: their fingerprint, or why there is none (spec/fingerprint.md §5.4).
+    /// `None` when fingerprints were not computed (`--no-fingerprints`, or a format sceau
+    /// does not fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<WeightPrint>,
 }
 
 /// Ignore rules applied by a scan and recorded with it (spec/scan.md §2).

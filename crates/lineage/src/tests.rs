@@ -37,6 +37,7 @@ fn artifact(path: &str, tag: &str, kind: ArtifactKind) -> Artifact {
         licence: None,
         detected_licence: None,
         weights: None,
+        fingerprint: None,
     }
 }
 

@@ -93,6 +93,7 @@ mod tests {
                         licence: None,
                         detected_licence: None,
                         weights: None,
+                        fingerprint: None,
                     });
                 }
             }

@@ -1162,6 +1162,7 @@ mod tests {
                 architecture: None,
                 file_type: None,
             }),
+            fingerprint: None,
         }
     }
 

@@ -13,6 +13,7 @@ fn art(path: &str, kind: ArtifactKind, licence: Option<&str>) -> Artifact {
         licence: licence.map(|l| Licence::from_hf(l, None, None).unwrap()),
         detected_licence: None,
         weights: None,
+        fingerprint: None,
     }
 }
 
