@@ -57,6 +57,7 @@ pub fn scan_options(
         threads: tree.threads.unwrap_or_else(sceau_scan::default_threads),
         parallel_digest: tree.parallel_digest,
         cache: open_cache(&tree.cache)?,
+        fingerprints: !tree.no_fingerprints,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod card_read;
 pub mod classify;
 pub mod error;
+pub mod fingerprint;
 pub mod hash;
 pub mod headers;
 pub mod hf;
@@ -50,6 +51,9 @@ pub struct ScanOptions {
     pub parallel_digest: bool,
     /// Digest cache to consult and fill (`--cache`, spec/hashing.md §4).
     pub cache: Option<Arc<DigestCache>>,
+    /// Fingerprint the weight files (safetensors, GGUF, ONNX) and record the fingerprints;
+    /// `false` with `--no-fingerprints` (spec/scan.md §9, spec/fingerprint.md §5.4).
+    pub fingerprints: bool,
 }
 
 impl Default for ScanOptions {
@@ -61,6 +65,7 @@ impl Default for ScanOptions {
             threads: default_threads(),
             parallel_digest: false,
             cache: None,
+            fingerprints: true,
         }
     }
 }
@@ -96,6 +101,14 @@ pub enum Warning {
     /// No version was given or derived.
     #[error("no release version given; recorded as {DEFAULT_VERSION} (use --version)")]
     NoVersion,
+    /// A weight file was not fingerprinted; the record says why (spec/scan.md §9).
+    #[error("{path}: not fingerprinted: {reason}")]
+    NotFingerprinted {
+        /// The file.
+        path: String,
+        /// Why, as recorded.
+        reason: String,
+    },
 }
 
 /// The result of a scan.
@@ -211,7 +224,13 @@ pub fn scan_walked(
             licence: None,
             detected_licence,
             weights,
+            fingerprint: None,
         });
+    }
+    if opts.fingerprints {
+        for (a, reason) in fingerprint::fingerprint_artifacts(&mut artifacts, &w.files) {
+            warnings.push(Warning::NotFingerprinted { path: a, reason });
+        }
     }
 
     let licence = card.as_ref().and_then(|c| {
