@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         args::Command::Certify(a) => commands::certify::run(a),
         args::Command::Report(a) => commands::report::run(a),
         args::Command::Grant(a) => commands::grant::run(a),
+        args::Command::Match(a) => commands::matching::run(a),
     };
     let code = match result {
         Ok(code) => code,

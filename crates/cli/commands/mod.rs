@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod key;
 pub mod keygen;
 pub mod lineage;
+pub mod matching;
 pub mod openness;
 pub mod policy;
 pub mod report;
