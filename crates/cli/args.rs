@@ -64,6 +64,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print sceau's manual page (roff) on standard output.
     Man(ManArgs),
+    /// Find the signed releases of a store that a release's weights derive from: a copy, a
+    /// re-export, a quantisation or a fine-tune published as an original (exit 1 when one is
+    /// not declared as an ancestor).
+    Match(MatchArgs),
 }
 
 impl Command {
@@ -85,6 +89,7 @@ impl Command {
             Command::Report(a) => a.format == ReportFormat::Json,
             Command::Grant(a) => a.json,
             Command::Export(a) => a.json,
+            Command::Match(a) => a.json,
             Command::Keygen(_)
             | Command::Countersign(_)
             | Command::Policy(_)
@@ -158,6 +163,31 @@ pub struct ManArgs {
     /// Read it with `sceau man | man -l -`, or install it: `sceau man > ~/.local/share/man/man1/sceau.1`.
     #[arg(value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// `sceau match`.
+#[derive(Args, Debug)]
+pub struct MatchArgs {
+    /// The release to examine: its record (its recorded weight fingerprints are compared, and
+    /// its declared ancestors honoured), or its folder (its weight files are fingerprinted
+    /// now; a folder declares no ancestor).
+    #[arg(value_name = "RECORD_OR_DIR")]
+    pub subject: PathBuf,
+
+    /// The record store to search (see `sceau store add`). Only records that verify under
+    /// --key / --policy count.
+    ///
+    /// When the record examined verifies too, the earlier signing time is the ancestor: a
+    /// store record signed later that shares its weights is reported, not failed.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Whom to trust, and when: shared by every command that verifies a record (verify, lineage,
@@ -768,6 +798,15 @@ pub struct TreeArgs {
     /// and remains the default subject digest (spec/hashing.md).
     #[arg(long)]
     pub parallel_digest: bool,
+
+    /// Do not fingerprint the weight files.
+    ///
+    /// By default every safetensors, GGUF and ONNX weight file gets a fingerprint in the
+    /// record: a small per-tensor sketch of its values (about 580 bytes per tensor) that lets
+    /// `sceau match` and `sceau verify --store` find the releases its weights derive from,
+    /// whatever the file format or precision (spec/fingerprint.md).
+    #[arg(long)]
+    pub no_fingerprints: bool,
 
     #[command(flatten)]
     pub cache: CacheArgs,

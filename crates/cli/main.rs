@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         args::Command::Export(a) => commands::export::run(a),
         args::Command::Completions(a) => commands::completions::run(a),
         args::Command::Man(a) => commands::man::run(a),
+        args::Command::Match(a) => commands::matching::run(a),
     };
     let code = match result {
         Ok(code) => code,

@@ -74,6 +74,7 @@ pub fn scan_options(
             _ => std::path::PathBuf::from("."),
         }),
         parts: tree.parts.clone(),
+        fingerprints: !tree.no_fingerprints,
     })
 }
 

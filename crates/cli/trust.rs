@@ -247,6 +247,11 @@ impl Ancestry {
         })
     }
 
+    /// The `--store`, when given.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
     /// Whether `--store` or `--with` was given.
     pub fn given(&self) -> bool {
         self.given

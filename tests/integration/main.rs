@@ -6,6 +6,7 @@ mod cdxgen;
 mod claims;
 mod common;
 mod docs;
+mod fingerprints;
 mod golden;
 mod habits;
 mod hashing;

@@ -11,6 +11,8 @@
 //!
 //! - `sceau-bench fp-time FILE | fp-synth DIR GIB | fp-match FILE N | fp-k CHILD PARENT…`:
 //!   weight fingerprints (see `fingerprint.rs`).
+//! - `sceau-bench fp-store STORE N FILE`: `sceau match` against a store of N signed records
+//!   (see `store.rs`).
 //!
 //! Output is one `key=value` line per measurement, easy to grep from a script.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -21,6 +23,7 @@ use std::time::Instant;
 use sceau_scan::hash::{hash_files_with, HashOptions, Need, NoProgress};
 
 mod fingerprint;
+mod store;
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -257,10 +260,16 @@ fn main() {
         Some("fp-match") if args.len() >= 3 => {
             fingerprint::matching(Path::new(&args[1]), args[2].parse().unwrap_or(1000))
         }
+        Some("fp-store") if args.len() >= 4 => store::run(
+            Path::new(&args[1]),
+            args[2].parse().unwrap_or(1000),
+            Path::new(&args[3]),
+        ),
+        Some("fp-store-key") if args.len() >= 2 => store::write_key(Path::new(&args[1])),
         Some("fp-k") if args.len() >= 3 => fingerprint::k_choice(Path::new(&args[1]), &args[2..]),
         _ => {
             eprintln!(
-                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE | warm DIR CACHE_DIR | fillcache CACHE_DIR N | fp-time FILE | fp-synth DIR GIB | fp-match FILE N | fp-k CHILD PARENT..."
+                "usage: sceau-bench primitives [MIB] | engine DIR [sha256|blake3|both] [THREADS] | readsize FILE | warm DIR CACHE_DIR | fillcache CACHE_DIR N | fp-time FILE | fp-synth DIR GIB | fp-match FILE N | fp-store STORE N FILE | fp-k CHILD PARENT..."
             );
             std::process::exit(2);
         }

@@ -10,6 +10,7 @@ pub mod key;
 pub mod keygen;
 pub mod lineage;
 pub mod man;
+pub mod matching;
 pub mod openness;
 pub mod policy;
 pub mod report;

@@ -112,6 +112,7 @@ pub fn run(args: &VerifyArgs) -> CliResult {
         required: &requirements.required,
         attestations: &attestations,
         state,
+        weights_store: ancestry.store(),
         ..Request::new(&bytes, trust.root(), trust.now)
     });
     bar.finish();
@@ -142,6 +143,7 @@ fn finish(args: &VerifyArgs, outcome: &Verification) -> CliResult {
             "signers": rec.map(|r| r.signers()),
             "tree": outcome.tree,
             "lineage": lineage,
+            "weight_matches": outcome.weight_matches,
             "checks": report.checks,
         }))?;
     } else {

@@ -38,7 +38,7 @@ pub use release::{Artifact, Folder, IgnoreRules, LicenceDetection, ManifestRef, 
 pub use relpath::{RelPath, RelPathError};
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknown::UnknownValue;
-pub use weights::{WeightFormat, WeightInfo};
+pub use weights::{WeightFormat, WeightInfo, WeightPrint};
 
 /// The version of sceau that wrote a document, recorded in BOM metadata.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

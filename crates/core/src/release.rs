@@ -6,7 +6,7 @@ use crate::digest::{Blake3Digest, Sha256Digest};
 use crate::kind::ArtifactKind;
 use crate::licence::Licence;
 use crate::relpath::RelPath;
-use crate::weights::WeightInfo;
+use crate::weights::{WeightInfo, WeightPrint};
 
 /// A licence identified from a licence file's text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +45,11 @@ pub struct Artifact {
     /// §6): `path` is the folder, `sha256` its root, `size` the bytes of its files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<Folder>,
+    /// For weight files: their fingerprint, or why there is none (spec/fingerprint.md §5.4).
+    /// `None` when fingerprints were not computed (`--no-fingerprints`, or a format sceau
+    /// does not fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<WeightPrint>,
 }
 
 /// A folder recorded as one artifact of a record in the manifest form (spec/manifest.md §6).

@@ -103,15 +103,26 @@ impl Fingerprint {
     /// model's directory when their names are plain relative paths inside it
     /// (spec/fingerprint.md §4.4.4); other tensors' sketches do not depend on them.
     pub fn from_file(path: &Path, format: Format) -> Result<Fingerprint, FingerprintError> {
-        let open = |p: &Path| {
-            File::open(p)
-                .and_then(FileSource::new)
-                .map_err(|source| FingerprintError::Open {
-                    path: p.to_owned(),
-                    source,
-                })
-        };
-        let main = open(path)?;
+        let file = File::open(path).map_err(|source| FingerprintError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Fingerprint::from_open_file(file, path, format)
+    }
+
+    /// Fingerprints a weight file the caller has already opened (for a caller that opens
+    /// files its own way, such as the scanner, which refuses anything but a regular file
+    /// without blocking); `path` names it in errors and locates ONNX external data
+    /// (spec/fingerprint.md §4.4.4).
+    pub fn from_open_file(
+        file: File,
+        path: &Path,
+        format: Format,
+    ) -> Result<Fingerprint, FingerprintError> {
+        let main = FileSource::new(file).map_err(|source| FingerprintError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
         let read_err = |source| FingerprintError::Read {
             path: path.to_owned(),
             source,

@@ -26,6 +26,7 @@ use sceau_verify::trust::{Role, TrustResolver};
 pub mod grant;
 mod licence;
 mod relation;
+pub mod weights;
 
 pub use licence::{flowing_terms, LicenceTerm};
 pub use relation::{ADAPTER_MAX_PARAMETER_PERCENT, QUANTIZED_PARAMETER_TOLERANCE_PERCENT};
@@ -650,6 +651,12 @@ impl Walker<'_> {
             };
             let declared = c.tokenizer_changed || tokenizer_changed_root == Some(e.child);
             let check = relation::check_edge(c, p, e.relation, declared);
+            // The declared relation against the weights (spec/lineage.md §8.2).
+            let by_weights = weight_rule(
+                &weights::ReleasePrints::of(c),
+                &weights::ReleasePrints::of(p),
+                e.relation,
+            );
             e.summary = check.summary;
             let prefix = format!(
                 "{} —{}→ {}",
@@ -665,6 +672,23 @@ impl Walker<'_> {
                     format!("{prefix}: {detail}"),
                     fatal,
                 );
+            }
+            if let Some((fact, finding)) = by_weights {
+                if !fact.is_empty() {
+                    if !e.summary.is_empty() {
+                        e.summary.push_str(", ");
+                    }
+                    e.summary.push_str(&fact);
+                }
+                if let Some((detail, fatal)) = finding {
+                    self.finding(
+                        FindingKind::RelationWeightsContradicted,
+                        e.child,
+                        Some(e.parent),
+                        format!("{prefix}: {detail}"),
+                        fatal,
+                    );
+                }
             }
         }
         self.edges = edges;
@@ -695,6 +719,54 @@ impl Walker<'_> {
             );
         }
     }
+}
+
+/// The weight rule of one link (spec/lineage.md §8.2): the fact for the edge summary and the
+/// finding, if any, as (detail, fatal). `None` when neither record carries fingerprints.
+fn weight_rule(
+    child: &weights::ReleasePrints,
+    parent: &weights::ReleasePrints,
+    relation: Relation,
+) -> Option<(String, Option<(String, bool)>)> {
+    let none = |p: &weights::ReleasePrints| p.is_empty() && p.missing.is_empty();
+    if none(child) && none(parent) {
+        return None;
+    }
+    let Some(r) = weights::check_relation(child, parent, relation) else {
+        let why = if child.is_empty() {
+            format!("here: {}", child.why_empty())
+        } else {
+            format!("in the parent: {}", parent.why_empty())
+        };
+        return Some((
+            String::new(),
+            Some((
+                format!("weights not compared with the {relation}: {why}"),
+                false,
+            )),
+        ));
+    };
+    let seen = r.evidence.describe();
+    Some(match &r.verdict {
+        sceau_fingerprint::RelationVerdict::Supported { reason } => (
+            format!("weights support the {relation} ({reason}; {seen})"),
+            None,
+        ),
+        sceau_fingerprint::RelationVerdict::Contradicted { reason } => (
+            String::new(),
+            Some((
+                format!("the weights contradict a {relation}: {reason} ({seen})"),
+                true,
+            )),
+        ),
+        sceau_fingerprint::RelationVerdict::NotCheckable { reason } => (
+            String::new(),
+            Some((
+                format!("{relation} not checkable from the weights: {reason} ({seen})"),
+                false,
+            )),
+        ),
+    })
 }
 
 /// Walks a verified record's parents to the roots (spec/lineage.md §3): each ancestor is

@@ -38,6 +38,7 @@ fn artifact(path: &str, tag: &str, kind: ArtifactKind) -> Artifact {
         detected_licence: None,
         weights: None,
         folder: None,
+        fingerprint: None,
     }
 }
 

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod matching;
 pub mod record_size;
 pub mod seal;
 pub mod verify;

@@ -94,6 +94,7 @@ mod tests {
                         detected_licence: None,
                         weights: None,
                         folder: None,
+                        fingerprint: None,
                     });
                 }
             }

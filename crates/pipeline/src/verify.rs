@@ -8,15 +8,18 @@
 use sceau_attest::{check_required, AttestationInput, Required};
 use sceau_claims::openness::{self, OpennessReport};
 use sceau_core::claims::Inherited;
-use sceau_core::Timestamp;
+use std::collections::BTreeSet;
+
+use sceau_core::{Sha256Digest, Timestamp};
 use sceau_lineage::grant::{report_unused, verify_grants, GrantFile};
+use sceau_lineage::weights::WeightMatch;
 use sceau_lineage::{report_findings, walk, Lineage, NodeStatus, WalkOptions};
 use sceau_sign::PublicKey;
 use sceau_verify::freshness::{self, State};
 use sceau_verify::policy::VerifiedPolicy;
 use sceau_verify::record::{skip_rest, verify_record, TreeCheck, VerifiedRecord};
 use sceau_verify::report::{Check, CheckId, Outcome, Report, Stage};
-use sceau_verify::store::RecordSource;
+use sceau_verify::store::{RecordSource, Store};
 use sceau_verify::tree::TreeDiff;
 #[cfg(test)]
 use sceau_verify::trust::TrustedKey;
@@ -74,6 +77,10 @@ pub struct Request<'a> {
     /// `--state`: the state read from its file (a new one when the file does not exist yet);
     /// `None` without `--state`.
     pub state: Option<State>,
+    /// `--store`: the store whose trusted records the release's weights are compared with,
+    /// to find ancestors it does not declare (`lineage undeclared-ancestor`,
+    /// spec/lineage.md §8.3). `None`: the check is listed as skipped.
+    pub weights_store: Option<&'a Store>,
 }
 
 impl<'a> Request<'a> {
@@ -91,6 +98,7 @@ impl<'a> Request<'a> {
             required: &[],
             attestations: &[],
             state: None,
+            weights_store: None,
         }
     }
 }
@@ -113,6 +121,9 @@ pub struct Verification {
     /// The state to write back (spec/policy.md §8.2): set only when the whole verification
     /// passed and a state was given.
     pub state: Option<State>,
+    /// The trusted store records whose weights share values with the release's, when
+    /// `weights_store` was given (spec/lineage.md §8.3).
+    pub weight_matches: Vec<WeightMatch>,
 }
 
 impl Verification {
@@ -164,6 +175,7 @@ pub fn verify(req: Request<'_>) -> Verification {
         required,
         attestations,
         state,
+        weights_store,
     } = req;
     let mut report = Report::default();
     let has_tree = tree.is_some();
@@ -175,6 +187,7 @@ pub fn verify(req: Request<'_>) -> Verification {
         lineage: None,
         openness: None,
         state: None,
+        weight_matches: Vec::new(),
     };
 
     // Step 1: the trust (spec/verify.md §2).
@@ -251,6 +264,22 @@ pub fn verify(req: Request<'_>) -> Verification {
                 report_unused(&verified, &l, &mut report);
             }
             out.lineage = Some(l);
+        }
+        // Undeclared ancestors by weights (spec/lineage.md §8.3).
+        match weights_store {
+            Some(store) => {
+                let walked: BTreeSet<Sha256Digest> = out
+                    .lineage
+                    .as_ref()
+                    .map(|l| l.nodes.keys().copied().collect())
+                    .unwrap_or_default();
+                out.weight_matches =
+                    crate::matching::check_store(rec, &walked, store, trust, now, &mut report);
+            }
+            None => report.skip(
+                CheckId::UndeclaredAncestor,
+                "no --store given: the weights were not compared with other signed releases",
+            ),
         }
         // Openness, computed once: for required certifications, which are held to it
         // (spec/attestations.md §3.5), then for the openness claims (spec/claims.md §3.7).
@@ -477,6 +506,7 @@ mod tests {
                 detected_licence: None,
                 weights: None,
                 folder: None,
+                fingerprint: None,
             }],
             licence: None,
             card: None,

@@ -142,6 +142,7 @@ impl Grouper {
             detected_licence: None,
             weights: None,
             folder: Some(Folder { files: c.files }),
+            fingerprint: None,
         });
         Ok(())
     }
@@ -201,6 +202,9 @@ pub(crate) struct Streamed {
     pub(crate) manifest: ScannedManifest,
     pub(crate) listing: sceau_manifest::ListingSummary,
     pub(crate) warnings: Vec<Warning>,
+    /// The weight files as walked (never inside a folder recorded whole), for their
+    /// fingerprints (spec/fingerprint.md §5.4).
+    pub(crate) weight_files: Vec<FileEntry>,
 }
 
 /// Hashes (or takes from `opts.parts`) every file `files` yields, writes the manifest, and
@@ -230,11 +234,15 @@ pub(crate) fn scan_streamed(
         ManifestWriter::new(BufWriter::with_capacity(1 << 20, tmp.as_file_mut())).map_err(merr)?;
     let mut listing = Listing::new();
     let mut grouper = Grouper::new();
+    let mut weight_files = Vec::new();
     let mut sink = |e: FileEntry, sha256: sceau_core::Sha256Digest| -> Result<(), ScanError> {
         listing.add(e.rel.as_str(), e.size);
         let closed = writer.add(&e.rel, e.size, sha256).map_err(merr)?;
         grouper.enter(e.rel.as_str(), &closed)?;
         let kind = crate::classify::classify(e.rel.as_str());
+        if kind == ArtifactKind::Weights && weight_files.len() < MAX_LOOSE {
+            weight_files.push(e.clone());
+        }
         grouper.file(Artifact {
             path: e.rel,
             size: e.size,
@@ -245,6 +253,7 @@ pub(crate) fn scan_streamed(
             detected_licence: None,
             weights: None,
             folder: None,
+            fingerprint: None,
         });
         Ok(())
     };
@@ -302,5 +311,6 @@ pub(crate) fn scan_streamed(
         },
         listing: listing.summary(),
         warnings,
+        weight_files,
     })
 }

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod card_read;
 pub mod classify;
 pub mod error;
+pub mod fingerprint;
 pub mod hash;
 pub mod headers;
 pub mod hf;
@@ -78,6 +79,9 @@ pub struct ScanOptions {
     /// Part manifests of a sharded scan of this tree (`--parts`): their digests are taken
     /// instead of hashing (spec/manifest.md §5.4).
     pub parts: Vec<PathBuf>,
+    /// Fingerprint the weight files (safetensors, GGUF, ONNX) and record the fingerprints;
+    /// `false` with `--no-fingerprints` (spec/scan.md §9, spec/fingerprint.md §5.4).
+    pub fingerprints: bool,
 }
 
 impl Default for ScanOptions {
@@ -92,6 +96,7 @@ impl Default for ScanOptions {
             form: Form::Auto,
             manifest_dir: None,
             parts: Vec::new(),
+            fingerprints: true,
         }
     }
 }
@@ -130,6 +135,14 @@ pub enum Warning {
     /// An option had no effect.
     #[error("ignored: {0}")]
     Ignored(String),
+    /// A weight file was not fingerprinted; the record says why (spec/scan.md §9).
+    #[error("{path}: not fingerprinted: {reason}")]
+    NotFingerprinted {
+        /// The file.
+        path: String,
+        /// Why, as recorded.
+        reason: String,
+    },
 }
 
 /// The manifest a scan in the manifest form wrote: a temporary file, removed when dropped
@@ -249,7 +262,8 @@ fn scan_manifest_form(
         hf,
         case_twins: Vec::new(),
         listing: streamed.listing,
-        files: Vec::new(),
+        // Only the weight files, for their fingerprints: every other file is in the manifest.
+        files: streamed.weight_files,
     };
     let mut scan = describe(w, streamed.artifacts, warnings, opts)?;
     scan.release.manifest = Some(streamed.manifest.reference);
@@ -325,6 +339,7 @@ pub fn scan_walked(
             detected_licence: None,
             weights: None,
             folder: None,
+            fingerprint: None,
         });
     }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
@@ -381,6 +396,11 @@ fn describe(
                     }),
                 }
             }
+        }
+    }
+    if opts.fingerprints {
+        for (a, reason) in fingerprint::fingerprint_artifacts(&mut artifacts, &w.files) {
+            warnings.push(Warning::NotFingerprinted { path: a, reason });
         }
     }
 

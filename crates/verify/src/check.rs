@@ -91,6 +91,9 @@ pub enum FindingKind {
     RelationMergeSingleParent,
     /// A deriving relation whose weights are the parent's.
     RelationWeightsUnchanged,
+    /// A declared relation the weight fingerprints contradict, or cannot check
+    /// (spec/lineage.md §8.2).
+    RelationWeightsContradicted,
     /// A declared licence that drops a term inherited from an ancestor.
     LicenceLaundering,
     /// A derived release (not a repackage) of a no-derivatives ancestor.
@@ -103,7 +106,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in the order of spec/lineage.md §7.
-    pub const ALL: [FindingKind; 22] = [
+    pub const ALL: [FindingKind; 23] = [
         FindingKind::Cycle,
         FindingKind::SelfParent,
         FindingKind::MissingParent,
@@ -122,6 +125,7 @@ impl FindingKind {
         FindingKind::RelationAdapterParentWeightsModified,
         FindingKind::RelationMergeSingleParent,
         FindingKind::RelationWeightsUnchanged,
+        FindingKind::RelationWeightsContradicted,
         FindingKind::LicenceLaundering,
         FindingKind::LicenceNoDerivatives,
         FindingKind::LicenceUndeclared,
@@ -155,6 +159,7 @@ impl FindingKind {
             }
             FindingKind::RelationMergeSingleParent => "relation-merge-single-parent",
             FindingKind::RelationWeightsUnchanged => "relation-weights-unchanged",
+            FindingKind::RelationWeightsContradicted => "relation-weights-contradicted",
             FindingKind::LicenceLaundering => "licence-laundering",
             FindingKind::LicenceNoDerivatives => "licence-no-derivatives",
             FindingKind::LicenceUndeclared => "licence-undeclared",
@@ -208,6 +213,9 @@ pub enum CheckId {
     Chain,
     /// A `--grant` file that does not count (`lineage grant`).
     Grant,
+    /// Store records the release's weights derive from without declaring them
+    /// (`lineage undeclared-ancestor`, spec/lineage.md §8.3).
+    UndeclaredAncestor,
     /// A licence grant applied to a link (`lineage licence-grant`).
     LicenceGrant,
     /// A lineage finding (`lineage <kind>`).
@@ -227,7 +235,7 @@ pub enum CheckId {
 }
 
 /// Every check id that is not a lineage finding, in the order of spec/verify.md §1.
-const PLAIN: [CheckId; 23] = [
+const PLAIN: [CheckId; 24] = [
     CheckId::Policy,
     CheckId::Revoked,
     CheckId::KeyWindow,
@@ -245,6 +253,7 @@ const PLAIN: [CheckId; 23] = [
     CheckId::Edge,
     CheckId::Chain,
     CheckId::Grant,
+    CheckId::UndeclaredAncestor,
     CheckId::LicenceGrant,
     CheckId::Openness,
     CheckId::Attestation,
@@ -258,13 +267,14 @@ impl CheckId {
     /// (spec/verify.md §1); besides these a report always holds at least one check of the
     /// `tree` and of the `lineage` stage ([`CheckId::stage_placeholder`]) and one `require`
     /// per requirement.
-    pub const ALWAYS_LISTED: [CheckId; 9] = [
+    pub const ALWAYS_LISTED: [CheckId; 10] = [
         CheckId::Policy,
         CheckId::Envelope,
         CheckId::PayloadType,
         CheckId::Threshold,
         CheckId::Statement,
         CheckId::SigningTime,
+        CheckId::UndeclaredAncestor,
         CheckId::Openness,
         CheckId::PinnedKeys,
         CheckId::Rollback,
@@ -297,6 +307,7 @@ impl CheckId {
             CheckId::Edge => "edge",
             CheckId::Chain => "chain",
             CheckId::Grant => "grant",
+            CheckId::UndeclaredAncestor => "undeclared-ancestor",
             CheckId::LicenceGrant => "licence-grant",
             CheckId::Finding(k) => k.as_str(),
             CheckId::Openness => "openness",
@@ -323,6 +334,7 @@ impl CheckId {
             | CheckId::Edge
             | CheckId::Chain
             | CheckId::Grant
+            | CheckId::UndeclaredAncestor
             | CheckId::LicenceGrant
             | CheckId::Finding(_) => Stage::Lineage,
             CheckId::Openness | CheckId::Attestation | CheckId::Require => Stage::Claims,

@@ -1184,6 +1184,7 @@ mod tests {
                 file_type: None,
             }),
             folder: None,
+            fingerprint: None,
         }
     }
 

@@ -14,6 +14,7 @@ fn art(path: &str, kind: ArtifactKind, licence: Option<&str>) -> Artifact {
         detected_licence: None,
         weights: None,
         folder: None,
+        fingerprint: None,
     }
 }
 

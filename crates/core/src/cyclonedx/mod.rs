@@ -18,7 +18,7 @@ use crate::kind::ArtifactKind;
 use crate::licence::Licence;
 use crate::release::{Artifact, IgnoreRules, LicenceDetection, Release};
 use crate::relpath::RelPath;
-use crate::weights::{WeightFormat, WeightInfo};
+use crate::weights::{WeightFormat, WeightInfo, WeightPrint};
 
 /// `$schema` written into every CycloneDX 1.6 BOM.
 pub const SCHEMA_URI: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
@@ -526,7 +526,50 @@ fn artifact_component(a: &Artifact) -> Component {
             c.properties.push(p("weights.file_type", ft));
         }
     }
+    // spec/fingerprint.md §5.4.
+    match &a.fingerprint {
+        Some(WeightPrint::Recorded { value }) => c.properties.push(p(FINGERPRINT, value)),
+        Some(WeightPrint::Skipped { reason }) => {
+            c.properties.push(p(FINGERPRINT_SKIPPED, reason));
+        }
+        None => {}
+    }
     c
+}
+
+/// The property carrying a weight file's fingerprint, without the `sceau:` prefix
+/// (spec/fingerprint.md §5.4).
+const FINGERPRINT: &str = "weights.fingerprint";
+/// The property saying why a weight file has no fingerprint, without the prefix.
+const FINGERPRINT_SKIPPED: &str = "weights.fingerprint.skipped";
+
+/// Reads a component's fingerprint properties (spec/bom.md §5): at most one of the two, only
+/// on a weights component, in the form sceau writes.
+fn fingerprint_from_component(
+    c: &Component,
+    kind: ArtifactKind,
+) -> Result<Option<WeightPrint>, String> {
+    let value = c.property(&format!("{NS}{FINGERPRINT}"));
+    let skipped = c.property(&format!("{NS}{FINGERPRINT_SKIPPED}"));
+    let print = match (value, skipped) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err("both a fingerprint and a reason for having none: ambiguous".into())
+        }
+        (Some(v), None) => WeightPrint::Recorded {
+            value: v.to_owned(),
+        },
+        (None, Some(r)) => WeightPrint::Skipped {
+            reason: r.to_owned(),
+        },
+    };
+    if kind != ArtifactKind::Weights {
+        return Err(format!(
+            "a fingerprint on a {kind} file: only weights have one"
+        ));
+    }
+    print.check().map_err(|e| e.to_string())?;
+    Ok(Some(print))
 }
 
 /// `bom-ref` of a parent in `pedigree.ancestors`.
@@ -953,6 +996,7 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         }
         None => None,
     };
+    let fingerprint = fingerprint_from_component(c, kind).map_err(err)?;
     Ok(Artifact {
         path,
         size,
@@ -963,6 +1007,7 @@ fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
         detected_licence,
         weights,
         folder,
+        fingerprint,
     })
 }
 
@@ -993,6 +1038,7 @@ mod tests {
                     }),
                     weights: None,
                     folder: None,
+                    fingerprint: None,
                 },
                 Artifact {
                     path: RelPath::new("model.safetensors").unwrap(),
@@ -1015,6 +1061,9 @@ mod tests {
                         file_type: None,
                     }),
                     folder: None,
+                    fingerprint: Some(WeightPrint::Recorded {
+                        value: "U0NGUAEAAQAAAAAA".into(),
+                    }),
                 },
             ],
             licence: Some(Licence::Spdx {
@@ -1119,6 +1168,55 @@ mod tests {
             Release::from_bom(&bom),
             Err(BomError::NotCycloneDx(_))
         ));
+    }
+
+    /// spec/bom.md §5: a fingerprint only on a weights component, never both forms, in the
+    /// form sceau writes.
+    #[test]
+    fn fingerprint_properties_are_read_strictly() {
+        let r = sample();
+        let bom = r.to_bom("2026-01-01T00:00:00Z");
+        let weights = bom
+            .components
+            .iter()
+            .position(|c| c.name == "model.safetensors")
+            .unwrap();
+        assert_eq!(
+            bom.components[weights].property("sceau:weights.fingerprint"),
+            Some("U0NGUAEAAQAAAAAA")
+        );
+        let with = |i: usize, name: &str, value: &str| {
+            let mut b = bom.clone();
+            b.components[i].properties.push(Property {
+                name: name.into(),
+                value: value.into(),
+            });
+            Release::from_bom(&b)
+        };
+        // Both forms, a second value, a malformed value, a fingerprint on a licence file.
+        for (i, name, value) in [
+            (weights, "sceau:weights.fingerprint.skipped", "why"),
+            (weights, "sceau:weights.fingerprint", "U0NGUAEAAQAAAAAA"),
+            (0, "sceau:weights.fingerprint", "U0NGUAEAAQAAAAAA"),
+            (0, "sceau:weights.fingerprint.skipped", "why"),
+        ] {
+            assert!(
+                matches!(with(i, name, value), Err(BomError::Component { .. })),
+                "{name} on {i}"
+            );
+        }
+        let mut b = bom.clone();
+        for p in &mut b.components[weights].properties {
+            if p.name == "sceau:weights.fingerprint" {
+                p.value = "not base64!".into();
+            }
+        }
+        assert!(Release::from_bom(&b).is_err());
+        // A skip reason reads back as such.
+        let mut r2 = r.clone();
+        r2.artifacts[1].fingerprint = Some(WeightPrint::skipped("header: truncated"));
+        let back = Release::from_bom(&r2.to_bom("2026-01-01T00:00:00Z")).unwrap();
+        assert_eq!(back, r2);
     }
 
     #[test]
