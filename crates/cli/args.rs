@@ -185,7 +185,9 @@ pub struct MatchArgs {
     #[command(flatten)]
     pub trust: TrustArgs,
 
-    /// Print JSON.
+    /// Print the result as JSON on standard output instead of text: the release examined,
+    /// every store record compared with its classification and evidence (matched tensors,
+    /// similarity), and which ones are undeclared ancestors. The exit code is the same.
     #[arg(long)]
     pub json: bool,
 }

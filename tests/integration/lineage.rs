@@ -439,10 +439,11 @@ fn forged_repackage_of_unrelated_weights_fails() {
     );
     let store = lab.store("store", &[&base.1]);
     let (o, r) = lab.verify(&forged.0, &forged.1, &store, &lab.policy, &[]);
-    assert_lineage_failure(
+    assert_lineage_failure_with(
         &o,
         &r,
         "relation-repackage-weights-changed",
+        &["relation-weights-contradicted"],
         &[
             fx::FORGED_UNRELATED_NAME,
             fx::BASE_A_NAME,
@@ -472,10 +473,11 @@ fn repackage_with_one_weight_byte_changed_fails() {
     let parent_sha = sha256_file(&base.0.join(fx::SAFETENSORS_FILE));
     let child_sha = sha256_file(&repack.0.join(fx::SAFETENSORS_FILE));
     assert_ne!(parent_sha, child_sha);
-    assert_lineage_failure(
+    assert_lineage_failure_with(
         &o,
         &r,
         "relation-repackage-weights-changed",
+        &["relation-weights-contradicted"],
         &[
             fx::REPACKAGE_CHANGED_NAME,
             &child_sha[..12],
@@ -523,10 +525,11 @@ fn quantisation_with_another_parameter_count_fails() {
     let (o, r) = lab.verify(&q.0, &q.1, &store, &lab.policy, &[]);
     let here = fx::FORGED_QUANTIZED_PARAMETERS.to_string();
     let there = fx::LINEAGE_PARAMETERS.to_string();
-    assert_lineage_failure(
+    assert_lineage_failure_with(
         &o,
         &r,
         "relation-quantized-parameters",
+        &["relation-weights-contradicted"],
         &[fx::FORGED_QUANTIZED_NAME, &here, &there],
     );
 }

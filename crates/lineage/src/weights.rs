@@ -341,6 +341,9 @@ pub enum Standing {
     SharedDeclaredAncestor,
     /// Another version of the subject's own release name.
     SameRelease,
+    /// Another version of a release the subject declares as an ancestor: a base re-signed
+    /// as 2.0 with the weights of the 1.0 the subject declares is not a hidden parent.
+    DeclaredAncestorVersion,
     /// Both are trusted and it was signed after the subject: the subject is the earlier one,
     /// so it is the candidate that derives (reported, not failed).
     SignedLater,
@@ -358,6 +361,7 @@ impl Standing {
             Standing::DeclaredDescendant => "declared-descendant",
             Standing::SharedDeclaredAncestor => "shared-declared-ancestor",
             Standing::SameRelease => "same-release",
+            Standing::DeclaredAncestorVersion => "declared-ancestor-version",
             Standing::SignedLater => "signed-later",
             Standing::SharedAncestorOnly => "shared-ancestor-only",
         }
@@ -420,6 +424,13 @@ impl WeightMatch {
 /// weights share values with it, with where each stands (spec/lineage.md §8.3), strongest
 /// evidence first. Candidates that are the subject itself are left out.
 pub fn find_matches(subject: &Subject<'_>, candidates: &[Candidate]) -> Vec<WeightMatch> {
+    // The names of the declared ancestors found in the store: their other versions are
+    // theirs, not hidden parents.
+    let declared_names: std::collections::BTreeSet<&str> = candidates
+        .iter()
+        .filter(|c| subject.ancestors.contains(&c.digest))
+        .map(|c| c.name.as_str())
+        .collect();
     let mut out = Vec::new();
     for c in candidates {
         if Some(c.digest) == subject.digest {
@@ -431,7 +442,7 @@ pub fn find_matches(subject: &Subject<'_>, candidates: &[Candidate]) -> Vec<Weig
         if !evidence.related() {
             continue;
         }
-        let standing = standing(subject, c, &evidence);
+        let standing = standing(subject, c, &evidence, &declared_names);
         out.push(WeightMatch {
             record: c.digest,
             name: c.name.clone(),
@@ -456,7 +467,12 @@ pub fn find_matches(subject: &Subject<'_>, candidates: &[Candidate]) -> Vec<Weig
 }
 
 /// spec/lineage.md §8.3, in order.
-fn standing(subject: &Subject<'_>, c: &Candidate, e: &WeightEvidence) -> Standing {
+fn standing(
+    subject: &Subject<'_>,
+    c: &Candidate,
+    e: &WeightEvidence,
+    declared_names: &std::collections::BTreeSet<&str>,
+) -> Standing {
     if subject.ancestors.contains(&c.digest) {
         return Standing::Declared;
     }
@@ -468,6 +484,9 @@ fn standing(subject: &Subject<'_>, c: &Candidate, e: &WeightEvidence) -> Standin
     }
     if subject.name == Some(c.name.as_str()) {
         return Standing::SameRelease;
+    }
+    if declared_names.contains(c.name.as_str()) {
+        return Standing::DeclaredAncestorVersion;
     }
     if !e.derives() {
         return Standing::SharedAncestorOnly;

@@ -131,10 +131,13 @@ fn parent_record_resigned_by_the_forker_is_an_unverified_ancestor() {
     );
     let store2 = lab.store("store2", &[&base.1, &forged_base]);
     let (o, r) = verify_family(&lab, &ft.0, &fork, &store2);
-    let d = assert_lineage_failure(
+    // The genuine base, in the store, is what the weights derive from, and the fork declares
+    // only the forker's copy of it: an undeclared ancestor too (spec/lineage.md §8.3).
+    let d = assert_lineage_failure_with(
         &o,
         &r,
         "unverified-ancestor",
+        &["undeclared-ancestor"],
         &[fx::BASE_A_NAME, &record_digest(&forged_base)[..12]],
     );
     // Untrusted under policy v1's scope for release "org-a/base".

@@ -247,13 +247,30 @@ pub fn assert_finding<'a>(
 /// and a fatal finding of that kind in `lineage.findings`. Returns the detail.
 #[track_caller]
 pub fn assert_lineage_failure(o: &Output, report: &Value, kind: &str, ids: &[&str]) -> String {
+    assert_lineage_failure_with(o, report, kind, &[], ids)
+}
+
+/// [`assert_lineage_failure`] where the weights (spec/lineage.md §8) add the failed lineage
+/// checks `also` (e.g. `relation-weights-contradicted`), in any order.
+#[track_caller]
+pub fn assert_lineage_failure_with(
+    o: &Output,
+    report: &Value,
+    kind: &str,
+    also: &[&str],
+    ids: &[&str],
+) -> String {
     assert_exit(o, 1);
     assert_eq!(report["verified"], false, "{report:#}");
-    assert_eq!(
-        failures(report),
-        [format!("lineage/{kind}"), "lineage/chain".to_owned()],
-        "{report:#}"
-    );
+    let mut want: Vec<String> = [kind, "chain"]
+        .iter()
+        .chain(also)
+        .map(|k| format!("lineage/{k}"))
+        .collect();
+    want.sort();
+    let mut got = failures(report);
+    got.sort();
+    assert_eq!(got, want, "{report:#}");
     assert_check(report, "lineage", kind, FAIL, ids);
     assert!(
         findings(report, kind).iter().any(|f| f["fatal"] == true),

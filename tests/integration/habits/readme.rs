@@ -1,7 +1,7 @@
 //! The README's commands run as written: every `sh` block of README.md is run by bash, in
 //! order, in a temporary folder holding what the prose says the reader has (the maintainers'
 //! other keys, a model folder, its download, a Hugging Face cache snapshot, a fork and its
-//! upstream's record store), with `sceau` on `PATH` — except `cargo`, which the test does not
+//! upstream's record store, a dataset), with `sceau` on `PATH` — except `cargo`, which the test does not
 //! run (installing takes minutes: the README says how many, measured by hand).
 //!
 //! The only text substituted is the `<rev>` placeholder of the Hugging Face cache path.
@@ -82,6 +82,23 @@ fn reader(t: &Path) -> PathBuf {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tiny-llm"),
         &work.join("examples/tiny-llm"),
     );
+    // The large-dataset section's `dataset/`: a card and images in two folders.
+    let images = work.join("dataset/images");
+    for (split, n) in [("train", 40), ("test", 10)] {
+        std::fs::create_dir_all(images.join(split)).unwrap();
+        for i in 0..n {
+            std::fs::write(
+                images.join(split).join(format!("{i:04}.png")),
+                format!("img {i}"),
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(
+        work.join("dataset/README.md"),
+        "---\nlicense: cc-by-4.0\n---\n# a dataset\n",
+    )
+    .unwrap();
     for who in ["bob", "carol", "fork-maintainer", "upstream-maintainer"] {
         run_in(&work, &["keygen", "-o", who]);
     }
@@ -135,6 +152,9 @@ fn reader(t: &Path) -> PathBuf {
         &work,
         &["store", "add", "upstream.sceau.json", "--store", "records"],
     );
+    // The hidden-ancestor section's `suspicious-model`: the upstream's weights re-published
+    // as an original.
+    copy_resolved(&base, &work.join("suspicious-model"));
     work
 }
 
@@ -214,4 +234,8 @@ fn every_command_of_the_readme_runs_as_written() {
         .filter(|l| l.trim_start().starts_with("sceau verify"))
         .count();
     assert_eq!(verified, asked, "{out}");
+    assert!(
+        out.contains("exit 1: its weights derive from a signed release it does not declare"),
+        "sceau match did not find the upstream in the suspicious model:\n{out}"
+    );
 }
