@@ -106,6 +106,7 @@ mod tests {
                 ignore: Default::default(),
                 parents: Vec::new(),
                 tokenizer_changed: false,
+                oms_root: None,
                 claims: None,
             };
             let payload = release

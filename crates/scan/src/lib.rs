@@ -272,6 +272,7 @@ pub fn scan_walked(
             ignore: opts.ignore.clone(),
             parents: Vec::new(),
             tokenizer_changed: false,
+            oms_root: None,
             claims: None,
         },
         warnings,

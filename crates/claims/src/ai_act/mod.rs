@@ -1179,6 +1179,7 @@ mod tests {
             ignore: IgnoreRules::default(),
             parents: vec![],
             tokenizer_changed: false,
+            oms_root: None,
             claims: None,
         }
     }
