@@ -221,10 +221,13 @@ pub enum CheckId {
     PinnedKeys,
     /// Rollback and equivocation against the `--state` file (`freshness rollback`).
     Rollback,
+    /// The record names the model's OMS root digest, and the OMS signature given with `--oms`
+    /// verifies over that root (`signature oms-root`, spec/oms.md §11).
+    OmsRoot,
 }
 
 /// Every check id that is not a lineage finding, in the order of spec/verify.md §1.
-const PLAIN: [CheckId; 22] = [
+const PLAIN: [CheckId; 23] = [
     CheckId::Policy,
     CheckId::Revoked,
     CheckId::KeyWindow,
@@ -247,6 +250,7 @@ const PLAIN: [CheckId; 22] = [
     CheckId::Require,
     CheckId::PinnedKeys,
     CheckId::Rollback,
+    CheckId::OmsRoot,
 ];
 
 impl CheckId {
@@ -299,6 +303,7 @@ impl CheckId {
             CheckId::Require => "require",
             CheckId::PinnedKeys => "pinned-keys",
             CheckId::Rollback => "rollback",
+            CheckId::OmsRoot => "oms-root",
         }
     }
 
@@ -307,7 +312,7 @@ impl CheckId {
         match self {
             CheckId::Policy | CheckId::Revoked | CheckId::KeyWindow => Stage::Policy,
             CheckId::Envelope | CheckId::PayloadType | CheckId::Statement => Stage::Parse,
-            CheckId::Threshold => Stage::Signature,
+            CheckId::Threshold | CheckId::OmsRoot => Stage::Signature,
             CheckId::SigningTime | CheckId::PinnedKeys | CheckId::Rollback => Stage::Freshness,
             CheckId::Files | CheckId::Modified | CheckId::Missing | CheckId::Extra => Stage::Tree,
             CheckId::Ancestors
@@ -381,7 +386,7 @@ mod tests {
             );
             assert_eq!(s.parse::<CheckId>(), Ok(id));
         }
-        assert_eq!(seen.len(), 22 + FindingKind::ALL.len());
+        assert_eq!(seen.len(), 23 + FindingKind::ALL.len());
         assert!("no-such-check".parse::<CheckId>().is_err());
     }
 
