@@ -17,17 +17,7 @@ pub fn scan_options(
 ) -> Result<ScanOptions, CliError> {
     let mut ignore = IgnoreRules::default();
     for pat in &tree.exclude {
-        if pat.is_empty()
-            || pat.contains('\\')
-            || pat.starts_with('/')
-            || pat.split('/').any(|s| s == "..")
-        {
-            return Err(
-                CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
-                    .hint("use NAME/, *SUFFIX or a relative path inside DIR"),
-            );
-        }
-        ignore.add(pat.clone());
+        ignore.add(exclude_pattern(pat)?);
     }
     if let Some(out) = exclude_file {
         if let Some(rel) = relative_inside(dir, out) {
@@ -58,6 +48,22 @@ pub fn scan_options(
         parallel_digest: tree.parallel_digest,
         cache: open_cache(&tree.cache)?,
     })
+}
+
+/// An `--exclude` pattern, checked: `NAME/`, `*SUFFIX` or a relative path inside DIR
+/// (spec/scan.md §2), never absolute, empty or with a `..` component.
+pub fn exclude_pattern(pat: &str) -> Result<String, CliError> {
+    if pat.is_empty()
+        || pat.contains('\\')
+        || pat.starts_with('/')
+        || pat.split('/').any(|s| s == "..")
+    {
+        return Err(
+            CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
+                .hint("use NAME/, *SUFFIX or a relative path inside DIR"),
+        );
+    }
+    Ok(pat.to_owned())
 }
 
 /// Opens the digest cache when `--cache` or `--cache-dir` asks for it (spec/hashing.md §4).
