@@ -12,6 +12,8 @@ mod hf_hub;
 mod interop;
 mod keys;
 mod lineage;
+mod oms;
+mod oms_interop;
 mod policy;
 mod scan;
 mod schema;
