@@ -23,7 +23,8 @@ trap 'rm -rf "$work"' EXIT
 
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
   key_files policy state store_entry card attestation ignore_rules digest_cache grant
-  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement tree_manifest)
+  fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement
+  record_form tree_manifest)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -75,6 +76,7 @@ for d in "$work/fx"/*/; do
   if "$sceau" sign "$d" --key "$work/m.key" -o "$rec" --name "example-org/$name" --version 1.0 -q >/dev/null 2>&1; then
     add dsse_envelope "$rec"
     add store_entry "$rec"
+    add record_form "$rec"
     payload "$rec" "$work/payload"
     add statement "$work/payload"
     python3 -c 'import json, sys
@@ -102,6 +104,14 @@ for v in '1/1' '2/3' '0/2' '3/2' 'auto' $'SLURM_ARRAY_TASK_ID=7\nSLURM_ARRAY_TAS
   add_text tree_manifest "$v"
 done
 
+# sceau records packaged as Sigstore bundles, and a record with its OMS bundle (spec/oms.md §10–§11).
+"$sceau" keygen --type p256 -o "$work/ec" --no-passphrase >/dev/null
+"$sceau" sign "$work/fx/hf_model" --key "$work/ec.key" -o "$work/bundled.json" --bundle --name example-org/b \
+  --version 1.0 --oms "$work/model.sig" -q >/dev/null
+add record_form "$work/bundled.json"
+add record_form "$work/model.sig"
+add oms_bundle "$work/model.sig"
+add oms_bundle "$work/bundled.json"
 rec="$work/hf_model.sceau.json"
 "$sceau" sign "$work/fx/hf_model" --key "$work/m.key" -o "$work/parent-child.json" --name example-org/mirror \
   --version 2.0 --parent "$rec:repackage" -q >/dev/null
@@ -172,6 +182,7 @@ for i in 0 1 2; do add key_files "$work/enc$i"; done
 # OMS: bundles of every model_signing version and the OMS spec's vectors, and their payloads.
 find testdata/oms \( -name '*.sig' -o -name '*.bundle.json' \) -print0 | while IFS= read -r -d '' f; do
   add oms_bundle "$f"
+  add record_form "$f"
   if python3 -c 'import base64, json, sys
 sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))["dsseEnvelope"]["payload"]))' \
     "$f" >"$work/payload" 2>/dev/null; then

@@ -30,7 +30,7 @@ pub enum Command {
     /// Add a maintainer's signature to an existing record (k-of-n co-signing).
     Countersign(CountersignArgs),
     /// Verify a folder (or a record alone) against a signed record.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Show what a record claims, WITHOUT verifying it.
     Inspect(InspectArgs),
     /// Make, update, co-sign and show trust policies.
@@ -574,8 +574,8 @@ pub struct SignArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    /// Secret key to sign with: a sceau .key file, an OpenSSH ed25519 private key (also
-    /// passphrase-protected), or a PKCS#8 PEM ed25519 key.
+    /// Secret key to sign with (ed25519, or ECDSA P-256/P-384/P-521): a sceau .key file, an
+    /// OpenSSH private key (also passphrase-protected), or a PKCS#8 or SEC1 PEM key.
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
 
@@ -626,6 +626,22 @@ pub struct SignArgs {
     #[command(flatten)]
     pub pass: PassArgs,
 
+    /// Also write an OpenSSF Model Signing bundle (OMS v1.0, key method) to FILE, signed by
+    /// the same key over the same files, that `model_signing verify key` accepts; the record
+    /// names its root digest, tying the BOM, lineage and claims to the model's OMS identity.
+    ///
+    /// Needs an ECDSA key (P-256, P-384, P-521: `sceau keygen --type p256`); OMS has no
+    /// ed25519. FILE inside DIR (`model.sig`, as model_signing names it) is left out of both.
+    /// The files sceau's rules leave out are recorded as OMS ignore paths. Never replaces an
+    /// existing FILE without --force.
+    #[arg(long = "oms", value_name = "FILE")]
+    pub oms: Option<PathBuf>,
+
+    /// Write RECORD as a Sigstore bundle v0.3 (the same DSSE envelope, with a public-key hint)
+    /// instead of a bare DSSE envelope, for tools that read Sigstore bundles; sceau reads both.
+    #[arg(long)]
+    pub bundle: bool,
+
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -662,17 +678,32 @@ pub struct CountersignArgs {
 /// `sceau verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// The folder to check against the record. Without it only the record is verified and
-    /// the report says that no file was checked.
+    /// The folder to check against the record (for an OMS signature of a single-file model,
+    /// that file). Without it only the record is verified and the report says that no file
+    /// was checked.
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// The signed record (DSSE envelope).
+    /// The signed record: a sceau record (a DSSE envelope, or the same packaged as a Sigstore
+    /// bundle by `sign --bundle`), or an OpenSSF Model Signing bundle (`model.sig`, as
+    /// model_signing and NVIDIA NGC publish them; spec/verify.md §6).
     #[arg(long, value_name = "RECORD")]
     pub record: PathBuf,
 
     #[command(flatten)]
     pub trust: TrustArgs,
+
+    #[command(flatten)]
+    pub oms: OmsVerifyArgs,
+
+    /// Leave out more files of DIR (repeatable): `NAME/`, `*SUFFIX` or a relative path, as
+    /// `sign --exclude` takes them.
+    ///
+    /// For an OMS bundle that does not record the paths its signer ignored (model_signing
+    /// before 1.1); its recorded `ignore_paths` are always applied. For a sceau record, on top
+    /// of the rules it records. An excluded file is neither checked nor reported as extra.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
 
     /// Do not fail on files present in DIR but not in the record (they are listed as
     /// skipped in the report).
@@ -748,10 +779,47 @@ pub struct VerifyArgs {
     pub quiet: bool,
 }
 
+/// How OpenSSF Model Signing bundles are trusted, besides `--key` (spec/verify.md §6.3).
+#[derive(Args, Debug, Clone, Default)]
+pub struct OmsVerifyArgs {
+    /// For an OMS bundle of the certificate method: the CA certificates to trust (a PEM file
+    /// of one or more). The bundle's chain must lead to one of them, every certificate valid
+    /// at the verification time (--at, else now).
+    #[arg(long = "cert-chain", value_name = "CA.pem")]
+    pub cert_chain: Option<PathBuf>,
+
+    /// For a keyless OMS bundle (Sigstore): the trusted root to verify the Fulcio certificate,
+    /// its SCT and the Rekor entry against, offline (`trusted_root.json`, e.g. the one the
+    /// `sigstore` Python package ships for the public-good instance). Needs --identity and
+    /// --issuer.
+    #[arg(
+        long = "trusted-root",
+        value_name = "trusted_root.json",
+        requires_all = ["identity", "issuer"]
+    )]
+    pub trusted_root: Option<PathBuf>,
+
+    /// The signer the keyless certificate must name (its SAN: an e-mail address or a URI),
+    /// compared exactly.
+    #[arg(long, value_name = "ID", requires = "trusted_root")]
+    pub identity: Option<String>,
+
+    /// The OIDC issuer that must have vouched for --identity (e.g.
+    /// https://accounts.google.com), compared exactly.
+    #[arg(long, value_name = "URL", requires = "trusted_root")]
+    pub issuer: Option<String>,
+
+    /// The OMS signature published beside a sceau record (`sign --oms`): it must verify (with
+    /// --key, --cert-chain or --trusted-root) and sign the OMS root the record names, so that
+    /// the record's BOM, lineage and claims are about that model (spec/oms.md §11).
+    #[arg(long = "oms", value_name = "model.sig")]
+    pub companion: Option<PathBuf>,
+}
+
 /// `sceau inspect`.
 #[derive(Args, Debug)]
 pub struct InspectArgs {
-    /// The record to read. Nothing is verified.
+    /// The record to read: a sceau record (either form) or an OMS bundle. Nothing is verified.
     #[arg(value_name = "RECORD")]
     pub record: PathBuf,
 

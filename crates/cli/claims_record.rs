@@ -12,7 +12,7 @@ use sceau_verify::record::read_unverified;
 
 use crate::args::{AncestryArgs, TrustArgs};
 use crate::error::CliError;
-use crate::input::{clean, read_record};
+use crate::input::clean;
 use crate::trust::{require_verified, warn_grants, Ancestry, LoadedTrust};
 
 /// A record read for the claims commands.
@@ -41,7 +41,7 @@ pub fn load(
     ancestry_args: &AncestryArgs,
     require_trust: bool,
 ) -> Result<ClaimsRecord, CliError> {
-    let bytes = read_record(path)?;
+    let bytes = crate::input::read_sceau_record(path)?;
     let unverified = read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(path.display().to_string()))
             .hint("RECORD must be a record written by `sceau sign`")

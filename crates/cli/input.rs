@@ -37,6 +37,24 @@ pub fn read_record(path: &Path) -> Result<Vec<u8>, CliError> {
     read_capped(path, sceau_core::dsse::MAX_ENVELOPE_BYTES, "record")
 }
 
+/// Reads a sceau record given in either form (a DSSE envelope, or packaged as a Sigstore
+/// bundle by `sign --bundle`) and returns its DSSE envelope bytes. An OpenSSF Model Signing
+/// bundle is an input error: it carries no bill of materials to read (spec/verify.md §6.1).
+pub fn read_sceau_record(path: &Path) -> Result<Vec<u8>, CliError> {
+    let bytes = read_record(path)?;
+    let envelope = sceau_pipeline::form::sceau_record_bytes(&bytes).map_err(|e| {
+        let hint = match e {
+            sceau_pipeline::form::FormError::OmsBundle => {
+                "verify an OMS signature with `sceau verify DIR --record model.sig`; give a \
+                 record written by `sceau sign` here"
+            }
+            _ => "give a record written by `sceau sign`",
+        };
+        CliError::input(anyhow::Error::new(e).context(path.display().to_string())).hint(hint)
+    })?;
+    Ok(envelope.envelope.into_owned())
+}
+
 /// Makes text from a record, key or policy safe to print on a terminal: control characters
 /// (escape sequences included) are shown escaped.
 pub fn clean(s: &str) -> String {

@@ -150,7 +150,7 @@ pub fn count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -299,7 +299,6 @@ pub fn print_report(
     rec: Option<&sceau_verify::record::VerifiedRecord>,
     dir: Option<&std::path::Path>,
 ) {
-    use sceau_verify::report::Outcome;
     let verdict = match (report.passed(), dir) {
         (true, Some(_)) => "VERIFIED",
         (true, None) => "VERIFIED (record only: no folder was checked)",
@@ -322,6 +321,12 @@ pub fn print_report(
     if dir.is_none() && !report.passed() {
         outln!("  no folder given: only the record was checked, no file");
     }
+    print_checks(report);
+}
+
+/// One line per check.
+fn print_checks(report: &sceau_verify::report::Report) {
+    use sceau_verify::report::Outcome;
     for c in &report.checks {
         let o = match c.outcome {
             Outcome::Pass => "ok  ",
@@ -335,4 +340,66 @@ pub fn print_report(
             crate::input::clean(&c.detail)
         );
     }
+}
+
+/// Who signed an OMS bundle, as verified.
+pub fn oms_signer(s: &sceau_oms::VerifiedSigner) -> String {
+    use sceau_oms::VerifiedSigner;
+    match s {
+        VerifiedSigner::Key { hint, curve } => {
+            format!("key {} (OMS key hint {hint})", curve.name())
+        }
+        VerifiedSigner::Certificate { subject, chain, .. } => {
+            format!("certificate {subject} (chain: {})", chain.join(" → "))
+        }
+        VerifiedSigner::Sigstore {
+            identity, issuer, ..
+        } => format!("{identity} (OIDC issuer {issuer}), keyless through Sigstore"),
+    }
+}
+
+/// A verified OMS statement for `--json`: method, signer, model, root, resources.
+pub fn oms_verified_json(v: &sceau_oms::VerifiedOmsStatement) -> serde_json::Value {
+    let s = v.statement();
+    let ser = s.serialization();
+    serde_json::json!({
+        "signer": oms_signer(v.signer()),
+        "model": s.model_name,
+        "root": s.root.to_prefixed(),
+        "method": ser.method.name(),
+        "hash_type": ser.hash_type.name(),
+        "resources": s.resources().len(),
+        "ignore_paths": ser.ignore_paths,
+    })
+}
+
+/// The report of an OMS bundle verified as a record (spec/verify.md §6.4): the verdict, the
+/// model and root it signs, who signed, then every check.
+pub fn print_oms_report(
+    report: &sceau_verify::report::Report,
+    oms: Option<&sceau_pipeline::oms::OmsVerification>,
+    dir: Option<&std::path::Path>,
+) {
+    let c = crate::input::clean;
+    let verdict = match (report.passed(), dir) {
+        (true, Some(_)) => "VERIFIED",
+        (true, None) => "VERIFIED (signature only: no folder was checked)",
+        (false, _) => "FAILED",
+    };
+    match oms.and_then(|o| o.verified.as_ref()) {
+        Some(v) => {
+            let s = v.statement();
+            outln!(
+                "{verdict}: OpenSSF Model Signing signature over model {} (root {})",
+                c(s.model_name.as_deref().unwrap_or("(unnamed)")),
+                s.root.to_prefixed()
+            );
+            outln!("  signed by {}", c(&oms_signer(v.signer())));
+        }
+        None => outln!("{verdict}: OpenSSF Model Signing bundle"),
+    }
+    if dir.is_none() && !report.passed() {
+        outln!("  no folder given: only the signature was checked, no file");
+    }
+    print_checks(report);
 }

@@ -17,17 +17,7 @@ pub fn scan_options(
 ) -> Result<ScanOptions, CliError> {
     let mut ignore = IgnoreRules::default();
     for pat in &tree.exclude {
-        if pat.is_empty()
-            || pat.contains('\\')
-            || pat.starts_with('/')
-            || pat.split('/').any(|s| s == "..")
-        {
-            return Err(
-                CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
-                    .hint("use NAME/, *SUFFIX or a relative path inside DIR"),
-            );
-        }
-        ignore.add(pat.clone());
+        ignore.add(exclude_pattern(pat)?);
     }
     let manifest = exclude_file.map(|out| manifest_path(tree.manifest.as_deref(), out));
     for out in exclude_file.into_iter().chain(manifest.as_deref()) {
@@ -90,6 +80,22 @@ pub fn manifest_path(given: Option<&Path>, output: &Path) -> std::path::PathBuf 
         .unwrap_or_default();
     let stem = name.strip_suffix(".json").unwrap_or(&name);
     output.with_file_name(format!("{stem}.manifest"))
+}
+
+/// An `--exclude` pattern, checked: `NAME/`, `*SUFFIX` or a relative path inside DIR
+/// (spec/scan.md §2), never absolute, empty or with a `..` component.
+pub fn exclude_pattern(pat: &str) -> Result<String, CliError> {
+    if pat.is_empty()
+        || pat.contains('\\')
+        || pat.starts_with('/')
+        || pat.split('/').any(|s| s == "..")
+    {
+        return Err(
+            CliError::input(anyhow!("--exclude {pat:?}: not a relative pattern"))
+                .hint("use NAME/, *SUFFIX or a relative path inside DIR"),
+        );
+    }
+    Ok(pat.to_owned())
 }
 
 /// Opens the digest cache when `--cache` or `--cache-dir` asks for it (spec/hashing.md §4).

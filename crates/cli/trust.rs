@@ -10,6 +10,9 @@ use sceau_attest::{AttestationInput, Required, MAX_ATTESTATION_FILES, MAX_REQUIR
 use sceau_core::Timestamp;
 use sceau_lineage::grant::GrantFile;
 use sceau_lineage::WalkOptions;
+use sceau_oms::{CaCertificates, Identity, TrustedRoot, MAX_TRUSTED_ROOT_BYTES};
+use sceau_pipeline::form::RecordForm;
+use sceau_pipeline::oms::{CaTrust, KeylessTrust, OmsTrust};
 use sceau_pipeline::verify::{TrustRoot, Verification};
 use sceau_verify::policy::{
     read_policy_envelope, verify_chain, PolicyError, ReleasePattern, VerifiedPolicy,
@@ -18,7 +21,7 @@ use sceau_verify::record::VerifiedRecord;
 use sceau_verify::store::{Loose, RecordSource, Sources, Store};
 use sceau_verify::trust::{KeyTrust, TrustedKey};
 
-use crate::args::{AncestryArgs, TrustArgs};
+use crate::args::{AncestryArgs, OmsVerifyArgs, TrustArgs};
 use crate::error::{CliError, EXIT_FAILED};
 use crate::input::{clean, read_capped};
 use crate::keys::load_public_all;
@@ -48,6 +51,28 @@ impl LoadedTrust {
     /// Whether `--key` or `--policy` was given.
     pub fn given(args: &TrustArgs) -> bool {
         !args.key.is_empty() || args.policy.is_some()
+    }
+
+    /// Loads like [`LoadedTrust::load`]; with `other_trust` (OMS trust given: `--cert-chain`,
+    /// `--trusted-root`), neither `--key` nor `--policy` is needed, and without them no key
+    /// is trusted.
+    pub fn load_or_none(args: &TrustArgs, other_trust: bool) -> Result<LoadedTrust, CliError> {
+        if other_trust && !Self::given(args) {
+            if args.threshold.is_some() {
+                return Err(CliError::input(anyhow!(
+                    "--threshold counts --key or --policy keys, and none is given"
+                )));
+            }
+            return Ok(LoadedTrust {
+                trust: Loaded::Keys(KeyTrust {
+                    keys: Vec::new(),
+                    threshold: 1,
+                }),
+                now: parse_at(args.at.as_deref())?,
+                at_least: 0,
+            });
+        }
+        Self::load(args)
     }
 
     /// Loads `--key` or `--policy` (with its updates) at `--at`. Without either it is an
@@ -180,13 +205,92 @@ fn key_scope(arg: &Path) -> Result<(Option<ReleasePattern>, PathBuf), CliError> 
     Ok((Some(pattern), PathBuf::from(file)))
 }
 
+/// Largest CA certificate file read (`--cert-chain`).
+const MAX_CA_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// `--cert-chain` and `--trusted-root` / `--identity` / `--issuer`, read.
+pub struct LoadedOmsTrust {
+    cert_chain: Option<(String, CaCertificates)>,
+    keyless: Option<(String, TrustedRoot, Identity)>,
+}
+
+impl LoadedOmsTrust {
+    /// Reads the files (exit 2 when one is unreadable or malformed).
+    pub fn load(args: &OmsVerifyArgs) -> Result<LoadedOmsTrust, CliError> {
+        let cert_chain = match &args.cert_chain {
+            None => None,
+            Some(p) => {
+                let bytes = read_capped(p, MAX_CA_FILE_BYTES, "CA certificate file")?;
+                let cas = CaCertificates::from_pem(&bytes).map_err(|e| {
+                    CliError::input(anyhow::Error::new(e).context(p.display().to_string()))
+                        .hint("--cert-chain takes PEM certificates (-----BEGIN CERTIFICATE-----)")
+                })?;
+                Some((p.display().to_string(), cas))
+            }
+        };
+        let keyless = match (&args.trusted_root, &args.identity, &args.issuer) {
+            (Some(p), Some(san), Some(issuer)) => {
+                let bytes = read_capped(p, MAX_TRUSTED_ROOT_BYTES, "trusted root")?;
+                let root = TrustedRoot::from_json(&bytes).map_err(|e| {
+                    CliError::input(anyhow::Error::new(e).context(p.display().to_string())).hint(
+                        "--trusted-root takes a Sigstore trusted_root.json (media type \
+                         application/vnd.dev.sigstore.trustedroot+json;version=0.1)",
+                    )
+                })?;
+                let identity = Identity {
+                    san: san.clone(),
+                    issuer: issuer.clone(),
+                };
+                Some((p.display().to_string(), root, identity))
+            }
+            _ => None,
+        };
+        Ok(LoadedOmsTrust {
+            cert_chain,
+            keyless,
+        })
+    }
+
+    /// Whether any was given.
+    pub fn given(&self) -> bool {
+        self.cert_chain.is_some() || self.keyless.is_some()
+    }
+
+    /// The trust, for the pipeline.
+    pub fn trust(&self) -> OmsTrust<'_> {
+        OmsTrust {
+            cert_chain: self
+                .cert_chain
+                .as_ref()
+                .map(|(label, cas)| CaTrust { label, cas }),
+            keyless: self
+                .keyless
+                .as_ref()
+                .map(|(label, root, identity)| KeylessTrust {
+                    label,
+                    root,
+                    identity,
+                }),
+        }
+    }
+}
+
 /// The record of a verification, when its own checks passed; otherwise a failure (exit 1)
-/// naming the record, what failed, and `hint`.
+/// naming the record, what failed, and `hint`. An OMS bundle is an input error (exit 2): it
+/// carries no bill of materials for lineage, openness or a card check to read.
 pub fn require_verified<'a>(
     v: &'a Verification,
     record: &Path,
     hint: &str,
 ) -> Result<&'a VerifiedRecord, CliError> {
+    if v.form == RecordForm::Oms {
+        return Err(CliError::input(anyhow!(
+            "{} is an OpenSSF Model Signing bundle: it signs the model's files but carries no \
+             bill of materials, so there is no lineage, claim or card to read",
+            record.display()
+        ))
+        .hint("verify it with `sceau verify DIR --record model.sig`; give the sceau record here"));
+    }
     v.verified_record().ok_or_else(|| {
         let why: Vec<String> = v.record_failures().map(|c| c.detail.clone()).collect();
         CliError {
@@ -222,7 +326,11 @@ impl Ancestry {
         let mut loose = Loose::default();
         for w in &args.with {
             let bytes = crate::input::read_record(w)?;
-            loose.add(&bytes).map_err(|e| {
+            // A record packaged as a Sigstore bundle is stored as its envelope.
+            let record = sceau_pipeline::form::sceau_record_bytes(&bytes).map_err(|e| {
+                CliError::input(anyhow::Error::new(e).context(format!("--with {}", w.display())))
+            })?;
+            loose.add(&record.envelope).map_err(|e| {
                 CliError::input(anyhow::Error::new(e).context(format!("--with {}", w.display())))
             })?;
         }

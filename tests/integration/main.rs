@@ -15,6 +15,8 @@ mod interop;
 mod keys;
 mod lineage;
 mod manifest;
+mod oms;
+mod oms_interop;
 mod policy;
 mod scan;
 mod schema;

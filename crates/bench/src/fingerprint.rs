@@ -78,7 +78,7 @@ pub fn synth(dir: &Path, gib: u64) {
             );
         }
         let mut h = serde_json::Value::Object(header).to_string().into_bytes();
-        while h.len() % 8 != 0 {
+        while !h.len().is_multiple_of(8) {
             h.push(b' ');
         }
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));

@@ -37,6 +37,7 @@ fn record(key: &SecretKey, name: &str, value: String, at: &str, tag: u64) -> Vec
         tokenizer_changed: false,
         claims: None,
         manifest: None,
+        oms_root: None,
     };
     let payload = release.to_statement(at).to_payload();
     sceau_sign::sign_envelope(PAYLOAD_TYPE_INTOTO, payload, key)

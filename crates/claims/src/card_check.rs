@@ -592,6 +592,7 @@ mod tests {
                 relation: Relation::Finetune,
             }],
             tokenizer_changed: false,
+            oms_root: None,
             claims: Some(Claims::from_toml(b"intended_use = \"Research\"\n").unwrap()),
             manifest: None,
         }

@@ -25,7 +25,7 @@ pub fn run(args: &GrantArgs) -> CliResult {
         .map_err(|e| CliError::input(anyhow::Error::new(e).context("--licence")))?
         .label()
         .to_owned();
-    let bytes = crate::input::read_record(&args.ancestor)?;
+    let bytes = crate::input::read_sceau_record(&args.ancestor)?;
     let ancestor = sceau_verify::record::read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.ancestor.display().to_string()))
             .hint("ANCESTOR_RECORD must be a release record written by `sceau sign`")

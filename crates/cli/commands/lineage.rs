@@ -5,7 +5,6 @@ use sceau_verify::record::read_unverified;
 
 use crate::args::{LineageArgs, LineageFormat};
 use crate::error::{CliError, CliResult, EXIT_FAILED};
-use crate::input::read_record;
 use crate::lineage_render;
 use crate::output::{check_writable, emit, OutTarget};
 use crate::trust::{require_verified, warn_grants, Ancestry, LoadedTrust};
@@ -17,7 +16,7 @@ pub fn run(args: &LineageArgs) -> CliResult {
     }
     let trust = LoadedTrust::load(&args.trust)?;
     let ancestry = Ancestry::load(&args.ancestry)?;
-    let bytes = read_record(&args.record)?;
+    let bytes = crate::input::read_sceau_record(&args.record)?;
     // Refuse what is not a record at all as an input error, before verifying it.
     read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))

@@ -7,7 +7,7 @@ use sceau_verify::record::{read_unverified, signing_time};
 
 use crate::args::{ReportArgs, ReportFormat};
 use crate::error::{CliError, CliResult, EXIT_FAILED};
-use crate::input::{clean, read_record};
+use crate::input::clean;
 use crate::output::{check_writable, emit, OutTarget};
 use crate::trust::LoadedTrust;
 
@@ -26,7 +26,7 @@ pub fn run(args: &ReportArgs) -> CliResult {
     }
     // A bad --at is refused before anything is read.
     crate::settings::parse_at(args.trust.at.as_deref())?;
-    let bytes = read_record(&args.record)?;
+    let bytes = crate::input::read_sceau_record(&args.record)?;
     let unverified = read_unverified(&bytes).map_err(|e| {
         CliError::input(anyhow::Error::new(e).context(args.record.display().to_string()))
             .hint("RECORD must be a release record written by `sceau sign`")

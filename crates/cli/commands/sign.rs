@@ -17,12 +17,26 @@ use crate::settings;
 
 /// Runs `sceau sign`.
 pub fn run(args: &SignArgs) -> CliResult {
-    let opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
+    let mut opts = settings::scan_options(&args.dir, &args.tree, Some(&args.output))?;
     check_writable(&args.output, args.force)?;
     // Where the manifest goes if the tree is recorded in the manifest form: refused now
     // rather than after hashing (spec/manifest.md §6.2).
     let manifest_path = settings::manifest_path(args.tree.manifest.as_deref(), &args.output);
     check_file_writable(&manifest_path, args.force)?;
+    if let Some(oms) = &args.oms {
+        if same_path(oms, &args.output) {
+            return Err(CliError::input(anyhow!(
+                "--oms {} is the record's own path",
+                oms.display()
+            ))
+            .hint("write the OMS bundle and the record to two files, e.g. -o release.sceau.json --oms model.sig"));
+        }
+        check_writable(oms, args.force)?;
+        // The OMS bundle is not one of the release's files either.
+        if let Some(rel) = settings::relative_inside(&args.dir, oms) {
+            opts.ignore.add(format!("={rel}"));
+        }
+    }
     let parents = parent_files(&args.parents)?;
     let parent_inputs: Vec<ParentInput<'_>> = parents
         .iter()
@@ -57,11 +71,16 @@ pub fn run(args: &SignArgs) -> CliResult {
         key: &key,
         now,
         progress: &bar,
+        oms: args.oms.as_deref(),
+        sigstore_bundle: args.bundle,
     });
     bar.finish();
     settings::save_cache(opts.cache.as_deref());
     let mut sealed = sealed.map_err(seal_error)?;
     let elapsed = started.elapsed();
+    if let (Some(path), Some(oms)) = (&args.oms, &sealed.oms) {
+        write_atomic(path, &oms.json, args.force, None)?;
+    }
     // The manifest first: a record is never published without the manifest it signs. If the
     // record cannot be written, the manifest just written goes too.
     let manifest = sealed.scan.manifest.take();
@@ -94,6 +113,20 @@ pub fn run(args: &SignArgs) -> CliResult {
         } else {
             serde_json::Value::Null
         };
+        v["form"] = if args.bundle {
+            "sigstore-bundle"
+        } else {
+            "dsse"
+        }
+        .into();
+        if let (Some(path), Some(oms)) = (&args.oms, &sealed.oms) {
+            v["oms"] = serde_json::json!({
+                "bundle": path.display().to_string(),
+                "root": oms.root.to_prefixed(),
+                "files": oms.files,
+                "key_hint": oms.hint,
+            });
+        }
         render::print_json(&v)?;
     } else {
         render::print_scan_short(&summary);
@@ -106,6 +139,15 @@ pub fn run(args: &SignArgs) -> CliResult {
             outln!(
                 "manifest: {} (publish it with the record: verifiers need it)",
                 manifest_path.display()
+            );
+        }
+        if let (Some(path), Some(oms)) = (&args.oms, &sealed.oms) {
+            outln!(
+                "OMS bundle {} (OpenSSF Model Signing v1.0, key method): {} files, root {}, \
+                 named in the record",
+                path.display(),
+                oms.files,
+                oms.root.to_prefixed()
             );
         }
     }
@@ -148,11 +190,26 @@ fn parent_files(specs: &[String]) -> Result<Vec<(String, Vec<u8>, Relation)>, Cl
 fn seal_error(e: SealError) -> CliError {
     let hint = match &e {
         SealError::Scan(_) | SealError::RecordTooLarge { .. } => e.hint(),
-        SealError::Parent { .. } => Some("a parent must be a record written by `sceau sign`"),
+        SealError::Parent { .. } | SealError::ParentForm { .. } => {
+            Some("a parent must be a record written by `sceau sign`")
+        }
         SealError::CardLineage(_) => Some(
             "make the card's base_model / base_model_relation and --parent agree; nothing was written",
         ),
+        SealError::OmsKeyType { .. } | SealError::Oms(_) => e.hint(),
         _ => None,
     };
     CliError::input(e).maybe_hint(hint)
+}
+
+/// Whether two output paths name the same file (the files need not exist yet).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let full = |p: &Path| -> Option<std::path::PathBuf> {
+        let parent = match p.parent() {
+            Some(x) if !x.as_os_str().is_empty() => x.to_owned(),
+            _ => std::path::PathBuf::from("."),
+        };
+        Some(parent.canonicalize().ok()?.join(p.file_name()?))
+    };
+    a == b || matches!((full(a), full(b)), (Some(x), Some(y)) if x == y)
 }

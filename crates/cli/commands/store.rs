@@ -12,6 +12,14 @@ pub fn add(args: &StoreAddArgs) -> CliResult {
     let mut all = Vec::new();
     for r in &args.records {
         let bytes = crate::input::read_record(r)?;
+        // A record packaged as a Sigstore bundle is stored as its envelope.
+        let bytes = sceau_pipeline::form::sceau_record_bytes(&bytes)
+            .map_err(|e| {
+                CliError::input(anyhow!("{}: {e}", r.display()))
+                    .hint("only records written by `sceau sign` can be stored")
+            })?
+            .envelope
+            .into_owned();
         sceau_verify::record::read_unverified(&bytes).map_err(|e| {
             CliError::input(anyhow!(
                 "{}: not a well-formed sceau record: {e}",

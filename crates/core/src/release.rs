@@ -173,6 +173,12 @@ pub struct Release {
     /// Set for a record in the manifest form: the manifest of every file (spec/manifest.md §6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<ManifestRef>,
+    /// The model's OpenSSF Model Signing identity: the root digest of the OMS signature
+    /// written beside the record (`sceau sign --oms`), over the same files, in
+    /// `model_signing`'s resource order (spec/oms.md §11). It ties the BOM, the lineage and
+    /// the claims to the model that OMS signature names; `sceau verify --oms` checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oms_root: Option<crate::digest::Sha256Digest>,
 }
 
 impl Release {

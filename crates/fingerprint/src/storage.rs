@@ -165,7 +165,7 @@ impl Encoding {
     /// whole number of blocks.
     pub fn bytes_for(self, elements: u64) -> Option<u64> {
         let (per, bytes) = self.unit();
-        if elements % per != 0 {
+        if !elements.is_multiple_of(per) {
             return None;
         }
         (elements / per).checked_mul(bytes)

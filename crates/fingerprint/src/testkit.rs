@@ -87,7 +87,7 @@ pub fn safetensors(tensors: &[Tensor], dtype: StDtype) -> Vec<u8> {
 /// A safetensors file from a header object and a data section.
 pub fn raw_safetensors(header: serde_json::Value, data: &[u8]) -> Vec<u8> {
     let mut h = header.to_string().into_bytes();
-    while h.len() % 8 != 0 {
+    while !h.len().is_multiple_of(8) {
         h.push(b' ');
     }
     let mut out = (h.len() as u64).to_le_bytes().to_vec();

@@ -97,6 +97,7 @@ fn release(name: &str, version: &str, mut artifacts: Vec<Artifact>) -> Release {
         ignore: IgnoreRules::default(),
         parents: Vec::new(),
         tokenizer_changed: false,
+        oms_root: None,
         claims: None,
         manifest: None,
     }

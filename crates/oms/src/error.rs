@@ -406,6 +406,15 @@ pub enum WriteError {
     /// The signature made does not verify with the signer's public key.
     #[error("the signer's signature does not verify with its public key")]
     SignatureCheck,
+    /// The ignored paths to record (the default ones, the caller's, and every path the
+    /// `--exclude` rules left out) pass what a reader accepts.
+    #[error("{count} ignored paths to record, over the limit of {max} a reader accepts")]
+    TooManyIgnores {
+        /// Paths to record.
+        count: usize,
+        /// [`crate::MAX_IGNORE_PATHS`].
+        max: usize,
+    },
 }
 
 /// Why a DSSE envelope could not be packaged as a Sigstore bundle (spec/oms.md §10).

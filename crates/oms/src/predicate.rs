@@ -57,6 +57,13 @@ impl HashType {
     }
 }
 
+impl serde::Serialize for HashType {
+    /// As its OMS name ([`HashType::name`]).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for HashType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

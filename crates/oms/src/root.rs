@@ -32,6 +32,13 @@ impl RootDigest {
     }
 }
 
+impl serde::Serialize for RootDigest {
+    /// As `sha256:HEX` ([`RootDigest::to_prefixed`]).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_prefixed())
+    }
+}
+
 impl fmt::Debug for RootDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "RootDigest({})", self.to_hex())

@@ -1,4 +1,5 @@
 //! Writing an OMS v1.0 bundle, `key` method, over a model folder (spec/oms.md §9).
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
@@ -7,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::error::WriteError;
 use crate::key::{OmsPublicKey, SignatureHash};
-use crate::predicate::{HashType, Method};
+use crate::predicate::{HashType, Method, MAX_IGNORE_PATHS};
 use crate::root::RootDigest;
 use crate::sigstore_bundle::MEDIA_TYPE_V0_3;
 use crate::statement::{PREDICATE_TYPE, STATEMENT_TYPE};
@@ -30,6 +31,11 @@ pub struct WriteOptions {
     /// Enumeration: the signature's path (ignored when inside the model), extra ignore paths,
     /// `--exclude` rules, git paths, workers. `ignore_unsigned_files` is not used.
     pub tree: TreeOptions,
+    /// SHA-256 digests the caller computed for files of this tree moments before (sceau's own
+    /// scan, when `sceau sign --oms` writes both), by OMS name (`a/b`), with the size each file
+    /// had: a file walked with that size takes the digest unread, so the tree is read once.
+    /// The caller vouches for them as for the files themselves (spec/oms.md §9).
+    pub known_sha256: BTreeMap<String, (u64, [u8; 32])>,
 }
 
 /// A bundle written, with the identity it gives the model.
@@ -43,6 +49,8 @@ pub struct WrittenBundle {
     pub files: usize,
     /// The key hint recorded.
     pub hint: String,
+    /// Files read and hashed here (the others took a digest from `known_sha256`).
+    pub hashed: usize,
 }
 
 fn model_name(dir: &Path) -> String {
@@ -70,7 +78,8 @@ pub fn write_key_bundle(
         hash_type: HashType::Sha256,
         allow_symlinks: false,
     };
-    let manifest = compute_manifest(dir, params, &ignores, &opts.tree, None, ".")?;
+    let known = (!opts.known_sha256.is_empty()).then_some(&opts.known_sha256);
+    let manifest = compute_manifest(dir, params, &ignores, &opts.tree, None, ".", known)?;
     if manifest.resources.is_empty() {
         return Err(WriteError::EmptyModel);
     }
@@ -91,8 +100,19 @@ pub fn write_key_bundle(
         "hash_type": "sha256",
         "allow_symlinks": false,
     });
-    // model_signing records the list only when it is not empty.
-    let ignored = ignores.to_strings();
+    // model_signing records the list only when it is not empty. Paths sceau's rules left out
+    // are recorded too, as exact paths, so that model_signing (which knows no patterns)
+    // leaves out the same files.
+    let mut ignored = ignores.to_strings();
+    ignored.extend(manifest.excluded.iter().cloned());
+    ignored.sort();
+    ignored.dedup();
+    if ignored.len() > MAX_IGNORE_PATHS {
+        return Err(WriteError::TooManyIgnores {
+            count: ignored.len(),
+            max: MAX_IGNORE_PATHS,
+        });
+    }
     if !ignored.is_empty() {
         serialization["ignore_paths"] = json!(ignored);
     }
@@ -134,5 +154,6 @@ pub fn write_key_bundle(
         root,
         files: manifest.resources.len(),
         hint,
+        hashed: manifest.hashed,
     })
 }

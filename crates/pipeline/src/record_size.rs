@@ -108,6 +108,7 @@ mod tests {
                 ignore: Default::default(),
                 parents: Vec::new(),
                 tokenizer_changed: false,
+                oms_root: None,
                 claims: None,
                 manifest: None,
             };

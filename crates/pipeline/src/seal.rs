@@ -7,7 +7,10 @@ use std::path::Path;
 use sceau_core::claims::Claims;
 use sceau_core::dsse::{MAX_ENVELOPE_BYTES, PAYLOAD_TYPE_INTOTO};
 use sceau_core::lineage::{check_card_lineage, CardLineageMismatch, MAX_PARENTS};
-use sceau_core::{Parent, RecordId, Relation, Release, Timestamp};
+use sceau_core::{Parent, RecordId, Relation, Release, Sha256Digest, Timestamp};
+use sceau_oms::{
+    write_key_bundle, PaeSigner, TreeOptions, WriteError, WriteOptions, WrittenBundle,
+};
 use sceau_scan::{Progress, Scan, ScanError, ScanOptions};
 use sceau_sign::{SecretKey, SignError};
 use sceau_verify::record::{read_unverified, verify_record, RecordError};
@@ -44,12 +47,23 @@ pub struct SealRequest<'a> {
     pub now: Timestamp,
     /// Hashing progress.
     pub progress: &'a dyn Progress,
+    /// `--oms FILE`: also sign an OpenSSF Model Signing bundle over the same files, and record
+    /// its root in the release (spec/oms.md §9, §11). `FILE` is where the caller will write it,
+    /// left out of the OMS manifest when inside the folder; the caller leaves it (and the
+    /// record) out of `scan` as well.
+    pub oms: Option<&'a Path>,
+    /// `--bundle`: hand the record back as a Sigstore bundle v0.3 (spec/oms.md §10) instead of
+    /// a bare DSSE envelope.
+    pub sigstore_bundle: bool,
 }
 
 /// A signed record, checked.
 pub struct Sealed {
-    /// The DSSE envelope, as the bytes to write.
+    /// The record, as the bytes to write: a DSSE envelope, or with `sigstore_bundle` the same
+    /// envelope packaged as a Sigstore bundle.
     pub record: Vec<u8>,
+    /// The OMS bundle (`--oms`), signed by the same key over the same files, checked.
+    pub oms: Option<WrittenBundle>,
     /// The record's id.
     pub id: RecordId,
     /// The scan behind it (the release as signed, its warnings).
@@ -77,6 +91,15 @@ pub enum SealError {
         /// Why it is refused.
         #[source]
         source: RecordError,
+    },
+    /// A parent that is an OMS bundle, or a Sigstore bundle that does not read.
+    #[error("--parent {label}")]
+    ParentForm {
+        /// The parent as named.
+        label: String,
+        /// Why it is refused.
+        #[source]
+        source: crate::form::FormError,
     },
     /// The same parent twice.
     #[error("--parent {label}: the same parent twice")]
@@ -113,6 +136,39 @@ pub enum SealError {
     /// back into the release that was scanned: a bug, never a user error.
     #[error("internal error: the record does not verify before writing; nothing written")]
     SelfCheck,
+    /// `--oms` with a key OMS cannot use: `model_signing` verifies ECDSA P-256, P-384 and
+    /// P-521 signatures only (spec/oms.md §6.1). Refused before anything is read.
+    #[error(
+        "--oms needs an ECDSA key: OpenSSF Model Signing (model_signing) verifies ECDSA P-256, \
+         P-384 and P-521 signatures only, and this key is {algorithm}"
+    )]
+    OmsKeyType {
+        /// The key's algorithm.
+        algorithm: &'static str,
+    },
+    /// `--oms` for a tree in the manifest form: an OMS bundle lists every file in its signed
+    /// statement, which is what the manifest form exists to avoid (spec/manifest.md §8).
+    #[error(
+        "--oms: this tree of {files} files is recorded in the manifest form, and an OMS \
+         signature lists every file in its signed statement; nothing was written"
+    )]
+    OmsManifestForm {
+        /// Files in the tree.
+        files: u64,
+    },
+    /// The OMS bundle could not be written.
+    #[error("--oms: {0}")]
+    Oms(#[from] WriteError),
+    /// The OMS manifest and the record disagree on a file (it changed between the two
+    /// walks, or OMS names it otherwise): nothing is handed back.
+    #[error(
+        "--oms: {path} is not the same file in the OMS manifest and in the record (changed \
+         while signing, or named differently); nothing written"
+    )]
+    OmsMismatch {
+        /// The file, as OMS names it.
+        path: String,
+    },
 }
 
 impl SealError {
@@ -124,6 +180,18 @@ impl SealError {
                  by their roots, and a manifest beside it lists every file (spec/manifest.md)",
             ),
             SealError::Scan(s) => s.hint(),
+            SealError::OmsManifestForm { .. } => Some(
+                "sign the dataset without --oms (verifiers check it against the manifest), or \
+                 write the OMS bundle with model_signing itself",
+            ),
+            SealError::OmsKeyType { .. } => Some(
+                "make a P-256 key with `sceau keygen --type p256 -o NAME` and sign with it; \
+                 without --oms, ed25519 keys sign sceau records as before",
+            ),
+            SealError::Oms(WriteError::Tree(sceau_oms::TreeError::Symlink(_))) => Some(
+                "OMS bundles are written without symbolic links (model_signing refuses them \
+                 unless told otherwise): sign a folder of regular files, or leave out --oms",
+            ),
             _ => None,
         }
     }
@@ -144,7 +212,13 @@ pub fn read_parents(inputs: &[ParentInput<'_>]) -> Result<Vec<Parent>, SealError
     }
     let mut out: Vec<Parent> = Vec::new();
     for p in inputs {
-        let rec = read_unverified(p.record).map_err(|source| SealError::Parent {
+        // A parent packaged as a Sigstore bundle is read as the envelope inside.
+        let envelope =
+            crate::form::sceau_record_bytes(p.record).map_err(|source| SealError::ParentForm {
+                label: p.label.to_owned(),
+                source,
+            })?;
+        let rec = read_unverified(&envelope.envelope).map_err(|source| SealError::Parent {
             label: p.label.to_owned(),
             source,
         })?;
@@ -166,6 +240,11 @@ pub fn read_parents(inputs: &[ParentInput<'_>]) -> Result<Vec<Parent>, SealError
 /// Scans, signs and checks (spec/record.md §2): the record handed back verifies under the key
 /// and parses back into the release that was scanned, or nothing is handed back.
 pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
+    if req.oms.is_some() && !req.key.algorithm().is_ecdsa() {
+        return Err(SealError::OmsKeyType {
+            algorithm: req.key.algorithm().name(),
+        });
+    }
     // The walk first: a release whose per-file record could never be signed is recorded in
     // the manifest form, decided before any file is hashed (spec/record.md §2.6); a record in
     // the manifest form is bounded whatever the tree's size (spec/manifest.md §6).
@@ -189,6 +268,19 @@ pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
     let (claims, claim_warnings) = merge_claims(req.claims, &scan.root, &scan.release)?;
     scan.release.claims = claims;
     check_card_lineage(scan.release.card.as_ref(), &scan.release.parents)?;
+    let oms = match req.oms {
+        Some(_) if scan.manifest.is_some() => {
+            return Err(SealError::OmsManifestForm {
+                files: scan.release.manifest.map_or(0, |m| m.files),
+            })
+        }
+        Some(path) => {
+            let written = write_oms(req.key, req.scan, &scan, path)?;
+            scan.release.oms_root = Some(Sha256Digest(written.root.0));
+            Some(written)
+        }
+        None => None,
+    };
 
     let payload = scan.release.to_statement(&req.now.to_string()).to_payload();
     let env = sceau_sign::sign_envelope(PAYLOAD_TYPE_INTOTO, payload, req.key)?;
@@ -212,12 +304,109 @@ pub fn seal(req: SealRequest<'_>) -> Result<Sealed, SealError> {
         Some(r) if check.report.passed() && *r.release() == scan.release => r.id(),
         _ => return Err(SealError::SelfCheck),
     };
+    let record = if req.sigstore_bundle {
+        // The same envelope, packaged (spec/oms.md §10); it must read back to the same bytes.
+        let bundle = sceau_oms::to_sigstore_bundle(&env, &req.key.public().dsse_keyid())
+            .map_err(|_| SealError::SelfCheck)?;
+        match crate::form::sceau_record_bytes(&bundle) {
+            Ok(u) if u.bundle.is_some() && *u.envelope == *record => {}
+            _ => return Err(SealError::SelfCheck),
+        }
+        if bundle.len() > MAX_ENVELOPE_BYTES {
+            return Err(SealError::RecordTooLarge {
+                files: scan.release.artifacts.len(),
+                bytes: bundle.len(),
+            });
+        }
+        bundle
+    } else {
+        record
+    };
     Ok(Sealed {
         record,
+        oms,
         id,
         scan,
         claim_warnings,
     })
+}
+
+/// A sceau key signing OMS statements: its ECDSA signature over the PAE (DER, the curve's
+/// hash, low s), which is what `model_signing` verifies.
+struct KeySigner<'a>(&'a SecretKey);
+
+impl PaeSigner for KeySigner<'_> {
+    fn public_key_pem(&self) -> String {
+        self.0.public().to_spki_pem()
+    }
+
+    fn sign(&self, pae: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(self.0.sign(pae))
+    }
+}
+
+/// Signs the OMS bundle over the folder just scanned (spec/oms.md §9, §11): the same files
+/// (sceau's ignore rules, which leave out the record and the bundle, are applied and recorded
+/// as OMS ignore paths), each file's SHA-256 taken from the scan when its size is the one
+/// scanned, so the folder is read once. Every file the OMS manifest lists must then be in the
+/// release with the same digest.
+fn write_oms(
+    key: &SecretKey,
+    opts: &ScanOptions,
+    scan: &Scan,
+    path: &Path,
+) -> Result<WrittenBundle, SealError> {
+    let known = scan
+        .release
+        .artifacts
+        .iter()
+        .map(|a| (a.path.as_str().to_owned(), (a.size, a.sha256.0)))
+        .collect();
+    let write = WriteOptions {
+        model_name: None,
+        tree: TreeOptions {
+            signature: Some(path.to_owned()),
+            ignore_paths: absent_exact_paths(&opts.ignore, &scan.root),
+            exclude: Some(opts.ignore.clone()),
+            threads: opts.threads,
+            ..TreeOptions::default()
+        },
+        known_sha256: known,
+    };
+    let written = write_key_bundle(&scan.root, &KeySigner(key), &write)?;
+    let bundle = sceau_oms::Bundle::from_json(&written.json).map_err(|_| SealError::SelfCheck)?;
+    for r in bundle.unverified_statement().resources() {
+        let name = r.name.to_string();
+        match scan.release.artifact(&name) {
+            Some(a) if a.sha256.0[..] == r.digest[..] => {}
+            _ => return Err(SealError::OmsMismatch { path: name }),
+        }
+    }
+    Ok(written)
+}
+
+/// The exact-path rules of `rules` (`=PATH`, or a plain relative path) naming nothing in
+/// `root` yet: above all the record about to be written beside the model. The walk cannot
+/// see them, so they are recorded as OMS ignore paths here, so that `model_signing`, which
+/// knows no sceau rule, leaves them out when they appear (spec/oms.md §9). Paths that exist
+/// are recorded by the walk as it excludes them.
+fn absent_exact_paths(rules: &sceau_core::IgnoreRules, root: &Path) -> Vec<String> {
+    rules
+        .0
+        .iter()
+        .filter_map(|r| match r.strip_prefix('=') {
+            Some(exact) => Some(exact),
+            None if r.starts_with('*') || r.ends_with('/') => None,
+            None => Some(r.as_str()),
+        })
+        .filter(|p| {
+            !p.is_empty()
+                && !p.starts_with('/')
+                && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+                && std::fs::symlink_metadata(root.join(p)).is_err()
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The claims to record for a scanned release: the file's over the card's claim fields

@@ -25,6 +25,9 @@ use sceau_verify::tree::TreeDiff;
 use sceau_verify::trust::TrustedKey;
 use sceau_verify::trust::{KeyTrust, PolicyTrust, Role, TrustResolver};
 
+use crate::form::{sceau_record_bytes, RecordForm};
+use crate::oms::{self, OmsTrust, OmsVerification};
+
 /// Whom the verifier trusts.
 #[derive(Clone, Copy, Debug)]
 pub enum TrustRoot<'a> {
@@ -52,10 +55,17 @@ pub enum TrustRoot<'a> {
 
 /// What to verify.
 pub struct Request<'a> {
-    /// The record file's bytes.
+    /// The record file's bytes: a sceau record (a DSSE envelope, or the same packaged as a
+    /// Sigstore bundle) or an OpenSSF Model Signing bundle (spec/verify.md §6).
     pub record: &'a [u8],
-    /// Whom to trust.
+    /// Whom to trust. With `Keys`, the ECDSA keys also verify `key`-method OMS bundles.
     pub trust: TrustRoot<'a>,
+    /// Trust for OMS bundles besides `--key`: `--cert-chain`, and `--trusted-root` with the
+    /// identity and issuer to require (spec/verify.md §6.3).
+    pub oms: OmsTrust<'a>,
+    /// `--oms`: the OMS signature published beside a sceau record, whose root the record must
+    /// name (spec/oms.md §11); checked with the same trust as an OMS record.
+    pub oms_companion: Option<&'a [u8]>,
     /// The verification time (spec/verify.md §1: the clock is read once, by the caller).
     pub now: Timestamp,
     /// The folder to compare, if any (spec/verify.md §4).
@@ -90,6 +100,8 @@ impl<'a> Request<'a> {
         Request {
             record,
             trust,
+            oms: OmsTrust::default(),
+            oms_companion: None,
             now,
             tree: None,
             ancestors: None,
@@ -108,6 +120,11 @@ impl<'a> Request<'a> {
 pub struct Verification {
     /// Every check of spec/verify.md §1, in the order they ran, then those that did not run.
     pub report: Report,
+    /// What the record file was (spec/verify.md §6.1).
+    pub form: RecordForm,
+    /// The OMS bundle: the record itself when `form` is [`RecordForm::Oms`], else the `--oms`
+    /// bundle given beside a sceau record.
+    pub oms: Option<OmsVerification>,
     /// The record, when its signatures and payload verified.
     pub record: Option<VerifiedRecord>,
     /// The tree comparison, when one ran.
@@ -167,6 +184,8 @@ pub fn verify(req: Request<'_>) -> Verification {
     let Request {
         record,
         trust,
+        oms: oms_trust,
+        oms_companion,
         now,
         tree,
         ancestors,
@@ -180,8 +199,11 @@ pub fn verify(req: Request<'_>) -> Verification {
     let mut report = Report::default();
     let has_tree = tree.is_some();
     let has_state = state.is_some();
+    let form = RecordForm::of(record);
     let mut out = Verification {
         report: Report::default(),
+        form,
+        oms: None,
         record: None,
         tree: None,
         lineage: None,
@@ -201,7 +223,10 @@ pub fn verify(req: Request<'_>) -> Verification {
         TrustRoot::Keys(t) => {
             report.skip(
                 CheckId::Policy,
-                "no policy: trusting the --key files given (no expiry or revocation to check)",
+                format!(
+                    "no policy: trusting {} (no expiry or revocation to check)",
+                    trusted(t, &oms_trust)
+                ),
             );
             (Box::new(t.clone()), None)
         }
@@ -225,12 +250,79 @@ pub fn verify(req: Request<'_>) -> Verification {
         }
     };
 
+    let keys = match trust {
+        TrustRoot::Keys(t) => Some(t),
+        _ => None,
+    };
+    if form == RecordForm::Oms {
+        // An OMS bundle: the same stages, its own signature rules (spec/verify.md §6.2).
+        if policy.is_some() {
+            report.fail(
+                CheckId::Threshold,
+                "an OMS signature is verified with --key (key method), --cert-chain \
+                 (certificate method) or --trusted-root --identity --issuer (keyless), not a \
+                 trust policy",
+            );
+        } else {
+            out.oms = Some(oms::verify_record(
+                record,
+                keys,
+                &oms_trust,
+                now,
+                tree,
+                &mut report,
+            ));
+        }
+        list_not_applicable(&mut report, required, has_tree, has_state);
+        out.report = report;
+        return out;
+    }
+    // A sceau record packaged as a Sigstore bundle: the envelope inside (spec/oms.md §10).
+    let unwrapped = match sceau_record_bytes(record) {
+        Ok(u) => u,
+        Err(e) => {
+            report.fail(CheckId::Envelope, e.to_string());
+            list_companion(&mut report, oms_companion);
+            list_unrun(&mut report, required, has_tree, has_state);
+            out.report = report;
+            return out;
+        }
+    };
+
     // Steps 2–7: scope, envelope, signatures, payload, signing time, tree.
-    let v = verify_record(record, resolver.as_ref(), Role::Release, now, tree);
+    let v = verify_record(
+        &unwrapped.envelope,
+        resolver.as_ref(),
+        Role::Release,
+        now,
+        tree,
+    );
     report.extend(v.report);
+    if let Some(b) = &unwrapped.bundle {
+        for c in report
+            .checks
+            .iter_mut()
+            .filter(|c| c.id == CheckId::Envelope)
+        {
+            c.detail = format!(
+                "Sigstore bundle ({}) holding the DSSE envelope: {}",
+                b.media_type.as_str(),
+                c.detail
+            );
+        }
+    }
     out.tree = v.tree;
 
     if let Some(rec) = &v.record {
+        // The model's OMS identity (spec/oms.md §11).
+        out.oms = oms::check_companion(
+            oms_companion,
+            rec.release(),
+            keys,
+            &oms_trust,
+            now,
+            &mut report,
+        );
         // Lineage (spec/lineage.md §3).
         let parents = rec.release().parents.len();
         let verified = if parents == 0 {
@@ -321,6 +413,7 @@ pub fn verify(req: Request<'_>) -> Verification {
             }
         }
     }
+    list_companion(&mut report, oms_companion);
     list_unrun(&mut report, required, has_tree, has_state);
     if !report.passed() {
         out.state = None;
@@ -328,6 +421,67 @@ pub fn verify(req: Request<'_>) -> Verification {
     out.record = v.record;
     out.report = report;
     out
+}
+
+/// `signature oms-root` when `--oms` was given but the record did not verify.
+fn list_companion(report: &mut Report, companion: Option<&[u8]>) {
+    if companion.is_some() && !report.has(CheckId::OmsRoot) {
+        let why = report.not_checked();
+        report.skip(CheckId::OmsRoot, why);
+    }
+}
+
+/// What the verifier trusts without a policy, for `policy policy`.
+fn trusted(keys: &KeyTrust, oms: &OmsTrust<'_>) -> String {
+    let mut what = Vec::new();
+    if !keys.keys.is_empty() {
+        what.push("the --key files given".to_owned());
+    }
+    if let Some(c) = &oms.cert_chain {
+        what.push(format!("the CA certificates of {}", c.label));
+    }
+    if let Some(k) = &oms.keyless {
+        what.push(format!(
+            "the Sigstore trusted root {} for {} ({})",
+            k.label, k.identity.san, k.identity.issuer
+        ));
+    }
+    if what.is_empty() {
+        "no key".to_owned()
+    } else {
+        what.join(", ")
+    }
+}
+
+/// Lists what does not apply to an OMS bundle, and every check that did not run
+/// (spec/verify.md §6.2): lineage and claims have no bill of materials to read; rollback and
+/// key pinning have no release name or version; a `--require` is not met.
+fn list_not_applicable(
+    report: &mut Report,
+    required: &[Required],
+    has_tree: bool,
+    has_state: bool,
+) {
+    let why = report.not_checked();
+    skip_rest(report, has_tree, &why);
+    report.skip_unlisted(CheckId::Ancestors, oms::NO_BOM);
+    report.skip_unlisted(CheckId::Openness, oms::NO_BOM);
+    for r in required {
+        let subject = r.to_string();
+        if !report.has_about(CheckId::Require, &subject) {
+            report.push_about(CheckId::Require, subject, Outcome::Fail, oms::NO_BOM);
+        }
+    }
+    for id in [CheckId::PinnedKeys, CheckId::Rollback] {
+        if has_state {
+            report.skip_unlisted(id, oms::NO_VERSION);
+        } else {
+            report.skip_unlisted(
+                id,
+                "no --state file (and an OMS signature names no release version)",
+            );
+        }
+    }
 }
 
 /// The names the verification stands on, each with the trusted keys that signed it: the
@@ -513,6 +667,7 @@ mod tests {
             ignore: IgnoreRules::default(),
             parents: Vec::new(),
             tokenizer_changed: false,
+            oms_root: None,
             claims: None,
             manifest: None,
         };

@@ -462,6 +462,7 @@ fn describe(
             ignore: opts.ignore.clone(),
             parents: Vec::new(),
             tokenizer_changed: false,
+            oms_root: None,
             claims: None,
             manifest: None,
         },

@@ -60,16 +60,48 @@ impl PublicKey {
                 found,
                 expected: "a public key",
             }),
-            None => Err(KeyError::Unrecognised {
-                expected: EXPECTED_PUBLIC,
-            }),
+            None => match spki_after_text(text) {
+                // RFC 7468 §2: text before the PEM block is allowed (spec/keys.md §2).
+                Some(block) => spki::parse_pem(block).map(|k| one(k, None)),
+                None => Err(KeyError::Unrecognised {
+                    expected: EXPECTED_PUBLIC,
+                }),
+            },
         }
     }
+}
+
+/// The `-----BEGIN PUBLIC KEY-----` block of a text that opens with something else, such as
+/// the description GnuTLS's `certtool --pubkey-info` writes before it: from that line on.
+/// RFC 7468 §2 allows explanatory text before the encapsulation boundary, and OpenSSL and
+/// Python's `cryptography` read such files. Only SPKI public keys are read this way.
+fn spki_after_text(text: &str) -> Option<&str> {
+    const BEGIN: &str = "\n-----BEGIN PUBLIC KEY-----";
+    let at = text.find(BEGIN)?;
+    text.get(at + 1..)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// spec/keys.md §2: a description before an SPKI PEM block (RFC 7468 §2) is skipped; the
+    /// block is then read as strictly as ever, and other texts are still unrecognised.
+    #[test]
+    fn text_before_an_spki_pem_block_is_skipped() {
+        let key =
+            crate::SecretKey::generate_with(crate::KeyAlgorithm::EcdsaP256, &mut rand::rngs::OsRng)
+                .public();
+        let pem = key.to_spki_pem();
+        let described = format!("Public Key Information:\n\tCurve: SECP256R1\n\n{pem}");
+        assert_eq!(PublicKey::parse(&described).unwrap().0, key);
+        let broken = described.replace("-----END PUBLIC KEY-----", "");
+        assert!(PublicKey::parse(&broken).is_err());
+        assert!(matches!(
+            PublicKey::parse("Public Key Information:\nnothing else\n"),
+            Err(KeyError::Unrecognised { .. })
+        ));
+    }
 
     #[test]
     fn openssh_and_spki_round_trip_for_every_algorithm() {

@@ -232,10 +232,13 @@ pub enum CheckId {
     PinnedKeys,
     /// Rollback and equivocation against the `--state` file (`freshness rollback`).
     Rollback,
+    /// The record names the model's OMS root digest, and the OMS signature given with `--oms`
+    /// verifies over that root (`signature oms-root`, spec/oms.md §11).
+    OmsRoot,
 }
 
 /// Every check id that is not a lineage finding, in the order of spec/verify.md §1.
-const PLAIN: [CheckId; 24] = [
+const PLAIN: [CheckId; 25] = [
     CheckId::Policy,
     CheckId::Revoked,
     CheckId::KeyWindow,
@@ -260,6 +263,7 @@ const PLAIN: [CheckId; 24] = [
     CheckId::Require,
     CheckId::PinnedKeys,
     CheckId::Rollback,
+    CheckId::OmsRoot,
 ];
 
 impl CheckId {
@@ -315,6 +319,7 @@ impl CheckId {
             CheckId::Require => "require",
             CheckId::PinnedKeys => "pinned-keys",
             CheckId::Rollback => "rollback",
+            CheckId::OmsRoot => "oms-root",
         }
     }
 
@@ -323,7 +328,7 @@ impl CheckId {
         match self {
             CheckId::Policy | CheckId::Revoked | CheckId::KeyWindow => Stage::Policy,
             CheckId::Envelope | CheckId::PayloadType | CheckId::Statement => Stage::Parse,
-            CheckId::Threshold => Stage::Signature,
+            CheckId::Threshold | CheckId::OmsRoot => Stage::Signature,
             CheckId::SigningTime | CheckId::PinnedKeys | CheckId::Rollback => Stage::Freshness,
             CheckId::Files
             | CheckId::Manifest

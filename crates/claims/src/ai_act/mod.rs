@@ -1202,6 +1202,7 @@ mod tests {
             ignore: IgnoreRules::default(),
             parents: vec![],
             tokenizer_changed: false,
+            oms_root: None,
             claims: None,
             manifest: None,
         }

@@ -30,6 +30,7 @@ fn release(arts: Vec<Artifact>, licence: &str, claims: Option<&str>) -> Release 
         ignore: IgnoreRules::default(),
         parents: Vec::new(),
         tokenizer_changed: false,
+        oms_root: None,
         claims: claims.map(|c| Claims::from_toml(c.as_bytes()).unwrap()),
         manifest: None,
     }

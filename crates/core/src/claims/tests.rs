@@ -266,6 +266,7 @@ fn release(card: Option<CardMeta>, claims: Option<Claims>) -> Release {
         ignore: IgnoreRules::default(),
         parents: Vec::new(),
         tokenizer_changed: false,
+        oms_root: None,
         claims,
         manifest: None,
     }

@@ -711,6 +711,14 @@ impl Release {
             let ancestors: Vec<Value> = self.parents.iter().map(parent_component).collect();
             release.pedigree = Some(serde_json::json!({ "ancestors": ancestors }));
         }
+        if let Some(root) = &self.oms_root {
+            // The model's OMS identity (spec/oms.md §11), and the resource order its root
+            // was computed in, should OMS settle on another one later.
+            release
+                .properties
+                .push(p(OMS_ROOT, format!("sha256:{}", root.to_hex())));
+            release.properties.push(p(OMS_ORDER, OMS_ORDER_POSIX));
+        }
         let mut props = vec![
             p("release.name", &self.name),
             p("release.version", &self.version),
@@ -817,6 +825,7 @@ impl Release {
             ignore,
             parents: parents_from_pedigree(rel)?,
             tokenizer_changed: prop(&meta.properties, "sceau:tokenizer.changed") == Some("true"),
+            oms_root: oms_root(rel)?,
             claims: match rel
                 .model_card
                 .as_ref()
@@ -881,6 +890,49 @@ fn manifest_from_props(props: &[Property]) -> Result<Option<crate::ManifestRef>,
         files: number("sceau:manifest.files", files)?,
         bytes: number("sceau:manifest.bytes", bytes)?,
     }))
+}
+
+/// `sceau:oms.root` of the release component (spec/oms.md §11): the model's OMS root digest.
+const OMS_ROOT: &str = "oms.root";
+/// `sceau:oms.order`: the resource order the root was computed in.
+const OMS_ORDER: &str = "oms.order";
+/// `model_signing`'s order (spec/oms.md §5.3), the only one sceau writes.
+const OMS_ORDER_POSIX: &str = "posix-path";
+
+/// The release component's OMS root, if it names one: at most once, `sha256:` and 64
+/// lower-case hex digits, with `sceau:oms.order` = `posix-path` beside it.
+fn oms_root(rel: &Component) -> Result<Option<Sha256Digest>, BomError> {
+    let err = |reason: String| BomError::Component {
+        name: rel.name.chars().take(80).collect(),
+        reason,
+    };
+    let one = |name: &str| -> Result<Option<&str>, BomError> {
+        let full = format!("{NS}{name}");
+        let mut it = rel
+            .properties
+            .iter()
+            .filter(|p| p.name == full)
+            .map(|p| p.value.as_str());
+        let first = it.next();
+        if it.next().is_some() {
+            return Err(err(format!("property {full} given twice: ambiguous")));
+        }
+        Ok(first)
+    };
+    let Some(root) = one(OMS_ROOT)? else {
+        return Ok(None);
+    };
+    let digest = root
+        .strip_prefix("sha256:")
+        .ok_or_else(|| err(format!("{NS}{OMS_ROOT} is not sha256:HEX")))?
+        .parse::<Sha256Digest>()
+        .map_err(|e| err(format!("{NS}{OMS_ROOT}: {e}")))?;
+    match one(OMS_ORDER)? {
+        Some(OMS_ORDER_POSIX) => Ok(Some(digest)),
+        other => Err(err(format!(
+            "{NS}{OMS_ORDER} is {other:?}; sceau reads OMS roots in the {OMS_ORDER_POSIX:?} order"
+        ))),
+    }
 }
 
 fn artifact_from_component(c: &Component) -> Result<Artifact, BomError> {
@@ -1092,6 +1144,7 @@ mod tests {
             tokenizer_changed: true,
             claims: None,
             manifest: None,
+            oms_root: Some(Sha256Digest([5; 32])),
         }
     }
 
@@ -1102,6 +1155,53 @@ mod tests {
         let json = serde_json::to_string(&bom).unwrap();
         let back: Bom = serde_json::from_str(&json).unwrap();
         assert_eq!(Release::from_bom(&back).unwrap(), r);
+    }
+
+    /// spec/oms.md §11: the OMS root is one `sha256:HEX` property of the release component,
+    /// in the posix-path order; anything else is refused rather than guessed.
+    #[test]
+    fn the_oms_root_is_read_back_exactly_once_in_its_order() {
+        let r = sample();
+        let bom = r.to_bom("2026-01-01T00:00:00Z");
+        let props = &bom
+            .metadata
+            .as_ref()
+            .unwrap()
+            .component
+            .as_ref()
+            .unwrap()
+            .properties;
+        assert!(props.iter().any(
+            |p| p.name == "sceau:oms.root" && p.value == format!("sha256:{}", "05".repeat(32))
+        ));
+        let edit = |f: &dyn Fn(&mut Vec<Property>)| {
+            let mut b = bom.clone();
+            f(&mut b
+                .metadata
+                .as_mut()
+                .unwrap()
+                .component
+                .as_mut()
+                .unwrap()
+                .properties);
+            Release::from_bom(&b)
+        };
+        let twice = edit(&|ps| ps.push(p(OMS_ROOT, format!("sha256:{}", "06".repeat(32)))));
+        assert!(twice.unwrap_err().to_string().contains("twice"));
+        let order = edit(&|ps| {
+            for q in ps.iter_mut().filter(|q| q.name == "sceau:oms.order") {
+                q.value = "code-point".into();
+            }
+        });
+        assert!(order.unwrap_err().to_string().contains("order"));
+        let bare = edit(&|ps| {
+            for q in ps.iter_mut().filter(|q| q.name == "sceau:oms.root") {
+                q.value = "05".repeat(32);
+            }
+        });
+        assert!(bare.unwrap_err().to_string().contains("sha256:HEX"));
+        let none = edit(&|ps| ps.retain(|q| !q.name.starts_with("sceau:oms.")));
+        assert_eq!(none.unwrap().oms_root, None);
     }
 
     #[test]

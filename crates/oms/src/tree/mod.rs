@@ -53,6 +53,10 @@ pub(crate) struct Manifest {
     pub(crate) resources: Vec<Resource>,
     /// Files walked but not hashed (`ignore_unsigned_files`), sorted.
     pub(crate) unsigned: Vec<String>,
+    /// The topmost paths sceau's `--exclude` rules left out, sorted.
+    pub(crate) excluded: Vec<String>,
+    /// Files or shards read and hashed (the others had a known digest).
+    pub(crate) hashed: usize,
 }
 
 /// The ignore set for `root`: git paths, recorded paths, the signature, the caller's paths.
@@ -121,9 +125,14 @@ pub(crate) struct HashParams {
     pub(crate) allow_symlinks: bool,
 }
 
+/// SHA-256 digests a caller already computed for files of the tree, by OMS name, each with
+/// the size the file had when hashed (spec/oms.md §9).
+pub(crate) type KnownSha256 = BTreeMap<String, (u64, [u8; 32])>;
+
 /// Walks and hashes `root` with `params` (spec/oms.md §5). With `only`, files whose name is
 /// not in it are listed as unsigned instead of hashed. `single_file_name` names the file of a
-/// single-file model.
+/// single-file model. With `known` (method `files`, SHA-256 only), a file listed there with
+/// the size walked takes that digest unread.
 pub(crate) fn compute_manifest(
     root: &Path,
     params: HashParams,
@@ -131,16 +140,22 @@ pub(crate) fn compute_manifest(
     opts: &TreeOptions,
     only: Option<&HashSet<&str>>,
     single_file_name: &str,
+    known: Option<&KnownSha256>,
 ) -> Result<Manifest, TreeError> {
     let HashParams {
         method,
         hash_type,
         allow_symlinks,
     } = params;
-    let files = walk::walk(root, allow_symlinks, ignores, opts.exclude.as_ref())?;
+    let walk::Walked {
+        files,
+        mut excluded,
+    } = walk::walk(root, allow_symlinks, ignores, opts.exclude.as_ref())?;
     let mut jobs = Vec::new();
-    let mut names = Vec::new();
+    // Each resource, with its digest when known beforehand (then it has no job).
+    let mut names: Vec<(ResourceName, Option<Vec<u8>>)> = Vec::new();
     let mut unsigned = Vec::new();
+    let known = known.filter(|_| hash_type == HashType::Sha256);
     for f in files {
         let path = if f.parts.is_empty() {
             match ModelPath::parse(single_file_name) {
@@ -157,13 +172,19 @@ pub(crate) fn compute_manifest(
         }
         match method {
             Method::Files => {
-                names.push(ResourceName::File(path));
-                jobs.push(hash::Job {
-                    path: f.path,
-                    start: 0,
-                    end: f.size,
-                    file_size: f.size,
-                });
+                let digest = known
+                    .and_then(|k| k.get(path.as_str()))
+                    .filter(|(size, _)| *size == f.size)
+                    .map(|(_, d)| d.to_vec());
+                if digest.is_none() {
+                    jobs.push(hash::Job {
+                        path: f.path,
+                        start: 0,
+                        end: f.size,
+                        file_size: f.size,
+                    });
+                }
+                names.push((ResourceName::File(path), digest));
             }
             Method::Shards { shard_size } => {
                 // Empty files have no shard (model_signing's _get_shards).
@@ -173,11 +194,14 @@ pub(crate) fn compute_manifest(
                     if jobs.len() >= MAX_RESOURCES {
                         return Err(TreeError::TooManyFiles(MAX_RESOURCES));
                     }
-                    names.push(ResourceName::Shard {
-                        path: path.clone(),
-                        start,
-                        end,
-                    });
+                    names.push((
+                        ResourceName::Shard {
+                            path: path.clone(),
+                            start,
+                            end,
+                        },
+                        None,
+                    ));
                     jobs.push(hash::Job {
                         path: f.path.clone(),
                         start,
@@ -189,26 +213,30 @@ pub(crate) fn compute_manifest(
             }
         }
     }
-    let digests = hash::hash_jobs(&jobs, hash_type, opts.threads)?;
+    let hashed = jobs.len();
+    let mut digests = hash::hash_jobs(&jobs, hash_type, opts.threads)?.into_iter();
     let mut resources: Vec<Resource> = names
         .into_iter()
-        .zip(digests)
-        .map(|(name, digest)| Resource {
+        .map(|(name, known)| Resource {
             name,
             algorithm: hash_type,
-            digest,
+            // One digest per job, in order: a resource without a known digest has one.
+            digest: known.or_else(|| digests.next()).unwrap_or_default(),
         })
         .collect();
     sort_posix(&mut resources);
     unsigned.sort();
+    excluded.sort();
     Ok(Manifest {
         resources,
         unsigned,
+        excluded,
+        hashed,
     })
 }
 
 /// A file or shard with a digest (lowercase hex).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct FileDigest {
     /// The resource name (`path`, or `path:start:end`).
     pub name: String,
@@ -217,7 +245,7 @@ pub struct FileDigest {
 }
 
 /// A file or shard whose content differs from the signed one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Modified {
     /// The resource name.
     pub name: String,
@@ -227,8 +255,9 @@ pub struct Modified {
     pub actual: String,
 }
 
-/// A model folder compared with a verified manifest (spec/oms.md §5.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A model folder compared with a verified manifest (spec/oms.md §5.4). Serialised for
+/// reports: digests as lowercase hex, roots as `sha256:HEX`, the hash by its OMS name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TreeComparison {
     /// The hash algorithm of every digest here.
     pub hash_type: HashType,
@@ -242,7 +271,8 @@ pub struct TreeComparison {
     pub extra: Vec<FileDigest>,
     /// Files not hashed because the signature does not list them (`ignore_unsigned_files`).
     pub unsigned: Vec<String>,
-    /// Paths ignored (default, recorded, signature, caller's), sorted.
+    /// Paths ignored (default, recorded, signature, caller's, and the topmost paths sceau's
+    /// `--exclude` rules left out), sorted.
     pub ignored: Vec<String>,
     /// The signed root digest.
     pub root_recorded: RootDigest,
@@ -296,6 +326,7 @@ pub fn compare_tree(
         opts,
         opts.ignore_unsigned_files.then_some(&listed),
         single_file_name,
+        None,
     )?;
     let mut matched = 0;
     let mut modified = Vec::new();
@@ -332,7 +363,13 @@ pub fn compare_tree(
         missing,
         extra,
         unsigned: manifest.unsigned,
-        ignored: ignores.to_strings(),
+        ignored: {
+            let mut all = ignores.to_strings();
+            all.extend(manifest.excluded.iter().cloned());
+            all.sort();
+            all.dedup();
+            all
+        },
         root_recorded: statement.root,
         root_computed: RootDigest::of(&manifest.resources),
     })

@@ -39,6 +39,16 @@ fn follow(path: &Path) -> Result<Option<u64>, TreeError> {
     }
 }
 
+/// What a walk found: the files, and the paths `exclude` left out.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Walked {
+    /// Every regular file not ignored, in no particular order.
+    pub(crate) files: Vec<WalkedFile>,
+    /// The topmost paths sceau's rules excluded (a folder once, nothing below it), so that a
+    /// writer can record them as OMS `ignore_paths` (spec/oms.md §9).
+    pub(crate) excluded: Vec<String>,
+}
+
 /// Walks `root` (a folder, or a single file): every regular file not ignored, in no
 /// particular order. Symbolic links are refused unless `allow_symlinks`; then links to files
 /// are followed and links to folders skipped. FIFOs, sockets, devices and non-UTF-8 names
@@ -48,18 +58,22 @@ pub(crate) fn walk(
     allow_symlinks: bool,
     ignores: &IgnoreSet,
     exclude: Option<&IgnoreRules>,
-) -> Result<Vec<WalkedFile>, TreeError> {
+) -> Result<Walked, TreeError> {
+    let file = |size| Walked {
+        files: vec![WalkedFile {
+            parts: Vec::new(),
+            path: root.to_owned(),
+            size,
+        }],
+        excluded: Vec::new(),
+    };
     let meta = std::fs::symlink_metadata(root).map_err(|e| io(root, e))?;
     if meta.file_type().is_symlink() {
         if !allow_symlinks {
             return Err(TreeError::Symlink(root.to_owned()));
         }
         return match follow(root)? {
-            Some(size) => Ok(vec![WalkedFile {
-                parts: Vec::new(),
-                path: root.to_owned(),
-                size,
-            }]),
+            Some(size) => Ok(file(size)),
             None => walk_dir(
                 &root.canonicalize().map_err(|e| io(root, e))?,
                 allow_symlinks,
@@ -69,11 +83,7 @@ pub(crate) fn walk(
         };
     }
     if meta.is_file() {
-        return Ok(vec![WalkedFile {
-            parts: Vec::new(),
-            path: root.to_owned(),
-            size: meta.len(),
-        }]);
+        return Ok(file(meta.len()));
     }
     if !meta.is_dir() {
         return Err(TreeError::NotAModel(root.to_owned()));
@@ -86,8 +96,9 @@ fn walk_dir(
     allow_symlinks: bool,
     ignores: &IgnoreSet,
     exclude: Option<&IgnoreRules>,
-) -> Result<Vec<WalkedFile>, TreeError> {
+) -> Result<Walked, TreeError> {
     let mut files = Vec::new();
+    let mut excluded = Vec::new();
     let mut it = walkdir::WalkDir::new(root)
         .follow_links(false)
         .min_depth(1)
@@ -113,14 +124,17 @@ fn walk_dir(
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         let rel_str = refs.join("/");
         let ft = entry.file_type();
-        let excluded = exclude.is_some_and(|x| {
+        let is_excluded = exclude.is_some_and(|x| {
             if ft.is_dir() {
                 x.ignores_dir(&rel_str)
             } else {
                 x.ignores_path(&rel_str)
             }
         });
-        if ignores.ignores(&refs) || excluded {
+        if ignores.ignores(&refs) || is_excluded {
+            if is_excluded && !ignores.ignores(&refs) {
+                excluded.push(rel_str);
+            }
             if ft.is_dir() {
                 it.skip_current_dir();
             }
@@ -150,5 +164,5 @@ fn walk_dir(
             size,
         });
     }
-    Ok(files)
+    Ok(Walked { files, excluded })
 }

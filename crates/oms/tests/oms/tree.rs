@@ -139,6 +139,7 @@ fn signature_outside_the_model_is_not_ignored_and_git_paths_can_be_kept() {
             ..TreeOptions::default()
         },
         model_name: Some("named".into()),
+        ..WriteOptions::default()
     };
     let w = write_key_bundle(&dir, &signer, &o).unwrap();
     let b = Bundle::from_json(&w.json).unwrap();
@@ -222,4 +223,89 @@ fn a_single_file_model_is_named_dot() {
     std::fs::write(&file, b"GGUF...!").unwrap();
     let cmp = compare_tree(&v, &file, &TreeOptions::default()).unwrap();
     assert_eq!(cmp.modified[0].name, ".");
+}
+
+/// spec/oms.md §9: paths sceau's `--exclude` rules leave out are recorded as `ignore_paths`, so
+/// that a verifier knowing only OMS's exact paths leaves out the same files.
+#[test]
+fn paths_left_out_by_exclude_rules_are_recorded_as_ignore_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = sample_model(tmp.path());
+    write_tree(
+        &dir,
+        &[
+            ("run.sceau.json", b"{}"),
+            ("logs/a.tmp", b"1"),
+            ("nested/deep/b.tmp", b"2"),
+        ],
+    );
+    let signer = TestSigner::new("P-256", 4);
+    let o = WriteOptions {
+        tree: TreeOptions {
+            signature: Some(dir.join("model.sig")),
+            exclude: Some(sceau_core::IgnoreRules(vec![
+                "*.sceau.json".into(),
+                "logs/".into(),
+                "*.tmp".into(),
+            ])),
+            ..TreeOptions::default()
+        },
+        ..WriteOptions::default()
+    };
+    let w = write_key_bundle(&dir, &signer, &o).unwrap();
+    let b = Bundle::from_json(&w.json).unwrap();
+    let recorded = b
+        .unverified_statement()
+        .serialization()
+        .ignore_paths
+        .clone()
+        .unwrap();
+    // The folder once (not what is below it), each file matched by a pattern, and the
+    // default and signature paths as before.
+    for p in [
+        "logs",
+        "nested/deep/b.tmp",
+        "run.sceau.json",
+        "model.sig",
+        ".git",
+    ] {
+        assert!(recorded.iter().any(|r| r == p), "{p} not in {recorded:?}");
+    }
+    assert!(!recorded.iter().any(|r| r == "logs/a.tmp"), "{recorded:?}");
+    // Comparing with the recorded paths alone (no exclude rules) finds nothing extra.
+    std::fs::write(dir.join("model.sig"), &w.json).unwrap();
+    let key = OmsPublicKey::from_pem(signer.public_key_pem().as_bytes()).unwrap();
+    let v = verify_key(&b, &key).unwrap();
+    let cmp = compare_tree(&v, &dir, &TreeOptions::default()).unwrap();
+    assert!(cmp.is_match(), "{cmp:?}");
+}
+
+/// spec/oms.md §9: a digest the caller already computed is used for a file of the same size,
+/// unread; a file whose size differs is hashed.
+#[test]
+fn known_digests_are_taken_for_files_of_the_same_size_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    write_tree(&dir, &[("a.bin", b"aaaa"), ("b.bin", b"bbbb")]);
+    let signer = TestSigner::new("P-256", 5);
+    let plain = write_key_bundle(&dir, &signer, &WriteOptions::default()).unwrap();
+    assert_eq!(plain.hashed, 2);
+    // A wrong digest given for a.bin at its size is taken as is (the caller vouches for it):
+    // the root changes, and only b.bin is read.
+    let mut o = WriteOptions::default();
+    o.known_sha256.insert("a.bin".into(), (4, [9; 32]));
+    let w = write_key_bundle(&dir, &signer, &o).unwrap();
+    assert_eq!(w.hashed, 1);
+    assert_ne!(w.root, plain.root);
+    // The right digest gives the same root as hashing.
+    o.known_sha256
+        .insert("a.bin".into(), (4, sha2_of(b"aaaa").try_into().unwrap()));
+    assert_eq!(
+        write_key_bundle(&dir, &signer, &o).unwrap().root,
+        plain.root
+    );
+    // A size that does not match: read and hashed.
+    o.known_sha256.insert("a.bin".into(), (5, [9; 32]));
+    let w = write_key_bundle(&dir, &signer, &o).unwrap();
+    assert_eq!((w.hashed, w.root), (2, plain.root));
 }

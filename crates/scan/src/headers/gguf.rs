@@ -400,7 +400,7 @@ fn tensor_size(
         .try_fold(1u64, |acc, &d| acc.checked_mul(d))
         .ok_or_else(|| overflow("element count"))?;
     let row = dims[0];
-    if row % ty.block_elements != 0 {
+    if !row.is_multiple_of(ty.block_elements) {
         return Err(HeaderError::PartialBlock {
             tensor: name.to_owned(),
             dtype: ty.name,
