@@ -12,6 +12,7 @@
 #              trees (≈ 0.9 GB for 100k × 8 KiB, ≈ 4.3 GB of inodes and blocks for 1M) are kept
 #              and reused by the next run with the same BENCH_DIR; remove it when done.
 #   TREES      sizes of the many-small-files trees, in files (default "1000000"; "" for none).
+#   SCEAU      the sceau binary to measure (default: built here, target/release/sceau).
 #   OLD_SCEAU  an older sceau binary to compare with (optional).
 #   NO_MODEL_SIGNING=1  skip model_signing (no venv, no PyPI).
 # Needs: cargo, python3, GNU time (installed from apt when absent), sha256sum, xargs.
@@ -26,9 +27,11 @@ if [ ! -x /usr/bin/time ]; then
   (apt-get update -qq && apt-get install -y -qq time) >/dev/null
 fi
 
-echo "== build (release)" >&2
-cargo build --release -q -p sceau
-SCEAU=$REPO/target/release/sceau
+if [ -z "${SCEAU:-}" ]; then
+  echo "== build (release)" >&2
+  cargo build --release -q -p sceau
+  SCEAU=$REPO/target/release/sceau
+fi
 
 BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/sceau-trees.XXXX)}
 case "$(realpath "$BENCH_DIR")/" in

@@ -1,7 +1,8 @@
 //! The README's commands run as written: every `sh` block of README.md is run by bash, in
 //! order, in a temporary folder holding what the prose says the reader has (the maintainers'
 //! other keys, a model folder, its download, a Hugging Face cache snapshot, a fork and its
-//! upstream's record store, a dataset), with `sceau` on `PATH` — except `cargo`, which the test does not
+//! upstream's record store, a dataset, a model to sign for OpenSSF Model Signing), with `sceau`
+//! on `PATH` — except `cargo`, which the test does not
 //! run (installing takes minutes: the README says how many, measured by hand).
 //!
 //! The only text substituted is the `<rev>` placeholder of the Hugging Face cache path.
@@ -78,6 +79,8 @@ fn reader(t: &Path) -> PathBuf {
     let snapshot = repo.join("snapshots").join(REV);
     copy_resolved(&snapshot, &work.join("my-model"));
     copy_resolved(&snapshot, &work.join("downloaded-model"));
+    // The OpenSSF Model Signing section's `./model`.
+    copy_resolved(&snapshot, &work.join("model"));
     copy_resolved(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tiny-llm"),
         &work.join("examples/tiny-llm"),
