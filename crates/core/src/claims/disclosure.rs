@@ -170,7 +170,7 @@ pub struct Documentation {
 }
 
 /// `[model]`: what the model is and what it needs to run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelDescription {
     /// A general description of the architecture (about 20 words).
@@ -196,6 +196,10 @@ pub struct ModelDescription {
     /// The context window in tokens, when the configuration does not show it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_length: Option<Tokens>,
+    /// The total number of parameters, when no weight header the record carries counts them
+    /// (the headers win when they do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Quantity>,
     /// The type and nature of AI systems the model can be integrated in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_systems: Option<Text>,
