@@ -6,6 +6,7 @@ mod cdxgen;
 mod claims;
 mod common;
 mod docs;
+mod forms;
 mod golden;
 mod hashing;
 mod hf_hub;

@@ -2,6 +2,7 @@
 pub mod certify;
 pub mod check;
 pub mod countersign;
+pub mod form;
 pub mod grant;
 pub mod inspect;
 pub mod key;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::catalogue::{FieldDef, FieldList, Recipient};
 use crate::evidence::{lookup, Evidence, Parents, CONFIG_PATH};
-use crate::form::{Entry, Source};
+use crate::form::{Entry, RecordStatus, Source};
 use crate::numbers::{order_of_magnitude, quantity, thousands, two_significant};
 
 /// Every answer routine, by name.
@@ -139,6 +139,27 @@ pub(crate) struct Ctx<'a> {
 pub(crate) fn answer(cx: &Ctx<'_>, field: &FieldDef) -> Answer {
     let ev = cx.ev;
     let path = field.path.as_deref().unwrap_or("");
+    let a = by_routine(cx, field, path);
+    // Nothing is proven by a record whose signatures were not checked (spec/forms.md §2):
+    // what it would prove is only what it says.
+    if a.source == Some(Source::Verified) && !matches!(ev.status, RecordStatus::Verified { .. }) {
+        let why = "the record is not verified: this is what it says";
+        let note = match &a.note {
+            Some(n) => format!("{why}; {n}"),
+            None => why.to_owned(),
+        };
+        return Answer {
+            source: Some(Source::Declared),
+            note: Some(note),
+            ..a
+        };
+    }
+    a
+}
+
+/// The answer of the routine the field names.
+fn by_routine(cx: &Ctx<'_>, field: &FieldDef, path: &str) -> Answer {
+    let ev = cx.ev;
     match field.answer.as_str() {
         "claim" => claim(ev, path),
         "source-use" => source_use(ev, path),
