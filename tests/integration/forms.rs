@@ -485,7 +485,7 @@ fn an_unverified_record_is_marked_on_every_page_of_every_format() {
     let o = report(&rec, "model-documentation", "html", &[]);
     let html = stdout(&o);
     assert!(
-        html.contains("class=\"print-banner warn\""),
+        html.contains("<thead class=\"print-banner\"><tr><td><div class=\"warn\">NOT VERIFIED"),
         "the banner printed on every page"
     );
     assert!(html.contains("data-verified=\"false\""));
@@ -624,7 +624,7 @@ fn a_finetunes_summary_links_its_base_models_summary_through_the_verified_lineag
     );
     let html = run("training-summary", "html", &with);
     assert!(
-        html.contains(&format!("<a href=\"{BASE_SUMMARY}\">")),
+        html.contains(&format!("<a href=\"{BASE_SUMMARY}\">{BASE_SUMMARY}</a>")),
         "an HTML link"
     );
 

@@ -355,7 +355,7 @@ fn an_unverified_record_is_marked_in_every_section_and_rendering() {
         html.matches("<p class=\"warn\">NOT VERIFIED").count(),
         f.sections.len() + 1
     );
-    assert!(html.contains("class=\"print-banner warn\""));
+    assert!(html.contains("<thead class=\"print-banner\"><tr><td><div class=\"warn\">NOT VERIFIED"));
     let v = form(
         release(Some(FULL)),
         verified(),

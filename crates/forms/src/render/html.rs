@@ -2,7 +2,7 @@
 //! Content-Security-Policy forbids loading anything), printable. Each section is a table with
 //! a fixed layout whose cells wrap long words (digests, URLs), so that no text overflows its
 //! box; on paper a form from an unverified record repeats its NOT VERIFIED banner on every
-//! page (a fixed element prints on each page), and every section carries it too.
+//! page (the header of a frame table around the page), and every section carries it too.
 use std::fmt::Write as _;
 
 use super::{facts, recipients, verification_line};
@@ -45,15 +45,18 @@ td p{margin:0 0 .3em}\n\
 ul{margin:.2em 0;padding-left:1.2em}\n\
 code{font-size:.9em;overflow-wrap:anywhere;word-break:break-all}\n\
 small,.meta{color:#555;font-size:.85em}\n\
-td.src b{display:inline-block;padding:0 .3em;border-radius:.2em}\n\
+td.src b{display:inline-block;padding:0 .3em;border-radius:.2em;white-space:nowrap;overflow-wrap:normal;word-break:normal}\n\
 tr.verified td.src b{background:#cdeccd}\n\
 tr.declared td.src b{background:#d9e3fb}\n\
 tr.missing td.src b{background:#f7d0d0}\n\
 .warn{border:2px solid #c00;padding:.5em;font-weight:bold;color:#900;background:#fff}\n\
 .ok{border:1px solid #393;padding:.5em;color:#264}\n\
-.print-banner{display:none}\n\
-@page{margin:2.2cm 1.5cm 1.5cm}\n\
-@media print{body{margin:0;max-width:none;padding:0}.print-banner{display:block;position:fixed;top:-1.6cm;left:0;right:0;margin:0;padding:.2em .5em;font-size:.8em}}\n";
+table.frame{table-layout:auto;margin:0}\n\
+table.frame>*>tr>td{border:0;padding:0}\n\
+thead.print-banner{display:none}\n\
+@page{margin:1.5cm}\n\
+@media print{body{margin:0;max-width:none;padding:0}thead.print-banner{display:table-header-group}thead.print-banner .warn{font-size:.8em;padding:.2em .5em;margin-bottom:.4em}}\n\
+@media (max-width:40em){body{padding:0 .3em;margin:1em auto}col.n{width:2.6em}col.f{width:30%}col.s{width:27%}th,td{padding:.25em .3em}}\n";
 
 /// The form as one HTML page.
 pub fn html(f: &Form) -> String {
@@ -69,10 +72,13 @@ pub fn html(f: &Form) -> String {
         f.verified,
         f.schema_version
     );
+    // An unverified form is laid out in one frame table whose header is the warning: on
+    // paper a table header repeats at the top of every page, without covering any text (a
+    // fixed element would).
     if !f.verified {
         let _ = writeln!(
             s,
-            "<div class=\"print-banner warn\">{}</div>",
+            "<table class=\"frame\"><thead class=\"print-banner\"><tr><td><div class=\"warn\">{}</div></td></tr></thead>\n<tbody><tr><td>",
             esc(super::NOT_VERIFIED)
         );
     }
@@ -138,7 +144,11 @@ pub fn html(f: &Form) -> String {
                 for e in &field.entries {
                     match e.link.as_deref().and_then(href) {
                         Some(h) => {
-                            let _ = write!(answer, "<li><a href=\"{h}\">{}</a></li>", esc(&e.text));
+                            let _ = write!(
+                                answer,
+                                "<li>{}<br><small>summary: <a href=\"{h}\">{h}</a></small></li>",
+                                esc(&e.text)
+                            );
                         }
                         None => {
                             let _ = write!(answer, "<li>{}</li>", esc(&e.text));
@@ -211,6 +221,9 @@ pub fn html(f: &Form) -> String {
         "</ul>\n<p class=\"meta\"><i>{}</i></p>",
         esc(f.disclaimer)
     );
+    if !f.verified {
+        s.push_str("</td></tr></tbody></table>\n");
+    }
     s.push_str("</body>\n</html>\n");
     s
 }

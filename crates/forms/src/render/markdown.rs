@@ -91,7 +91,8 @@ pub fn markdown(f: &Form) -> String {
                 for e in &field.entries {
                     match &e.link {
                         Some(l) => {
-                            let _ = writeln!(s, "- [{}]({})", md(&e.text), target(l));
+                            let t = target(l);
+                            let _ = writeln!(s, "- {}; summary: [{}]({t})", md(&e.text), md(&t));
                         }
                         None => {
                             let _ = writeln!(s, "- {}", md(&e.text));
