@@ -421,3 +421,15 @@ fn print_sample() {
     );
     println!("{}", f.to_markdown());
 }
+
+#[test]
+fn spec_lists_every_field() {
+    let spec = include_str!("../../../spec/forms.md");
+    for kind in [FormKind::TrainingSummary, FormKind::ModelDocumentation] {
+        let list = FieldList::load(kind).unwrap();
+        for f in &list.fields {
+            let row = format!("| {} | `{}` | {}", f.reference, f.id, f.label);
+            assert!(spec.contains(&row), "spec/forms.md §3.3 lacks {row}");
+        }
+    }
+}
