@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::values::{
-    bounded, Day, Domain, Email, Link, Modality, Month, Name, Quantity, Text, Tokens,
+    bounded, Day, Domain, Email, Link, Modality, Month, Name, Quantity, Text, Tokens, ValueError,
 };
 
 /// The disclosure claims; every table optional.
@@ -79,18 +79,22 @@ struct RawRepresentative {
 }
 
 impl TryFrom<RawRepresentative> for Representative {
-    type Error = String;
-    fn try_from(r: RawRepresentative) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawRepresentative) -> Result<Self, ValueError> {
         let named = r.name.is_some() || r.url.is_some() || r.email.is_some();
         match (named, &r.not_applicable) {
-            (true, Some(_)) => {
-                Err("give name and url or email, or not_applicable, not both".into())
-            }
-            (false, None) => Err("give name and url or email, or not_applicable".into()),
-            (true, None) if r.name.is_none() => Err("a representative needs a name".into()),
-            (true, None) if r.url.is_none() && r.email.is_none() => {
-                Err("give url, email or both: a representative needs a way to be reached".into())
-            }
+            (true, Some(_)) => Err(ValueError::Incoherent {
+                rule: "give name and url or email, or not_applicable, not both",
+            }),
+            (false, None) => Err(ValueError::Incoherent {
+                rule: "give name and url or email, or not_applicable",
+            }),
+            (true, None) if r.name.is_none() => Err(ValueError::Incoherent {
+                rule: "a representative needs a name",
+            }),
+            (true, None) if r.url.is_none() && r.email.is_none() => Err(ValueError::Incoherent {
+                rule: "give url, email or both: a representative needs a way to be reached",
+            }),
             _ => Ok(Representative {
                 name: r.name,
                 url: r.url,
@@ -308,17 +312,19 @@ struct RawSourceUse {
     description: Option<Text>,
 }
 
-fn described(used: bool, description: &Option<Text>) -> Result<(), String> {
+fn described(used: bool, description: &Option<Text>) -> Result<(), ValueError> {
     if used && description.is_none() {
-        Err("used = true needs a description".into())
+        Err(ValueError::Incoherent {
+            rule: "used = true needs a description",
+        })
     } else {
         Ok(())
     }
 }
 
 impl TryFrom<RawSourceUse> for SourceUse {
-    type Error = String;
-    fn try_from(r: RawSourceUse) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawSourceUse) -> Result<Self, ValueError> {
         described(r.used, &r.description)?;
         Ok(SourceUse {
             used: r.used,
@@ -375,19 +381,23 @@ struct RawPrivate {
     description: Option<Text>,
 }
 
-fn named_source(used: bool, names: &[Text], description: &Option<Text>) -> Result<(), String> {
+fn named_source(used: bool, names: &[Text], description: &Option<Text>) -> Result<(), ValueError> {
     if !used && !names.is_empty() {
-        return Err("datasets are listed but used is not true".into());
+        return Err(ValueError::Incoherent {
+            rule: "datasets are listed but used is not true",
+        });
     }
     if used && names.is_empty() && description.is_none() {
-        return Err("used = true needs the datasets or a description".into());
+        return Err(ValueError::Incoherent {
+            rule: "used = true needs the datasets or a description",
+        });
     }
     Ok(())
 }
 
 impl TryFrom<RawPublic> for PublicData {
-    type Error = String;
-    fn try_from(r: RawPublic) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawPublic) -> Result<Self, ValueError> {
         named_source(r.used, &r.large, &r.description)?;
         Ok(PublicData {
             used: r.used,
@@ -398,8 +408,8 @@ impl TryFrom<RawPublic> for PublicData {
 }
 
 impl TryFrom<RawPrivate> for PrivateData {
-    type Error = String;
-    fn try_from(r: RawPrivate) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawPrivate) -> Result<Self, ValueError> {
         named_source(r.used, &r.known, &r.description)?;
         Ok(PrivateData {
             used: r.used,
@@ -466,10 +476,12 @@ struct RawCrawled {
 }
 
 impl TryFrom<RawCrawled> for Crawled {
-    type Error = String;
-    fn try_from(r: RawCrawled) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawCrawled) -> Result<Self, ValueError> {
         if r.used && r.content.is_none() {
-            return Err("used = true needs content (what was crawled)".into());
+            return Err(ValueError::Incoherent {
+                rule: "used = true needs content (what was crawled)",
+            });
         }
         let details = r.content.is_some()
             || r.from.is_some()
@@ -478,15 +490,19 @@ impl TryFrom<RawCrawled> for Crawled {
             || !r.top_domains.is_empty()
             || r.top_domains_basis.is_some();
         if !r.used && details {
-            return Err("crawling details are given but used is not true".into());
+            return Err(ValueError::Incoherent {
+                rule: "crawling details are given but used is not true",
+            });
         }
         if let (Some(f), Some(t)) = (r.from, r.to) {
             if f > t {
-                return Err(format!("from ({f}) is after to ({t})"));
+                return Err(ValueError::Reversed { from: f, to: t });
             }
         }
         if r.top_domains_basis.is_some() && r.top_domains.is_empty() {
-            return Err("top_domains_basis is given without top_domains".into());
+            return Err(ValueError::Incoherent {
+                rule: "top_domains_basis is given without top_domains",
+            });
         }
         Ok(Crawled {
             used: r.used,
@@ -523,10 +539,12 @@ struct RawUserData {
 }
 
 impl TryFrom<RawUserData> for UserData {
-    type Error = String;
-    fn try_from(r: RawUserData) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawUserData) -> Result<Self, ValueError> {
         if (r.interactions || r.services) && r.description.is_none() {
-            return Err("user data is used: give a description".into());
+            return Err(ValueError::Incoherent {
+                rule: "user data is used: give a description",
+            });
         }
         Ok(UserData {
             interactions: r.interactions,
@@ -572,11 +590,13 @@ struct RawSynthetic {
 }
 
 impl TryFrom<RawSynthetic> for Synthetic {
-    type Error = String;
-    fn try_from(r: RawSynthetic) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(r: RawSynthetic) -> Result<Self, ValueError> {
         described(r.used, &r.description)?;
         if !r.used && !r.models.is_empty() {
-            return Err("models are listed but used is not true".into());
+            return Err(ValueError::Incoherent {
+                rule: "models are listed but used is not true",
+            });
         }
         Ok(Synthetic {
             used: r.used,

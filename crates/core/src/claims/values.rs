@@ -10,7 +10,82 @@ use std::fmt;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::file::parse_email;
+use super::file::{parse_email, NotAnEmail};
+
+/// Why a claims value, or a disclosure table whose keys do not go together, is refused
+/// (spec/claims.md §1.3). The claims file reader reports it with the line of the value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// A text that is empty once trimmed.
+    #[error("empty text")]
+    Empty,
+    /// A text over its limit.
+    #[error("over {max} bytes")]
+    TooLong {
+        /// The limit, in bytes.
+        max: usize,
+    },
+    /// A control character other than a line break or a tab.
+    #[error("control characters are not allowed")]
+    ControlCharacter,
+    /// A name on more than one line.
+    #[error("a name is one line")]
+    MultiLine,
+    /// Not an `http(s)://` URL.
+    #[error("{value:?} is not an http(s) URL")]
+    NotUrl {
+        /// The text given.
+        value: String,
+    },
+    /// Not an e-mail address.
+    #[error(transparent)]
+    Email(#[from] NotAnEmail),
+    /// Not a domain name.
+    #[error("{value:?} is not a domain name (example.org)")]
+    NotDomain {
+        /// The text given.
+        value: String,
+    },
+    /// Not a day written `YYYY-MM-DD`.
+    #[error("{value:?} is not a day written YYYY-MM-DD")]
+    NotDay {
+        /// The text given.
+        value: String,
+    },
+    /// Not a month written `YYYY-MM`.
+    #[error("{value:?} is not a month written YYYY-MM")]
+    NotMonth {
+        /// The text given.
+        value: String,
+    },
+    /// A quantity out of range.
+    #[error("must be a finite number from 0 to {MAX_QUANTITY:e}, not {value}")]
+    Quantity {
+        /// The number given.
+        value: f64,
+    },
+    /// A context length out of range.
+    #[error("must be a whole number of tokens from 1 to {MAX_CONTEXT}, not {value}")]
+    Tokens {
+        /// The number given.
+        value: u64,
+    },
+    /// A table whose keys do not go together.
+    #[error("{rule}")]
+    Incoherent {
+        /// The rule broken, for people.
+        rule: &'static str,
+    },
+    /// A period that ends before it starts.
+    #[error("from ({from}) is after to ({to})")]
+    Reversed {
+        /// Its start.
+        from: Month,
+        /// Its end.
+        to: Month,
+    },
+}
 
 /// Longest text value, in bytes (as every text of the claims, spec/claims.md §2.1).
 pub const MAX_TEXT: usize = 16 * 1024;
@@ -23,16 +98,16 @@ pub const MAX_QUANTITY: f64 = 1e40;
 /// Largest context length accepted, in tokens (2^40).
 pub const MAX_CONTEXT: u64 = 1 << 40;
 
-fn checked_text(s: &str, max: usize) -> Result<String, String> {
+fn checked_text(s: &str, max: usize) -> Result<String, ValueError> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("empty text".into());
+        return Err(ValueError::Empty);
     }
     if t.len() > max {
-        return Err(format!("over {max} bytes"));
+        return Err(ValueError::TooLong { max });
     }
     if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("control characters are not allowed".into());
+        return Err(ValueError::ControlCharacter);
     }
     Ok(t.to_owned())
 }
@@ -45,8 +120,8 @@ macro_rules! string_value {
 
         impl $name {
             /// Checks `s` and keeps it (trimmed).
-            pub fn new(s: &str) -> Result<$name, String> {
-                let check: fn(&str) -> Result<String, String> = $check;
+            pub fn new(s: &str) -> Result<$name, ValueError> {
+                let check: fn(&str) -> Result<String, ValueError> = $check;
                 check(s).map($name)
             }
 
@@ -90,7 +165,7 @@ string_value!(
     |s| {
         let t = checked_text(s, MAX_NAME)?;
         if t.contains(['\n', '\t']) {
-            return Err("a name is one line".into());
+            return Err(ValueError::MultiLine);
         }
         Ok(t)
     }
@@ -109,7 +184,9 @@ string_value!(
         if ok {
             Ok(u.to_owned())
         } else {
-            Err(format!("{u:?} is not an http(s) URL"))
+            Err(ValueError::NotUrl {
+                value: u.to_owned(),
+            })
         }
     }
 );
@@ -117,7 +194,7 @@ string_value!(
 string_value!(
     /// An e-mail address as spec/claims.md §1.2 checks it.
     Email,
-    |s| parse_email(s).map_err(|e| e.to_string())
+    |s| Ok(parse_email(s)?)
 );
 
 string_value!(
@@ -137,7 +214,9 @@ string_value!(
         if d.len() <= 253 && d.contains('.') && d.split('.').all(label_ok) {
             Ok(d)
         } else {
-            Err(format!("{:?} is not a domain name (example.org)", s.trim()))
+            Err(ValueError::NotDomain {
+                value: s.trim().to_owned(),
+            })
         }
     }
 );
@@ -171,8 +250,10 @@ fn year_month(y: &str, m: &str) -> Option<(u16, u8)> {
 
 impl Day {
     /// Reads `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Result<Day, String> {
-        let bad = || format!("{:?} is not a day written YYYY-MM-DD", s.trim());
+    pub fn parse(s: &str) -> Result<Day, ValueError> {
+        let bad = || ValueError::NotDay {
+            value: s.trim().to_owned(),
+        };
         let mut parts = s.trim().split('-');
         let (Some(y), Some(m), Some(d), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -210,8 +291,10 @@ pub struct Month {
 
 impl Month {
     /// Reads `YYYY-MM`.
-    pub fn parse(s: &str) -> Result<Month, String> {
-        let bad = || format!("{:?} is not a month written YYYY-MM", s.trim());
+    pub fn parse(s: &str) -> Result<Month, ValueError> {
+        let bad = || ValueError::NotMonth {
+            value: s.trim().to_owned(),
+        };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         let (year, month) = year_month(y, m).ok_or_else(bad)?;
         Ok(Month { year, month })
@@ -254,13 +337,11 @@ pub struct Quantity(f64);
 
 impl Quantity {
     /// Checks `x`.
-    pub fn new(x: f64) -> Result<Quantity, String> {
+    pub fn new(x: f64) -> Result<Quantity, ValueError> {
         if x.is_finite() && (0.0..=MAX_QUANTITY).contains(&x) {
             Ok(Quantity(x))
         } else {
-            Err(format!(
-                "must be a finite number from 0 to {MAX_QUANTITY:e}, not {x}"
-            ))
+            Err(ValueError::Quantity { value: x })
         }
     }
 
@@ -307,13 +388,11 @@ pub struct Tokens(u64);
 
 impl Tokens {
     /// Checks `n`.
-    pub fn new(n: u64) -> Result<Tokens, String> {
+    pub fn new(n: u64) -> Result<Tokens, ValueError> {
         if (1..=MAX_CONTEXT).contains(&n) {
             Ok(Tokens(n))
         } else {
-            Err(format!(
-                "must be a whole number of tokens from 1 to {MAX_CONTEXT}, not {n}"
-            ))
+            Err(ValueError::Tokens { value: n })
         }
     }
 
