@@ -624,7 +624,9 @@ fn a_finetunes_summary_links_its_base_models_summary_through_the_verified_lineag
     );
     let html = run("training-summary", "html", &with);
     assert!(
-        html.contains(&format!("<a href=\"{BASE_SUMMARY}\">{BASE_SUMMARY}</a>")),
+        html.contains(&format!(
+            "; its public summary of training content: <a href=\"{BASE_SUMMARY}\">{BASE_SUMMARY}</a>"
+        )),
         "an HTML link"
     );
 

@@ -359,7 +359,10 @@ fn dependencies(ev: &Evidence) -> Answer {
                         unlinked.push(format!("{} (sha256:{})", p.name, short(&p.digest)));
                     }
                     match &p.summary {
-                        Some(l) => Entry::linked(text, l.clone()),
+                        Some(l) => Entry::linked(
+                            format!("{text}; its public summary of training content"),
+                            l.clone(),
+                        ),
                         None => Entry::text(text),
                     }
                 })
@@ -1085,18 +1088,25 @@ fn licence(ev: &Evidence) -> Answer {
         .as_ref()
         .and_then(|d| d.licence_url.as_ref())
         .map(|l| l.as_str().to_owned());
-    let own = ev
-        .release
-        .licence
-        .as_ref()
-        .map(|l| l.label().to_owned())
-        .or_else(|| {
-            ev.claims
-                .component(sceau_core::MofComponent::ModelParameters)
-                .and_then(|c| c.licence.as_ref())
-                .map(|l| l.label().to_owned())
-        });
-    let Some(own) = own else {
+    let own = match ev.release.licence.as_ref() {
+        Some(l) => Some((
+            l.label().to_owned(),
+            source_of_record(ev),
+            "the record's licence",
+        )),
+        None => ev
+            .claims
+            .component(sceau_core::MofComponent::ModelParameters)
+            .and_then(|c| c.licence.as_ref())
+            .map(|l| {
+                (
+                    l.label().to_owned(),
+                    Source::Declared,
+                    "claims components.model-parameters.licence",
+                )
+            }),
+    };
+    let Some((own, source, own_origin)) = own else {
         return Answer::missing();
     };
     let mut entries = Vec::new();
@@ -1125,15 +1135,15 @@ fn licence(ev: &Evidence) -> Answer {
         _ => {}
     }
     let mut a = Answer::new(
-        source_of_record(ev),
+        source,
         match &url {
             Some(_) => format!("{own} (text linked)"),
             None => own,
         },
         if entries.is_empty() {
-            "the record's licence".to_owned()
+            own_origin.to_owned()
         } else {
-            "the record's licence and the terms its verified lineage passes down".to_owned()
+            format!("{own_origin} and the terms its verified lineage passes down")
         },
     )
     .entries(entries);

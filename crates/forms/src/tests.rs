@@ -433,3 +433,39 @@ fn spec_lists_every_field() {
         }
     }
 }
+
+#[test]
+fn a_licence_only_claimed_is_declared_and_one_the_record_shows_is_verified() {
+    let f = form(
+        release(None),
+        verified(),
+        FormKind::ModelDocumentation,
+        None,
+    );
+    assert_eq!(src(&f, "licence"), Source::Verified);
+    let mut r = release(Some(
+        "[components.model-parameters]\nlicence = \"MIT\"\npaths = [\"model.safetensors\"]\n",
+    ));
+    r.licence = None;
+    let f = form(r, verified(), FormKind::ModelDocumentation, None);
+    let l = f.field("licence").unwrap();
+    assert_eq!(l.source, Source::Declared);
+    assert_eq!(l.answer.as_deref(), Some("MIT"));
+    assert_eq!(
+        l.origin.as_deref(),
+        Some("claims components.model-parameters.licence")
+    );
+}
+
+#[test]
+fn nothing_is_verified_in_a_record_that_was_not_verified() {
+    for kind in [FormKind::TrainingSummary, FormKind::ModelDocumentation] {
+        let f = form(release(Some(FULL)), RecordStatus::NotVerified, kind, None);
+        for field in f.fields() {
+            assert_ne!(field.source, Source::Verified, "{}", field.id);
+        }
+        let m = f.field("model-name").unwrap();
+        assert_eq!(m.source, Source::Declared);
+        assert!(m.note.as_deref().unwrap().contains("not verified"));
+    }
+}

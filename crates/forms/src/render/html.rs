@@ -143,10 +143,13 @@ pub fn html(f: &Form) -> String {
                 answer.push_str("<ul>");
                 for e in &field.entries {
                     match e.link.as_deref().and_then(href) {
+                        Some(h) if e.link.as_deref() == Some(e.text.as_str()) => {
+                            let _ = write!(answer, "<li><a href=\"{h}\">{h}</a></li>");
+                        }
                         Some(h) => {
                             let _ = write!(
                                 answer,
-                                "<li>{}<br><small>summary: <a href=\"{h}\">{h}</a></small></li>",
+                                "<li>{}: <a href=\"{h}\">{h}</a></li>",
                                 esc(&e.text)
                             );
                         }

@@ -92,7 +92,11 @@ pub fn markdown(f: &Form) -> String {
                     match &e.link {
                         Some(l) => {
                             let t = target(l);
-                            let _ = writeln!(s, "- {}; summary: [{}]({t})", md(&e.text), md(&t));
+                            if *l == e.text {
+                                let _ = writeln!(s, "- [{}]({t})", md(&t));
+                            } else {
+                                let _ = writeln!(s, "- {}: [{}]({t})", md(&e.text), md(&t));
+                            }
                         }
                         None => {
                             let _ = writeln!(s, "- {}", md(&e.text));
