@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 targets=(safetensors_header gguf_header dsse_envelope statement relpath claims_toml cyclonedx
   key_files policy state store_entry card attestation ignore_rules digest_cache grant
   fingerprint_safetensors fingerprint_gguf fingerprint_onnx fingerprint_decode oms_bundle oms_statement
-  record_form tree_manifest)
+  record_form tree_manifest forms_config)
 for t in "${targets[@]}"; do
   mkdir -p "$corpus/$t"
 done
@@ -58,6 +58,13 @@ find "$work/fx" -name 'README.md' -print0 | while IFS= read -r -d '' f; do
   add claims_toml "$f"
 done
 for f in testdata/claims/*.toml; do add claims_toml "$f"; done
+add claims_toml examples/tiny-llm.claims.toml
+# Model configurations (spec/forms.md §4.2).
+find "$work/fx" examples -name 'config.json' -print0 | while IFS= read -r -d '' f; do add forms_config "$f"; done
+for c in '{}' '[]' '{"vocab_size":1,"text_config":{"max_position_embeddings":4}}' \
+  '{"architectures":["XForCausalLM"],"vision_config":{},"audio_config":{},"n_ctx":1099511627777}'; do
+  add_text forms_config "$c"
+done
 (cd "$work/fx" && find . -type f | sed 's|^\./[^/]*/||') | sort -u | head -200 | while IFS= read -r p; do
   add_text relpath "$p"
 done

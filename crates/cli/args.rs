@@ -1128,9 +1128,32 @@ pub struct ReportArgs {
 
     /// Report on the EU AI Act documentation duties of providers of general-purpose AI
     /// models: Art. 53(1)(a)-(d), Annex XI and XII items and the public summary of training
-    /// content, with the open-source exemption of Art. 53(2). The only report for now.
-    #[arg(long, required = true)]
+    /// content, with the open-source exemption of Art. 53(2).
+    #[arg(long, required_unless_present = "form", conflicts_with = "form")]
     pub ai_act: bool,
+
+    /// Fill a form regulators ask for from the record (spec/forms.md): the public summary of
+    /// training content (training-summary) or the GPAI Code of Practice model documentation
+    /// form (model-documentation). Every answer says its source: verified (derived from
+    /// signed artifacts), declared (a signed claim) or missing (with the claims key that
+    /// would fill it).
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub form: Option<FormArg>,
+
+    /// The model documentation form for one recipient only: the AI Office, a national
+    /// competent authority, or downstream providers (default: every field).
+    #[arg(long, value_enum, value_name = "WHO", requires = "form")]
+    pub recipient: Option<RecipientArg>,
+
+    /// The release folder (--form): its config.json gives the modalities and the context
+    /// size when the record signs exactly those bytes.
+    #[arg(long, value_name = "DIR", requires = "form")]
+    pub dir: Option<PathBuf>,
+
+    // Where the parents' records are (--form): a fine-tune's summary then names its base
+    // model through the verified lineage, with a link to the base model's own summary.
+    #[command(flatten)]
+    pub ancestry: AncestryArgs,
 
     /// Output format: md (Markdown, the default), json (spec/ai-act.md §4) or html (one
     /// self-contained page).
@@ -1139,7 +1162,7 @@ pub struct ReportArgs {
 
     /// The model is a general-purpose AI model with systemic risk (Art. 51; presumed above
     /// 10^25 training FLOPs): no exemption applies and the Annex XI Section 2 items are added.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "form")]
     pub systemic_risk: bool,
 
     // Verify the record first (without --key or --policy the report is marked "record NOT
@@ -1154,6 +1177,26 @@ pub struct ReportArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `sceau report --form`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormArg {
+    /// The Public Summary of Training Content (AI Act Art. 53(1)(d)).
+    TrainingSummary,
+    /// The Model Documentation Form of the GPAI Code of Practice.
+    ModelDocumentation,
+}
+
+/// `sceau report --recipient`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecipientArg {
+    /// The European AI Office.
+    AiOffice,
+    /// National competent authorities.
+    Authority,
+    /// Downstream providers.
+    Downstream,
 }
 
 /// `sceau report --format`.

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         args::Command::Openness(a) => commands::openness::run(a),
         args::Command::Check(a) => commands::check::run(a),
         args::Command::Certify(a) => commands::certify::run(a),
+        args::Command::Report(a) if a.form.is_some() => commands::form::run(a),
         args::Command::Report(a) => commands::report::run(a),
         args::Command::Grant(a) => commands::grant::run(a),
         args::Command::Export(a) => commands::export::run(a),

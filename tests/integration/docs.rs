@@ -10,6 +10,7 @@ const MODULES: &[&str] = &[
     "cdxgen",
     "claims",
     "docs",
+    "forms",
     "golden",
     "habits",
     "hashing",

@@ -7,6 +7,7 @@ mod claims;
 mod common;
 mod docs;
 mod fingerprints;
+mod forms;
 mod golden;
 mod habits;
 mod hashing;

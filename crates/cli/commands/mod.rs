@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod countersign;
 pub mod export;
+pub mod form;
 pub mod grant;
 pub mod inspect;
 pub mod key;

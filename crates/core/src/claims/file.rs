@@ -6,8 +6,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Claims, ComponentClaim, DatasetClaim, DatasetPurpose, EnergyClaim, EvalClaim, MofClass,
-    MofComponent, PersonalData, Provider, ENERGY_ACTIVITIES, ENERGY_SOURCES,
+    disclosure, Claims, ComponentClaim, DatasetClaim, DatasetPurpose, EnergyClaim, EvalClaim,
+    MofClass, MofComponent, PersonalData, Provider, ENERGY_ACTIVITIES, ENERGY_SOURCES,
 };
 use crate::licence::{Licence, LicenceError, HF_NAMED_LICENCES};
 use crate::relpath::RelPath;
@@ -104,6 +104,19 @@ struct RawClaims {
     evaluation: Vec<Spanned<RawEval>>,
     #[serde(default)]
     provider: Option<Spanned<RawProvider>>,
+    // The disclosure tables check themselves as they are read (spec/claims.md §1.3).
+    #[serde(default)]
+    representative: Option<disclosure::Representative>,
+    #[serde(default)]
+    distribution: Option<disclosure::Distribution>,
+    #[serde(default)]
+    documentation: Option<disclosure::Documentation>,
+    #[serde(default)]
+    model: Option<disclosure::ModelDescription>,
+    #[serde(default)]
+    training: Option<disclosure::Training>,
+    #[serde(default)]
+    training_data: Option<disclosure::TrainingData>,
 }
 
 #[derive(Deserialize)]
@@ -675,6 +688,14 @@ impl Claims {
             }
             c.provider = Some(Provider { name, url, email });
         }
+        c.disclosure = disclosure::Disclosure {
+            representative: raw.representative,
+            distribution: raw.distribution,
+            documentation: raw.documentation,
+            model: raw.model,
+            training: raw.training,
+            training_data: raw.training_data,
+        };
         Ok(c)
     }
 }

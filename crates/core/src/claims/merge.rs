@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Claims, DatasetClaim, EvalClaim};
+use super::{Claims, DatasetClaim, Disclosure, EvalClaim};
 
 /// A field both sources give with different values; the primary source's value was kept.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -82,6 +82,33 @@ fn dataset(p: &DatasetClaim, b: &DatasetClaim, conflicts: &mut Vec<ClaimConflict
         },
         purpose: p.purpose,
         description: scalar(&f("description"), &p.description, &b.description, conflicts),
+    }
+}
+
+/// The disclosure tables, table by table: the primary source's table wins.
+fn disclosure(p: &Disclosure, b: &Disclosure, conflicts: &mut Vec<ClaimConflict>) -> Disclosure {
+    Disclosure {
+        representative: scalar(
+            "representative",
+            &p.representative,
+            &b.representative,
+            conflicts,
+        ),
+        distribution: scalar("distribution", &p.distribution, &b.distribution, conflicts),
+        documentation: scalar(
+            "documentation",
+            &p.documentation,
+            &b.documentation,
+            conflicts,
+        ),
+        model: scalar("model", &p.model, &b.model, conflicts),
+        training: scalar("training", &p.training, &b.training, conflicts),
+        training_data: scalar(
+            "training_data",
+            &p.training_data,
+            &b.training_data,
+            conflicts,
+        ),
     }
 }
 
@@ -190,6 +217,7 @@ impl Claims {
                 &mut conflicts,
             ),
             provider: scalar("provider", &self.provider, &base.provider, &mut conflicts),
+            disclosure: disclosure(&self.disclosure, &base.disclosure, &mut conflicts),
         };
         (merged, conflicts)
     }

@@ -1,6 +1,7 @@
 //! What the maintainers claim about a release, signed with it (spec/claims.md): licence per
 //! Model Openness Framework component, datasets, intended and out-of-scope uses, limitations,
-//! evaluation results, energy use, personal data, and the openness they claim.
+//! evaluation results, energy use, personal data, the openness they claim, and the answers
+//! the regulators' forms need that the record cannot prove ([`disclosure`]).
 //!
 //! Claims come from a `CLAIMS.toml` file ([`Claims::from_toml`]) and from the model card's
 //! front matter; the file wins on conflicts ([`Claims::merge_over`]). They are written into
@@ -17,9 +18,12 @@ use serde::{Deserialize, Serialize};
 use crate::licence::Licence;
 use crate::relpath::RelPath;
 
+pub mod disclosure;
 mod file;
 mod merge;
+pub mod values;
 
+pub use disclosure::Disclosure;
 pub use file::{parse_email, parse_licence, ClaimsError, NotAnEmail, MAX_CLAIMS_BYTES};
 pub use merge::ClaimConflict;
 
@@ -627,6 +631,9 @@ pub struct Claims {
     /// Who provides the release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Provider>,
+    /// What the regulators' forms ask that the record cannot prove (spec/claims.md §1.3).
+    #[serde(default, skip_serializing_if = "Disclosure::is_empty")]
+    pub disclosure: Disclosure,
 }
 
 impl Claims {
@@ -728,5 +735,7 @@ pub struct InheritedLicence {
     pub from: String,
 }
 
+#[cfg(test)]
+mod disclosure_tests;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,9 @@ use crate::relpath::RelPath;
 const MARK: &str = "sceau:claims";
 /// Set when the release has claims but no model card front matter.
 const NO_CARD: &str = "sceau:claims.no-card";
+/// The disclosure claims (spec/claims.md §1.3), as one JSON object. The version is in the
+/// name: a reader ignores a later version's property instead of misreading it.
+const DISCLOSURE: &str = "sceau:claims.disclosure.v1";
 /// `bom-ref` prefix of the datasets claims add to `modelParameters.datasets`.
 const DATASET_REF: &str = "claims:dataset:";
 
@@ -173,6 +176,13 @@ pub(crate) fn write(mc: &mut Value, c: &Claims, has_card: bool) {
             properties.push(prop(&format!("{base}.declared"), "true"));
         }
     }
+    if !c.disclosure.is_empty() {
+        // Serialising checked values to a string cannot fail; an empty object is never
+        // written (is_empty above).
+        if let Ok(text) = serde_json::to_string(&c.disclosure) {
+            properties.push(prop(DISCLOSURE, text));
+        }
+    }
     array(m, "properties").extend(properties);
 }
 
@@ -299,6 +309,10 @@ pub(crate) fn read(mc: &Value) -> Result<Option<Claims>, BomError> {
             }
             "sceau:claims.openness_class" => {
                 c.openness_class = Some(v.parse::<MofClass>().map_err(|e| bad(e.to_string()))?)
+            }
+            DISCLOSURE => {
+                c.disclosure =
+                    serde_json::from_str(v).map_err(|e| bad(format!("{DISCLOSURE}: {e}")))?;
             }
             "sceau:claims.open_source" => {
                 c.open_source = Some(match v.as_str() {
