@@ -119,7 +119,7 @@ def cases_for(tree, with_peers):
     bom, bman = f"{tree}.bom.json", f"{tree}.bom.manifest"
     c = {}
     c["sceau scan"] = lambda: (rm(bom, bman), run([S, "scan", tree, "-q", "-o", bom]))[1]
-    c["find | xargs -P%d sha256sum" % cores] = lambda: run(
+    c["find \\| xargs -P%d sha256sum" % cores] = lambda: run(
         f"find {tree} -type f -print0 | xargs -0 -P{cores} -n 1000 sha256sum >/dev/null", shell=True)
     c["sceau sign"] = lambda: (rm(rec, man), run([S, "sign", tree, "--key", "sk.key", "-q", "-o", rec]))[1]
     c["sceau verify"] = lambda: run([S, "verify", tree, "--record", rec, "--key", "sk.pub", "-q"])
@@ -151,7 +151,7 @@ for tree, name, wall, rss, n in rows:
     print(f"| {tree} | {name} | {wall:.2f} | {rss:.0f} | {n} |")
 base = {(t, n): w for t, n, w, _, _ in rows}
 for t in ["t100k"] + [f"t{n}" for n in TREES]:
-    x = base.get((t, "find | xargs -P%d sha256sum" % cores))
+    x = base.get((t, "find \\| xargs -P%d sha256sum" % cores))
     s = base.get((t, "sceau scan"))
     if x and s:
         print(f"\n{t}: sceau scan is {x / s:.2f}× find | xargs -P{cores} sha256sum", end="")
